@@ -1,0 +1,30 @@
+//! The knowledge of MDM at the heart of Lucarne: reading configuration profiles, the
+//! catalogue of what each payload, restriction, command and access right lets an
+//! administration do, the analysis that turns a device's state into plain statements with
+//! evidence, and the snapshot schema that the agent signs and the server stores.
+//!
+//! This crate knows nothing of HTTP, SQL, terminals or devices: it is pure functions from
+//! bytes to facts, so that the command line, the server and the tests share one truth.
+//!
+//! # Layout
+//! - [`value`]: payload values as JSON, with bounds on depth and size.
+//! - [`parse`]: bytes of a `.mobileconfig` → [`profile::Profile`].
+//! - [`cms`]: the signed (CMS/PKCS#7) wrapper and its signer.
+//! - [`profile`]: the profile model.
+//! - [`snapshot`]: the `lucarne.snapshot/1` schema.
+//! - [`capability`]: what the analysis states, with its evidence.
+//! - [`text`]: French and English wordings.
+
+pub mod capability;
+pub mod cms;
+pub mod parse;
+pub mod profile;
+pub mod snapshot;
+pub mod text;
+pub mod value;
+
+pub use capability::{Capability, Evidence, Verb};
+pub use parse::{parse_profile, ParseError};
+pub use profile::{Payload, Profile, Signer};
+pub use snapshot::{Snapshot, SNAPSHOT_SCHEMA};
+pub use text::{Lang, Text};

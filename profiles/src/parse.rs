@@ -1,0 +1,354 @@
+//! Reading configuration profiles from bytes: XML plist, binary plist, or a CMS-signed DER
+//! wrapper around either. What Apple's own parser accepts, we accept; anything else is a
+//! [`ParseError`] that says what is wrong. Sizes and nesting are bounded before any work.
+
+use serde_json::{Map, Value};
+
+use crate::cms;
+use crate::profile::{Payload, Profile};
+use crate::value::{self, Limits, ValueError};
+
+/// Largest profile file accepted (Apple's largest real-world profiles, with certificate
+/// bundles, are a few megabytes).
+pub const MAX_PROFILE_BYTES: usize = 16 * 1024 * 1024;
+/// Most payloads accepted in one profile.
+pub const MAX_PAYLOADS: usize = 4096;
+
+/// Why a profile could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// The file is empty.
+    #[error("the file is empty")]
+    Empty,
+    /// The file is larger than [`MAX_PROFILE_BYTES`].
+    #[error("the file is {size} bytes, more than the {limit} bytes accepted")]
+    TooLarge {
+        /// Size of the input.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// Not a property list (XML or binary) nor a CMS-signed one.
+    #[error("not a property list: {0}")]
+    NotAPlist(String),
+    /// The signed (CMS) wrapper could not be opened.
+    #[error("signed profile: {0}")]
+    Cms(#[from] cms::CmsError),
+    /// The top level is not a dictionary.
+    #[error("the top level is a {0}, not a dictionary")]
+    NotADictionary(&'static str),
+    /// A limit on nesting or size was exceeded.
+    #[error("{0}")]
+    Limit(#[from] ValueError),
+    /// A required key is missing or has the wrong type.
+    #[error("key `{key}`: {problem}")]
+    BadKey {
+        /// The key.
+        key: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// More payloads than [`MAX_PAYLOADS`].
+    #[error("more than {0} payloads")]
+    TooManyPayloads(usize),
+}
+
+/// Parses a configuration profile from the bytes of a `.mobileconfig` file.
+pub fn parse_profile(bytes: &[u8]) -> Result<Profile, ParseError> {
+    if bytes.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    if bytes.len() > MAX_PROFILE_BYTES {
+        return Err(ParseError::TooLarge {
+            size: bytes.len(),
+            limit: MAX_PROFILE_BYTES,
+        });
+    }
+    if cms::looks_like_cms(bytes) {
+        let signed = cms::unwrap(bytes)?;
+        let mut profile = parse_plist_profile(&signed.content)?;
+        profile.signer = Some(signed.signer);
+        return Ok(profile);
+    }
+    parse_plist_profile(bytes)
+}
+
+/// Parses an unsigned profile (XML or binary plist).
+pub fn parse_plist_profile(bytes: &[u8]) -> Result<Profile, ParseError> {
+    let root = read_plist(bytes)?;
+    let Value::Object(top) = root else {
+        return Err(ParseError::NotADictionary(kind_of(&root)));
+    };
+    profile_from_dict(top)
+}
+
+/// Reads a property list (XML or binary, with or without an XML declaration) into JSON
+/// under the default limits.
+pub fn read_plist(bytes: &[u8]) -> Result<Value, ParseError> {
+    if bytes.len() > MAX_PROFILE_BYTES {
+        return Err(ParseError::TooLarge {
+            size: bytes.len(),
+            limit: MAX_PROFILE_BYTES,
+        });
+    }
+    let body = strip_leading_noise(bytes);
+    // The XML reader recurses on nesting; refuse absurd nesting before handing it the bytes.
+    if !body.starts_with(b"bplist") {
+        check_xml_nesting(body, Limits::default().max_depth + 4)?;
+    }
+    let parsed = plist::Value::from_reader(std::io::Cursor::new(body))
+        .map_err(|e| ParseError::NotAPlist(e.to_string()))?;
+    Ok(value::from_plist(&parsed, Limits::default())?)
+}
+
+/// Builds a profile from its top-level dictionary (also used for profile stubs in backups).
+pub fn profile_from_dict(mut top: Map<String, Value>) -> Result<Profile, ParseError> {
+    let mut warnings = Vec::new();
+    let payload_type = take_string(&mut top, "PayloadType").unwrap_or_default();
+    let encrypted = top.contains_key("EncryptedPayloadContent");
+    let mut profile = Profile {
+        identifier: take_string(&mut top, "PayloadIdentifier").unwrap_or_default(),
+        uuid: take_string(&mut top, "PayloadUUID").unwrap_or_default(),
+        display_name: take_string(&mut top, "PayloadDisplayName"),
+        organization: take_string(&mut top, "PayloadOrganization"),
+        description: take_string(&mut top, "PayloadDescription"),
+        version: top.remove("PayloadVersion").and_then(|v| value::as_i64_lenient(&v)),
+        removal_disallowed: top
+            .remove("PayloadRemovalDisallowed")
+            .and_then(|v| value::as_bool_lenient(&v))
+            .unwrap_or(false),
+        scope: take_string(&mut top, "PayloadScope"),
+        consent_text: top.remove("ConsentText"),
+        removal_date: top.remove("RemovalDate").map(|v| date_text(&v)),
+        duration_until_removal: top.remove("DurationUntilRemoval").and_then(|v| match v {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }),
+        has_removal_passcode: top
+            .remove("HasRemovalPasscode")
+            .and_then(|v| value::as_bool_lenient(&v))
+            .unwrap_or(false),
+        encrypted,
+        payload_type: payload_type.clone(),
+        ..Default::default()
+    };
+
+    match top.remove("PayloadContent") {
+        Some(Value::Array(items)) if payload_type == "Configuration" || payload_type.is_empty() => {
+            if items.len() > MAX_PAYLOADS {
+                return Err(ParseError::TooManyPayloads(MAX_PAYLOADS));
+            }
+            for (index, item) in items.into_iter().enumerate() {
+                match item {
+                    Value::Object(dict) => match payload_from_dict(dict) {
+                        Ok(payload) => profile.payloads.push(payload),
+                        Err(problem) => {
+                            warnings.push(format!("PayloadContent[{index}]: {problem}"))
+                        }
+                    },
+                    other => warnings.push(format!(
+                        "PayloadContent[{index}] is a {}, not a dictionary: skipped",
+                        kind_of(&other)
+                    )),
+                }
+            }
+        }
+        Some(other) if payload_type == "Configuration" => {
+            return Err(ParseError::BadKey {
+                key: "PayloadContent".into(),
+                problem: format!("is a {}, not an array of payloads", kind_of(&other)),
+            });
+        }
+        content => {
+            if payload_type.is_empty() {
+                return Err(ParseError::BadKey {
+                    key: "PayloadType".into(),
+                    problem: "missing: this is not a configuration profile".into(),
+                });
+            }
+            // A bare payload at the top level (e.g. a restrictions dictionary installed on its
+            // own by an MDM): treat the envelope itself as the one payload.
+            if let Some(content) = content {
+                top.insert("PayloadContent".into(), content);
+            }
+            let mut dict = top.clone();
+            dict.insert("PayloadType".into(), Value::String(payload_type.clone()));
+            dict.insert(
+                "PayloadIdentifier".into(),
+                Value::String(profile.identifier.clone()),
+            );
+            dict.insert("PayloadUUID".into(), Value::String(profile.uuid.clone()));
+            if let Ok(payload) = payload_from_dict(dict) {
+                profile.payloads.push(payload);
+            }
+        }
+    }
+    if profile.identifier.is_empty() {
+        warnings.push("PayloadIdentifier is missing".into());
+    }
+    profile.warnings = warnings;
+    Ok(profile)
+}
+
+/// Builds one payload from its dictionary.
+pub fn payload_from_dict(mut dict: Map<String, Value>) -> Result<Payload, String> {
+    let payload_type = match dict.remove("PayloadType") {
+        Some(Value::String(s)) if !s.trim().is_empty() => s,
+        Some(other) => {
+            return Err(format!(
+                "PayloadType is a {}, not a string: skipped",
+                kind_of(&other)
+            ))
+        }
+        None => return Err("PayloadType is missing: skipped".into()),
+    };
+    Ok(Payload {
+        payload_type,
+        identifier: take_string(&mut dict, "PayloadIdentifier").unwrap_or_default(),
+        uuid: take_string(&mut dict, "PayloadUUID").unwrap_or_default(),
+        display_name: take_string(&mut dict, "PayloadDisplayName"),
+        organization: take_string(&mut dict, "PayloadOrganization"),
+        description: take_string(&mut dict, "PayloadDescription"),
+        version: dict
+            .remove("PayloadVersion")
+            .and_then(|v| value::as_i64_lenient(&v)),
+        content: dict,
+    })
+}
+
+fn take_string(map: &mut Map<String, Value>, key: &str) -> Option<String> {
+    match map.remove(key)? {
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn date_text(value: &Value) -> String {
+    match value {
+        Value::Object(map) => map
+            .get(value::DATE_KEY)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Name of a JSON value's kind, for messages.
+pub fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(map) if map.contains_key(value::DATA_KEY) => "data",
+        Value::Object(map) if map.contains_key(value::DATE_KEY) => "date",
+        Value::Object(_) => "dictionary",
+    }
+}
+
+/// Skips a UTF-8 byte-order mark and leading whitespace, which Apple's parser tolerates.
+fn strip_leading_noise(bytes: &[u8]) -> &[u8] {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    &bytes[start..]
+}
+
+/// Counts the nesting of `<array>`/`<dict>` elements in an XML plist without parsing it, so a
+/// hostile file cannot make the parser recurse without bound.
+fn check_xml_nesting(xml: &[u8], max: usize) -> Result<(), ParseError> {
+    let mut depth = 0usize;
+    let mut i = 0usize;
+    while i < xml.len() {
+        if xml[i] == b'<' {
+            let rest = &xml[i + 1..];
+            if rest.starts_with(b"dict>") || rest.starts_with(b"array>") {
+                depth += 1;
+                if depth > max {
+                    return Err(ParseError::Limit(ValueError::TooDeep(max)));
+                }
+            } else if rest.starts_with(b"/dict>") || rest.starts_with(b"/array>") {
+                depth = depth.saturating_sub(1);
+            }
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"<plist version="1.0"><dict>
+        <key>PayloadType</key><string>Configuration</string>
+        <key>PayloadIdentifier</key><string>fr.example.test</string>
+        <key>PayloadUUID</key><string>A</string>
+        <key>PayloadVersion</key><string>1</string>
+        <key>PayloadRemovalDisallowed</key><integer>1</integer>
+        <key>PayloadContent</key><array>
+          <dict><key>PayloadType</key><string>com.apple.applicationaccess</string>
+                <key>PayloadUUID</key><string>B</string>
+                <key>allowCamera</key><false/></dict>
+          <string>stray</string>
+        </array></dict></plist>"#;
+
+    #[test]
+    fn reads_a_profile_without_xml_declaration() {
+        let profile = parse_profile(MINIMAL.as_bytes()).unwrap();
+        assert_eq!(profile.identifier, "fr.example.test");
+        assert_eq!(profile.version, Some(1));
+        assert!(profile.removal_disallowed);
+        assert_eq!(profile.payloads.len(), 1);
+        assert_eq!(
+            profile.payloads[0].get("allowCamera"),
+            Some(&Value::Bool(false))
+        );
+        assert_eq!(profile.warnings.len(), 1, "{:?}", profile.warnings);
+    }
+
+    #[test]
+    fn binary_plist_reads_the_same() {
+        let value = plist::Value::from_reader(std::io::Cursor::new(MINIMAL.as_bytes())).unwrap();
+        let mut out = Vec::new();
+        value.to_writer_binary(&mut out).unwrap();
+        let a = parse_profile(MINIMAL.as_bytes()).unwrap();
+        let b = parse_profile(&out).unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_plist() {
+        assert!(matches!(
+            parse_profile(b"hello, world"),
+            Err(ParseError::NotAPlist(_))
+        ));
+        assert_eq!(parse_profile(b""), Err(ParseError::Empty));
+        assert!(matches!(
+            parse_profile(b"<plist><array/></plist>"),
+            Err(ParseError::NotADictionary("array"))
+        ));
+    }
+
+    #[test]
+    fn rejects_deep_nesting_before_parsing() {
+        let xml = format!(
+            "<plist>{}{}</plist>",
+            "<array>".repeat(10_000),
+            "</array>".repeat(10_000)
+        );
+        assert!(matches!(
+            parse_profile(xml.as_bytes()),
+            Err(ParseError::Limit(ValueError::TooDeep(_)))
+        ));
+    }
+}
