@@ -14,9 +14,11 @@
 //! - [`snapshot`]: the `lucarne.snapshot/1` schema.
 //! - [`capability`]: what the analysis states, with its evidence.
 //! - [`text`]: French and English wordings.
+//! - [`envelope`]: the signed envelope around a snapshot.
 
 pub mod capability;
 pub mod cms;
+pub mod envelope;
 pub mod parse;
 pub mod profile;
 pub mod snapshot;

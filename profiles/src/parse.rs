@@ -113,7 +113,9 @@ pub fn profile_from_dict(mut top: Map<String, Value>) -> Result<Profile, ParseEr
         display_name: take_string(&mut top, "PayloadDisplayName"),
         organization: take_string(&mut top, "PayloadOrganization"),
         description: take_string(&mut top, "PayloadDescription"),
-        version: top.remove("PayloadVersion").and_then(|v| value::as_i64_lenient(&v)),
+        version: top
+            .remove("PayloadVersion")
+            .and_then(|v| value::as_i64_lenient(&v)),
         removal_disallowed: top
             .remove("PayloadRemovalDisallowed")
             .and_then(|v| value::as_bool_lenient(&v))

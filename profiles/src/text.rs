@@ -19,7 +19,9 @@ impl std::str::FromStr for Lang {
         match s.to_ascii_lowercase().as_str() {
             "fr" | "fr-fr" | "français" | "francais" => Ok(Lang::Fr),
             "en" | "en-gb" | "en-us" | "english" => Ok(Lang::En),
-            other => Err(format!("unknown language `{other}` (expected `fr` or `en`)")),
+            other => Err(format!(
+                "unknown language `{other}` (expected `fr` or `en`)"
+            )),
         }
     }
 }
