@@ -1,12 +1,21 @@
 //! `lucarne`: the agent an official runs on their own computer.
 
-use clap::Parser;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
 
 /// Lucarne: see what the administration managing your iPad can change or read.
 #[derive(Parser)]
-#[command(name = "lucarne", version)]
-struct Cli {}
+#[command(name = "lucarne", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-fn main() {
-    let _ = Cli::parse();
+#[derive(Subcommand)]
+enum Command {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {}
 }

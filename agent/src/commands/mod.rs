@@ -1,0 +1,1 @@
+//! One module per `lucarne` subcommand; each exposes its clap arguments and a `run`.

@@ -1,0 +1,9 @@
+//! The Lucarne agent as a library: collectors, the virtual iPad, keys and uploads. The
+//! `lucarne` binary (`main.rs`) is a thin command line over it.
+//!
+//! # Layout
+//! - [`commands`]: one module per `lucarne` subcommand.
+//!
+//! Invariant: nothing in this crate writes to a device. See `ARCHITECTURE.md`.
+
+pub mod commands;
