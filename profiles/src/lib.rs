@@ -11,6 +11,7 @@
 //! - [`parse`]: bytes of a `.mobileconfig` → [`profile::Profile`].
 //! - [`cms`]: the signed (CMS/PKCS#7) wrapper and its signer.
 //! - [`profile`]: the profile model.
+//! - [`redact`]: secrets replaced by salted hashes before anything leaves.
 //! - [`snapshot`]: the `lucarne.snapshot/1` schema.
 //! - [`capability`]: what the analysis states, with its evidence.
 //! - [`text`]: French and English wordings.
@@ -21,6 +22,7 @@ pub mod cms;
 pub mod envelope;
 pub mod parse;
 pub mod profile;
+pub mod redact;
 pub mod snapshot;
 pub mod text;
 pub mod value;
