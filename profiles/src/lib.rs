@@ -14,10 +14,12 @@
 //! - [`redact`]: secrets replaced by salted hashes before anything leaves.
 //! - [`snapshot`]: the `lucarne.snapshot/1` schema.
 //! - [`capability`]: what the analysis states, with its evidence.
+//! - [`certificate`]: X.509 certificates shipped in payloads.
 //! - [`text`]: French and English wordings.
 //! - [`envelope`]: the signed envelope around a snapshot.
 
 pub mod capability;
+pub mod certificate;
 pub mod cms;
 pub mod envelope;
 pub mod parse;
