@@ -186,6 +186,8 @@ fn is_redacted(value: &Value) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
     use serde_json::json;
 
@@ -229,7 +231,8 @@ mod tests {
     #[test]
     fn embedded_wireguard_and_pem_keys_are_hashed() {
         let r = Redactor::new(b"salt");
-        let config = "[Interface]\nPrivateKey = AAAA\nAddress = 10.0.0.2\n[Peer]\nPresharedKey = BBBB\n";
+        let config =
+            "[Interface]\nPrivateKey = AAAA\nAddress = 10.0.0.2\n[Peer]\nPresharedKey = BBBB\n";
         let pem = "-----BEGIN PRIVATE KEY-----\nCCCC\n-----END PRIVATE KEY-----\n";
         let mut p = payload(
             "com.apple.vpn.managed",
@@ -251,7 +254,10 @@ mod tests {
             json!({"PayloadContent": value::data(b"private key bytes")}),
         );
         r.payload(&mut p);
-        assert_eq!(p.content["PayloadContent"], json!(r.hash(b"private key bytes")));
+        assert_eq!(
+            p.content["PayloadContent"],
+            json!(r.hash(b"private key bytes"))
+        );
     }
 
     #[test]
