@@ -8,6 +8,8 @@
 //!
 //! # Layout
 //! - [`value`]: payload values as JSON, with bounds on depth and size.
+//! - [`catalog`]: what each payload, restriction, MDM command and access right lets the
+//!   administration do, loaded from the TOML files of `profiles/catalog/`.
 //! - [`parse`]: bytes of a `.mobileconfig` → [`profile::Profile`].
 //! - [`cms`]: the signed (CMS/PKCS#7) wrapper and its signer.
 //! - [`profile`]: the profile model.
@@ -17,6 +19,7 @@
 //! - [`envelope`]: the signed envelope around a snapshot.
 
 pub mod capability;
+pub mod catalog;
 pub mod cms;
 pub mod envelope;
 pub mod parse;
@@ -26,6 +29,7 @@ pub mod text;
 pub mod value;
 
 pub use capability::{Capability, Evidence, Verb};
+pub use catalog::{Catalog, CatalogError};
 pub use parse::{parse_profile, ParseError};
 pub use profile::{Payload, Profile, Signer};
 pub use snapshot::{Snapshot, SNAPSHOT_SCHEMA};
