@@ -3,7 +3,9 @@
 //!
 //! # Layout
 //! - [`commands`]: one module per `lucarne` subcommand.
+//! - [`devicedir`]: the device directory format (a virtual iPad described as files).
 //!
 //! Invariant: nothing in this crate writes to a device. See `ARCHITECTURE.md`.
 
 pub mod commands;
+pub mod devicedir;

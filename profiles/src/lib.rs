@@ -13,17 +13,21 @@
 //! - [`parse`]: bytes of a `.mobileconfig` → [`profile::Profile`].
 //! - [`cms`]: the signed (CMS/PKCS#7) wrapper and its signer.
 //! - [`profile`]: the profile model.
+//! - [`redact`]: secrets replaced by salted hashes before anything leaves.
 //! - [`snapshot`]: the `lucarne.snapshot/1` schema.
 //! - [`capability`]: what the analysis states, with its evidence.
+//! - [`certificate`]: X.509 certificates shipped in payloads.
 //! - [`text`]: French and English wordings.
 //! - [`envelope`]: the signed envelope around a snapshot.
 
 pub mod capability;
 pub mod catalog;
+pub mod certificate;
 pub mod cms;
 pub mod envelope;
 pub mod parse;
 pub mod profile;
+pub mod redact;
 pub mod snapshot;
 pub mod text;
 pub mod value;
