@@ -40,6 +40,17 @@
 //!
 //! [`catalog()`] parses the embedded files once. A parse failure of embedded data is a
 //! programming error that the tests catch; [`load`] reports it with the file and the entry.
+//!
+//! ```
+//! use lucarne_profiles::catalog::catalog;
+//!
+//! let c = catalog();
+//! // A server holding only the "erase" right (8) can erase, and still use Lost Mode.
+//! let opened: Vec<&str> = c.commands_opened_by(8).iter().map(|m| m.request_type.as_str()).collect();
+//! assert!(opened.contains(&"EraseDevice") && opened.contains(&"EnableLostMode"));
+//! assert_eq!(c.decode_rights(8)[0].name, "AllowDeviceErase");
+//! println!("{}", c.command("DeviceLocation").map(|m| m.does.fr.as_str()).unwrap_or_default());
+//! ```
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
