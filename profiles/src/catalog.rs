@@ -56,7 +56,7 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::capability::Verb;
 use crate::text::Text;
@@ -129,7 +129,7 @@ pub enum CatalogError {
 }
 
 /// The theme of a payload, used to group statements in a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
     /// Enrolment in the MDM and setup of the device.
@@ -157,7 +157,7 @@ pub enum Category {
 }
 
 /// Whether a command reads from the device or changes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CommandKind {
     /// Returns information and changes nothing.
@@ -167,7 +167,7 @@ pub enum CommandKind {
 }
 
 /// Whether an item is available under User Enrollment (personally owned devices).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum UserEnrollment {
     /// Available.
@@ -181,7 +181,7 @@ pub enum UserEnrollment {
 }
 
 /// The type of a restriction key's value, as Apple's schema states it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ValueType {
     /// `true` or `false`.
@@ -197,7 +197,7 @@ pub enum ValueType {
 }
 
 /// A scalar value of a restriction key (its default or restricting value).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ScalarValue {
     /// A boolean.
@@ -224,7 +224,7 @@ impl ScalarValue {
 }
 
 /// One configuration-profile payload type.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PayloadEntry {
     /// `PayloadType`, e.g. `com.apple.proxy.http.global`.
@@ -234,7 +234,7 @@ pub struct PayloadEntry {
     /// Apple's flag: the payload installs only on a supervised device.
     pub supervised_only: bool,
     /// Where Apple's text qualifies the flag (a key or mode that needs supervision).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervised_note: Option<Text>,
     /// Theme.
     pub category: Category,
@@ -245,7 +245,7 @@ pub struct PayloadEntry {
 }
 
 /// One key of the restrictions payload `com.apple.applicationaccess`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RestrictionEntry {
     /// The key, e.g. `allowCamera`.
@@ -253,24 +253,24 @@ pub struct RestrictionEntry {
     /// Type of its value.
     pub value_type: ValueType,
     /// Value when the key is absent, if Apple states one.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<ScalarValue>,
     /// The key works only on a supervised device.
     pub supervised_only: bool,
     /// iOS version that introduced the key.
     pub introduced: String,
     /// iOS version that deprecated the key, if any.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprecated: Option<String>,
     /// For boolean keys, the value that restricts the user.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restricted_value: Option<bool>,
     /// What the restricting value (or the key, when not boolean) does to the user.
     pub meaning: Text,
 }
 
 /// One MDM command.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommandEntry {
     /// `RequestType`, e.g. `EraseDevice`.
@@ -280,7 +280,7 @@ pub struct CommandEntry {
     /// The `AccessRights` bit the command needs; 0 when it needs none.
     pub access_right: u32,
     /// Where the right needed is not a single bit.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_right_note: Option<Text>,
     /// Works only on a supervised device.
     pub supervised_only: bool,
@@ -295,7 +295,7 @@ pub struct CommandEntry {
 }
 
 /// One bit of the `AccessRights` key of the MDM payload.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccessRightEntry {
     /// The bit value (1, 2, 4 … 4096).

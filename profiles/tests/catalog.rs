@@ -456,3 +456,19 @@ fn user_enrollment_forbids_the_strongest_commands() {
         );
     }
 }
+
+#[test]
+fn entries_serialise_with_the_catalogue_names() {
+    let c = catalog();
+    let json = serde_json::to_value(c.command("DeviceLocation").unwrap()).unwrap();
+    assert_eq!(json["kind"], "read");
+    assert_eq!(json["verb"], "locate");
+    assert_eq!(json["user_enrollment"], "forbidden");
+    assert!(json.get("access_right_note").is_none());
+    let json = serde_json::to_value(c.payload("com.apple.vpn.managed").unwrap()).unwrap();
+    assert_eq!(json["category"], "traffic");
+    assert!(json["supervised_note"]["fr"]
+        .as_str()
+        .unwrap()
+        .contains("AlwaysOn"));
+}
