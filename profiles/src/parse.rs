@@ -289,6 +289,8 @@ fn check_xml_nesting(xml: &[u8], max: usize) -> Result<(), ParseError> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
 
     const MINIMAL: &str = r#"<plist version="1.0"><dict>
