@@ -15,11 +15,13 @@
 //! - [`profile`]: the profile model.
 //! - [`redact`]: secrets replaced by salted hashes before anything leaves.
 //! - [`snapshot`]: the `lucarne.snapshot/1` schema.
+//! - [`analysis`]: profiles or a snapshot → what the administration can do, with evidence.
 //! - [`capability`]: what the analysis states, with its evidence.
 //! - [`certificate`]: X.509 certificates shipped in payloads.
 //! - [`text`]: French and English wordings.
 //! - [`envelope`]: the signed envelope around a snapshot.
 
+pub mod analysis;
 pub mod capability;
 pub mod catalog;
 pub mod certificate;
