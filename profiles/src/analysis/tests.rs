@@ -293,3 +293,101 @@ fn every_template_the_analysis_uses_exists() {
         }
     }
 }
+
+#[test]
+fn snapshot_facts_supervision_apps_and_privacy_report() {
+    use crate::snapshot::*;
+    let mut s = Snapshot::new("2026-11-25T10:00:00Z");
+    s.enrolment = Enrolment {
+        supervised: Some(true),
+        ade: Some(true),
+        organisation: Some("Région Exemple".into()),
+        mdm_server: Some("https://mdm.region-exemple.fr/mdm".into()),
+        access_rights: Some(8),
+        source: Some(Source::Live),
+        ..Default::default()
+    };
+    s.apps = vec![
+        App {
+            bundle_id: "fr.region-exemple.interest".into(),
+            name: Some("interest".into()),
+            signer: Some("iPhone Distribution: Région Exemple".into()),
+            provisioned: true,
+            managed: Some(true),
+            source: Some(Source::Backup),
+            ..Default::default()
+        },
+        App {
+            bundle_id: "com.example.store".into(),
+            signer: Some("Apple iPhone OS Application Signing".into()),
+            managed: Some(false),
+            ..Default::default()
+        },
+    ];
+    s.restrictions = vec![EffectiveRestriction {
+        key: "allowWallpaperModification".into(),
+        value: json!(false),
+        source: Source::Backup,
+    }];
+    s.privacy = Some(PrivacySummary {
+        apps: vec![AppPrivacy {
+            bundle_id: "fr.region-exemple.interest".into(),
+            accesses: vec![ResourceAccess {
+                category: "location".into(),
+                from: "2026-11-20T08:00:00Z".into(),
+                to: Some("2026-11-20T08:05:00Z".into()),
+            }],
+            domains: vec![DomainContact {
+                domain: "collect.example".into(),
+                hits: 12,
+                first: Some("2026-11-19T08:00:00Z".into()),
+                last: Some("2026-11-21T08:00:00Z".into()),
+                owner: None,
+            }],
+        }],
+        ..Default::default()
+    });
+    let a = analyze_snapshot(&s);
+    let ids = ids(&a);
+    for id in [
+        "device.supervised",
+        "device.ade",
+        "mdm.server",
+        "command.EraseDevice",
+        "app.in-house",
+        "app.managed",
+        "privacy.managed-app-access",
+        "privacy.managed-app-domains",
+        "restriction.set",
+    ] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
+    assert!(
+        !ids.contains(&"command.InstalledApplicationList"),
+        "right 256 not granted"
+    );
+    let access = a
+        .capabilities
+        .iter()
+        .find(|c| c.id == "privacy.managed-app-access")
+        .unwrap();
+    assert!(access.text.fr.contains("2026-11-20T08:00:00Z") && access.text.fr.contains("location"));
+    let domains = a
+        .capabilities
+        .iter()
+        .find(|c| c.id == "privacy.managed-app-domains")
+        .unwrap();
+    assert!(domains.text.en.contains("collect.example"));
+    // Supervised device: supervised-only capabilities are usable.
+    let loc = a
+        .capabilities
+        .iter()
+        .find(|c| c.id == "command.DeviceLocation")
+        .unwrap();
+    assert_eq!(loc.usable, Some(true));
+    // The App Store app is neither in-house nor managed: no statement about it.
+    assert!(!a
+        .capabilities
+        .iter()
+        .any(|c| c.text.en.contains("com.example.store")));
+}
