@@ -3,7 +3,11 @@
 //!
 //! # Layout
 //! - [`commands`]: one module per `lucarne` subcommand.
+//! - [`backup`]: Finder/iTunes backups, plain and encrypted.
+//! - [`privacy_report`]: the App Privacy Report export.
+//! - [`collect`]: several partial snapshots → one.
 //!
 //! Invariant: nothing in this crate writes to a device. See `ARCHITECTURE.md`.
 
+pub mod backup;
 pub mod commands;
