@@ -6,8 +6,10 @@
 //! - [`backup`]: Finder/iTunes backups, plain and encrypted.
 //! - [`privacy_report`]: the App Privacy Report export.
 //! - [`collect`]: several partial snapshots → one.
+//! - [`devicedir`]: the device directory format (a virtual iPad described as files).
 //!
 //! Invariant: nothing in this crate writes to a device. See `ARCHITECTURE.md`.
 
 pub mod backup;
 pub mod commands;
+pub mod devicedir;
