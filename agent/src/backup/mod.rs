@@ -25,6 +25,7 @@ pub mod manifest;
 pub mod mbfile;
 pub mod plist_read;
 pub mod reader;
+pub mod writer;
 
 pub use extract::{extract, BackupFacts};
 pub use reader::{Backup, BackupError, OpenStep};
