@@ -13,3 +13,4 @@
 pub mod backup;
 pub mod commands;
 pub mod devicedir;
+pub mod privacy_report;
