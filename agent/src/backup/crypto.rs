@@ -168,6 +168,19 @@ pub fn cbc_decrypt_unpadded(key: &Key, data: &mut [u8]) -> Result<(), CryptoErro
         .map_err(|_| CryptoError::BadCiphertext)
 }
 
+/// The length of `data` without its PKCS#7 padding when it ends with a valid one, else its
+/// whole length.
+pub fn pkcs7_unpadded_len(data: &[u8]) -> usize {
+    let Some(&pad) = data.last() else { return 0 };
+    let n = usize::from(pad);
+    if (1..=16).contains(&n) && n <= data.len() && data[data.len() - n..].iter().all(|b| *b == pad)
+    {
+        data.len() - n
+    } else {
+        data.len()
+    }
+}
+
 /// AES-256-CBC encryption with a zero IV and PKCS#7 padding.
 pub fn cbc_encrypt_padded(key: &Key, plain: &[u8]) -> Vec<u8> {
     let mut buf = plain.to_vec();
@@ -175,23 +188,6 @@ pub fn cbc_encrypt_padded(key: &Key, plain: &[u8]) -> Vec<u8> {
     buf.resize(plain.len() + pad, 0);
     let len = Encryptor::new(key.into(), &ZERO_IV.into())
         .encrypt_padded_mut::<Pkcs7>(&mut buf, plain.len())
-        .map(|c| c.len())
-        .unwrap_or(0);
-    buf.truncate(len);
-    buf
-}
-
-/// AES-256-CBC encryption with a zero IV of data padded with zeros to a whole block (how
-/// `Manifest.db` is stored: SQLite pages are already whole blocks).
-pub fn cbc_encrypt_unpadded(key: &Key, plain: &[u8]) -> Vec<u8> {
-    let mut buf = plain.to_vec();
-    let rem = buf.len() % 16;
-    if rem != 0 {
-        buf.resize(buf.len() + 16 - rem, 0);
-    }
-    let len = buf.len();
-    let len = Encryptor::new(key.into(), &ZERO_IV.into())
-        .encrypt_padded_mut::<NoPadding>(&mut buf, len)
         .map(|c| c.len())
         .unwrap_or(0);
     buf.truncate(len);

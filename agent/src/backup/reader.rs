@@ -179,6 +179,11 @@ impl Backup {
                         .map_err(BackupError::ManifestKey)?;
                     crypto::cbc_decrypt_unpadded(&db_key, &mut db_bytes)
                         .map_err(BackupError::ManifestDecrypt)?;
+                    // Current iOS pads Manifest.db (PKCS#7) like every other file; some
+                    // tools describe it unpadded. SQLite pages are whole blocks, so a
+                    // valid padding block at the end can only be padding.
+                    let len = crypto::pkcs7_unpadded_len(&db_bytes);
+                    db_bytes.truncate(len);
                 }
                 Some(keys)
             }

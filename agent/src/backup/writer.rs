@@ -215,7 +215,7 @@ pub fn render(
                 "ManifestKey".into(),
                 Value::Data(prefixed_wrap(class_keys, &db_key)?),
             );
-            crypto::cbc_encrypt_unpadded(&db_key, &catalogue)
+            crypto::cbc_encrypt_padded(&db_key, &catalogue)
         }
         None => catalogue,
     };
