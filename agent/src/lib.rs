@@ -11,6 +11,7 @@
 //! Invariant: nothing in this crate writes to a device. See `ARCHITECTURE.md`.
 
 pub mod backup;
+pub mod collect;
 pub mod commands;
 pub mod devicedir;
 pub mod privacy_report;

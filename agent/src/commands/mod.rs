@@ -1,1 +1,7 @@
 //! One module per `lucarne` subcommand; each exposes its clap arguments and a `run`.
+
+pub mod backups;
+pub mod dev;
+pub mod messages;
+pub mod password;
+pub mod scan;
