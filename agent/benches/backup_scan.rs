@@ -18,8 +18,9 @@ const GROUP: &str = "encrypted_backup";
 fn bench(c: &mut Criterion) {
     let tmp = tempfile::tempdir().expect("temporary folder");
     let dir = tmp.path().join("backup");
-    let device = DeviceDir::load(Path::new(env!("CARGO_MANIFEST_DIR")).join("devices/council-ipad"))
-        .expect("council device");
+    let device =
+        DeviceDir::load(Path::new(env!("CARGO_MANIFEST_DIR")).join("devices/council-ipad"))
+            .expect("council device");
     let options = WriteOptions {
         password: Some(PASSWORD.to_vec()),
         ..Default::default()
@@ -52,14 +53,20 @@ fn mean_ns(id: &str) -> Option<f64> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let path = target.join("criterion").join(GROUP).join(id).join("new/estimates.json");
+    let path = target
+        .join("criterion")
+        .join(GROUP)
+        .join(id)
+        .join("new/estimates.json");
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
     json["mean"]["point_estimate"].as_f64()
 }
 
 fn main() {
     benches();
-    criterion::Criterion::default().configure_from_args().final_summary();
+    criterion::Criterion::default()
+        .configure_from_args()
+        .final_summary();
     if let (Some(derive), Some(scan)) = (mean_ns("key_derivation"), mean_ns("full_scan")) {
         println!(
             "ratio full_scan / key_derivation = {:.3} (scan {:.3} s, derivation {:.3} s; target ≤ 1.15)",
