@@ -13,6 +13,7 @@
 //! Invariant: nothing in this crate writes to a device. See `ARCHITECTURE.md`.
 
 pub mod backup;
+pub mod collect;
 pub mod commands;
 pub mod devicedir;
 pub mod i18n;
