@@ -15,9 +15,11 @@
 //! - [`capability`]: what the analysis states, with its evidence.
 //! - [`text`]: French and English wordings.
 //! - [`envelope`]: the signed envelope around a snapshot.
+//! - [`diff`]: typed change events between two snapshots of one device, and alerts.
 
 pub mod capability;
 pub mod cms;
+pub mod diff;
 pub mod envelope;
 pub mod parse;
 pub mod profile;
