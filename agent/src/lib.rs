@@ -3,7 +3,15 @@
 //!
 //! # Layout
 //! - [`commands`]: one module per `lucarne` subcommand.
+//! - [`devicedir`]: the device directory format (a virtual iPad described as files).
+//! - [`i18n`]: the command line's own texts (Fluent files, French and English).
+//! - [`report`]: the readable report of an analysis, escaped for terminals.
+//! - [`salt`]: salts for secret redaction.
 //!
 //! Invariant: nothing in this crate writes to a device. See `ARCHITECTURE.md`.
 
 pub mod commands;
+pub mod devicedir;
+pub mod i18n;
+pub mod report;
+pub mod salt;
