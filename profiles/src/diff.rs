@@ -332,11 +332,10 @@ impl EventBuilder {
     }
 }
 
-/// The capabilities the analysis finds in a snapshot.
-// The analysis (`crate::analysis::analyze_snapshot`) is being written on another branch; until
-// it is merged no capability is known, so no capability difference is reported.
-pub fn capabilities_of(_snapshot: &Snapshot) -> Vec<Capability> {
-    Vec::new()
+/// The capabilities the analysis finds in a snapshot: the one source of capabilities for
+/// diffs and for the server's current view of a device.
+pub fn capabilities_of(snapshot: &Snapshot) -> Vec<Capability> {
+    crate::analysis::analyze_snapshot(snapshot).capabilities
 }
 
 /// The events that lead from `old` to `new`, in a stable order: enrolment, profiles, trust
@@ -726,12 +725,37 @@ fn change_of(c: &Capability) -> CapabilityChange {
     }
 }
 
-/// The event a capability's change belongs to: one inside a profile its evidence names.
+/// Whether a piece of evidence points at what `event` changed: the same profile, the same
+/// restriction key, the same app, or the enrolment fact it is about.
+fn evidence_matches(event: &ChangeEvent, evidence: &crate::capability::Evidence) -> bool {
+    if let Some(profile) = &event.profile {
+        return evidence.profile == *profile;
+    }
+    let key = evidence.key.as_deref().unwrap_or_default();
+    match event.kind {
+        ChangeKind::RestrictionChanged => key == event.subject,
+        ChangeKind::AppAdded
+        | ChangeKind::AppRemoved
+        | ChangeKind::AppUpdated
+        | ChangeKind::AppNewlyManaged => key
+            .strip_prefix(event.subject.as_str())
+            .is_some_and(|rest| rest.starts_with('/')),
+        ChangeKind::SupervisionChanged => key == "IsSupervised",
+        ChangeKind::MdmServerChanged | ChangeKind::AccessRightsChanged => {
+            key == "ServerURL" || key == "AccessRights"
+        }
+        ChangeKind::EnrolmentChanged => event.subject == "ade" && key == "ConfigurationURL",
+        _ => false,
+    }
+}
+
+/// The event a capability's change belongs to: the last (most specific: a newly managed app
+/// rather than its update, a trust anchor rather than its profile) whose change its evidence
+/// names.
 fn owner_of(events: &[ChangeEvent], capability: &Capability) -> Option<usize> {
-    events.iter().position(|e| {
-        e.profile
-            .as_deref()
-            .is_some_and(|p| capability.evidence.iter().any(|ev| ev.profile == p))
+    events.iter().rposition(|e| {
+        e.kind != ChangeKind::CapabilitiesChanged
+            && capability.evidence.iter().any(|ev| evidence_matches(e, ev))
     })
 }
 
@@ -771,5 +795,346 @@ fn attach_capabilities(old: &[Capability], new: &[Capability], events: &mut Vec<
     }
     if !unpinned.capabilities_added.is_empty() || !unpinned.capabilities_removed.is_empty() {
         events.push(unpinned);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::profile::Profile;
+    use crate::snapshot::{Certificate, EffectiveRestriction, Source};
+    use serde_json::json;
+
+    fn payload(kind: &str, uuid: &str, content: Value) -> Payload {
+        Payload {
+            payload_type: kind.to_string(),
+            identifier: format!("org.example.{uuid}"),
+            uuid: uuid.to_string(),
+            content: content.as_object().cloned().unwrap_or_default(),
+            ..Default::default()
+        }
+    }
+
+    fn profile(id: &str, name: &str, payloads: Vec<Payload>) -> InstalledProfile {
+        InstalledProfile {
+            profile: Profile {
+                payload_type: "Configuration".into(),
+                identifier: id.into(),
+                uuid: format!("uuid-{id}"),
+                display_name: Some(name.into()),
+                payloads,
+                ..Default::default()
+            },
+            payloads_known: true,
+            managed: Some(true),
+            installed_at: None,
+            source: Source::Backup,
+        }
+    }
+
+    fn base() -> Snapshot {
+        let mut s = Snapshot::new("2026-11-25T20:00:00Z");
+        s.enrolment.supervised = Some(false);
+        s.enrolment.mdm_server = Some("https://mdm.example/a".into());
+        s.enrolment.access_rights = Some(1);
+        s.apps.push(App {
+            bundle_id: "com.example.notes".into(),
+            name: Some("Notes".into()),
+            version: Some("1.0".into()),
+            ..Default::default()
+        });
+        s
+    }
+
+    fn proxy_profile() -> InstalledProfile {
+        profile(
+            "org.example.proxy",
+            "Proxy",
+            vec![payload(
+                "com.apple.proxy.http.global",
+                "P1",
+                json!({"ProxyType": "Manual", "ProxyServer": "proxy.example", "ProxyServerPort": 3128}),
+            )],
+        )
+    }
+
+    fn kinds(events: &[ChangeEvent]) -> Vec<ChangeKind> {
+        events.iter().map(|e| e.kind).collect()
+    }
+
+    #[test]
+    fn the_catalogue_has_a_text_for_every_kind_and_break() {
+        let catalog = parse_catalog().unwrap();
+        for kind in ChangeKind::ALL {
+            let text = catalog.event.get(kind.as_str()).unwrap();
+            assert!(!text.fr.is_empty() && !text.en.is_empty(), "{kind:?}");
+        }
+        for brk in [ChainBreak::Replay, ChainBreak::Rollback, ChainBreak::Fork] {
+            assert!(catalog.alert.contains_key(brk.as_str()));
+        }
+        for word in ["yes", "no", "unknown", "none"] {
+            assert!(catalog.words.contains_key(word));
+        }
+        assert!(!catalog.payload_types.trust_anchor.is_empty());
+        assert!(!catalog.payload_types.traffic_path.is_empty());
+    }
+
+    #[test]
+    fn identical_states_give_no_event() {
+        assert!(diff(&base(), &base()).is_empty());
+        let mut s = base();
+        s.profiles.push(proxy_profile());
+        assert!(diff(&s, &s.clone()).is_empty());
+    }
+
+    #[test]
+    fn profile_added_with_a_traffic_path_brings_capabilities_and_alerts() {
+        let old = base();
+        let mut new = base();
+        new.profiles.push(proxy_profile());
+        let events = diff(&old, &new);
+        assert_eq!(
+            kinds(&events),
+            vec![ChangeKind::ProfileAdded, ChangeKind::TrafficPathAdded]
+        );
+        let added = &events[0];
+        assert_eq!(added.subject, "org.example.proxy");
+        assert!(added.text.fr.contains("Proxy") && added.text.en.contains("Proxy"));
+        assert!(
+            events[1]
+                .capabilities_added
+                .iter()
+                .any(|c| c.id == "traffic.proxy"),
+            "{events:#?}"
+        );
+        assert!(events[1].alert);
+        let alerts = alerts(&events);
+        assert_eq!(alerts.len(), 1);
+        assert_eq!(alerts[0].kind, "traffic-path-added");
+    }
+
+    #[test]
+    fn profile_removed_takes_capabilities_away_without_alert() {
+        let mut old = base();
+        old.profiles.push(proxy_profile());
+        let events = diff(&old, &base());
+        assert_eq!(kinds(&events), vec![ChangeKind::ProfileRemoved]);
+        assert!(events[0]
+            .capabilities_removed
+            .iter()
+            .any(|c| c.id == "traffic.proxy"));
+        assert!(!events[0].alert);
+    }
+
+    #[test]
+    fn profile_fields_and_payload_keys_changed() {
+        let mut old = base();
+        old.profiles.push(proxy_profile());
+        let mut new = old.clone();
+        new.profiles[0].profile.display_name = Some("Proxy v2".into());
+        new.profiles[0].profile.payloads[0]
+            .content
+            .insert("ProxyServerPort".into(), json!(8080));
+        new.profiles[0].profile.payloads.push(payload(
+            "com.apple.webClip.managed",
+            "W1",
+            json!({"URL": "https://x"}),
+        ));
+        let events = diff(&old, &new);
+        assert_eq!(
+            kinds(&events),
+            vec![ChangeKind::ProfileChanged, ChangeKind::PayloadKeysChanged]
+        );
+        assert_eq!(
+            events[0].keys,
+            vec![
+                "display_name".to_string(),
+                "+com.apple.webClip.managed".into()
+            ]
+        );
+        assert_eq!(events[1].keys, vec!["ProxyServerPort".to_string()]);
+        assert_eq!(events[1].profile.as_deref(), Some("org.example.proxy"));
+        assert!(events[1].text.en.contains("ProxyServerPort"));
+    }
+
+    #[test]
+    fn a_secret_changes_only_through_its_redacted_value() {
+        let wifi = |secret: &str| {
+            profile(
+                "org.example.wifi",
+                "Wi-Fi",
+                vec![payload(
+                    "com.apple.wifi.managed",
+                    "W1",
+                    json!({"SSID_STR": "Region", "Password": secret}),
+                )],
+            )
+        };
+        let mut old = base();
+        old.profiles.push(wifi("redacted:sha256:aaaa"));
+        let mut new = base();
+        new.profiles.push(wifi("redacted:sha256:bbbb"));
+        let events = diff(&old, &new);
+        assert_eq!(kinds(&events), vec![ChangeKind::PayloadKeysChanged]);
+        assert_eq!(events[0].keys, vec!["Password".to_string()]);
+        // The event names the key, never a value.
+        let json = serde_json::to_string(&events).unwrap();
+        assert!(!json.contains("aaaa") && !json.contains("bbbb"));
+    }
+
+    #[test]
+    fn restriction_changed_carries_both_values() {
+        let mut old = base();
+        old.restrictions.push(EffectiveRestriction {
+            key: "allowCamera".into(),
+            value: json!(true),
+            source: Source::Live,
+        });
+        let mut new = base();
+        new.restrictions.push(EffectiveRestriction {
+            key: "allowCamera".into(),
+            value: json!(false),
+            source: Source::Live,
+        });
+        new.restrictions.push(EffectiveRestriction {
+            key: "allowScreenShot".into(),
+            value: json!(false),
+            source: Source::Live,
+        });
+        let events = diff(&old, &new);
+        assert_eq!(
+            kinds(&events),
+            vec![
+                ChangeKind::RestrictionChanged,
+                ChangeKind::RestrictionChanged
+            ]
+        );
+        assert_eq!(events[0].subject, "allowCamera");
+        assert_eq!(
+            (events[0].before.clone(), events[0].after.clone()),
+            (Some(json!(true)), Some(json!(false)))
+        );
+        assert_eq!(events[0].text.fr, "Restriction allowCamera : oui → non.");
+        assert_eq!(events[1].before, None);
+    }
+
+    #[test]
+    fn apps_added_removed_updated_and_newly_managed() {
+        let old = base();
+        let mut new = base();
+        new.apps[0].version = Some("2.0".into());
+        new.apps[0].managed = Some(true);
+        new.apps.push(App {
+            bundle_id: "com.example.interest".into(),
+            name: Some("interest".into()),
+            managed: Some(true),
+            ..Default::default()
+        });
+        new.apps.push(App {
+            bundle_id: "com.example.game".into(),
+            ..Default::default()
+        });
+        let events = diff(&old, &new);
+        let summary: Vec<(ChangeKind, &str, bool)> = events
+            .iter()
+            .map(|e| (e.kind, e.subject.as_str(), e.alert))
+            .collect();
+        assert!(summary.contains(&(ChangeKind::AppAdded, "com.example.interest", true)));
+        assert!(summary.contains(&(ChangeKind::AppAdded, "com.example.game", false)));
+        assert!(summary.contains(&(ChangeKind::AppUpdated, "com.example.notes", false)));
+        assert!(summary.contains(&(ChangeKind::AppNewlyManaged, "com.example.notes", true)));
+        let back = diff(&new, &old);
+        assert!(back
+            .iter()
+            .any(|e| e.kind == ChangeKind::AppRemoved && e.subject == "com.example.interest"));
+        assert!(!back.iter().any(|e| e.kind == ChangeKind::AppNewlyManaged));
+    }
+
+    #[test]
+    fn supervision_turned_on_alerts_turned_off_does_not() {
+        let old = base();
+        let mut new = base();
+        new.enrolment.supervised = Some(true);
+        let on = diff(&old, &new);
+        let event = on
+            .iter()
+            .find(|e| e.kind == ChangeKind::SupervisionChanged)
+            .unwrap();
+        assert!(event.alert);
+        assert_eq!(event.text.en, "Device supervision: no → yes.");
+        let off = diff(&new, &old);
+        let event = off
+            .iter()
+            .find(|e| e.kind == ChangeKind::SupervisionChanged)
+            .unwrap();
+        assert!(!event.alert);
+    }
+
+    #[test]
+    fn enrolment_server_and_rights() {
+        let old = base();
+        let mut new = base();
+        new.enrolment.organisation = Some("Région".into());
+        new.enrolment.mdm_server = Some("https://other.example/mdm".into());
+        new.enrolment.access_rights = Some(1 | 2048);
+        let events = diff(&old, &new);
+        let find = |k| events.iter().find(|e| e.kind == k).unwrap();
+        assert_eq!(find(ChangeKind::EnrolmentChanged).subject, "organisation");
+        assert!(find(ChangeKind::MdmServerChanged).alert);
+        let rights = find(ChangeKind::AccessRightsChanged);
+        assert!(rights.alert, "new bits widen the rights");
+        assert_eq!(rights.after, Some(json!(2049)));
+        let narrowed = diff(&new, &old);
+        let rights = narrowed
+            .iter()
+            .find(|e| e.kind == ChangeKind::AccessRightsChanged)
+            .unwrap();
+        assert!(!rights.alert);
+    }
+
+    #[test]
+    fn trust_anchor_from_certificates_or_payload_alerts_once() {
+        let old = base();
+        let mut new = base();
+        new.profiles.push(profile(
+            "org.example.ca",
+            "CA",
+            vec![payload("com.apple.security.root", "R1", json!({}))],
+        ));
+        new.certificates.push(Certificate {
+            subject: "CN=Region Interception CA".into(),
+            issuer: "CN=Region Interception CA".into(),
+            sha256: "ab".repeat(32),
+            is_ca: true,
+            profile: Some("org.example.ca".into()),
+            payload_uuid: Some("R1".into()),
+            source: None,
+        });
+        let events = diff(&old, &new);
+        let anchors: Vec<_> = events
+            .iter()
+            .filter(|e| e.kind == ChangeKind::TrustAnchorAdded)
+            .collect();
+        assert_eq!(anchors.len(), 1, "{events:#?}");
+        assert!(anchors[0].alert);
+        assert!(anchors[0].text.en.contains("Region Interception CA"));
+
+        new.certificates.clear();
+        let events = diff(&old, &new);
+        let anchors: Vec<_> = events
+            .iter()
+            .filter(|e| e.kind == ChangeKind::TrustAnchorAdded)
+            .collect();
+        assert_eq!(anchors.len(), 1);
+        assert_eq!(anchors[0].subject, "R1");
+    }
+
+    #[test]
+    fn chain_alerts_name_both_sequences() {
+        let alert = chain_alert(ChainBreak::Rollback, "UDID", 7, 3);
+        assert_eq!(alert.kind, "rollback");
+        assert!(alert.text.fr.contains('7') && alert.text.fr.contains('3'));
+        assert!(alert.text.en.contains("older"));
     }
 }
