@@ -30,7 +30,7 @@ pub enum ParseError {
         limit: usize,
     },
     /// Not a property list (XML or binary) nor a CMS-signed one.
-    #[error("not a property list: {0}")]
+    #[error("not a property list (XML or binary) nor a signed profile: {0}")]
     NotAPlist(String),
     /// The signed (CMS) wrapper could not be opened.
     #[error("signed profile: {0}")]

@@ -10,7 +10,8 @@
 //! - secrets embedded in configuration text (`PrivateKey = …` lines of a WireGuard
 //!   `WgQuickConfig`, PEM private-key blocks).
 //!
-//! Booleans are never redacted: `OneTimeUserPassword = true` is a setting, not a secret.
+//! Booleans are never redacted: `OneTimeUserPassword = true` is a setting, not a secret; nor
+//! are empty strings, which hold no secret (templates leave them empty).
 
 use serde_json::{Map, Value};
 
@@ -91,7 +92,8 @@ impl Redactor {
 
     fn map(&self, map: &mut Map<String, Value>) {
         for (key, value) in map.iter_mut() {
-            if is_secret_key(key) && !matches!(value, Value::Bool(_) | Value::Null) {
+            let empty = value.as_str().is_some_and(str::is_empty);
+            if is_secret_key(key) && !empty && !matches!(value, Value::Bool(_) | Value::Null) {
                 if !is_redacted(value) {
                     *value = Value::String(self.hash_value(value));
                 }
