@@ -15,12 +15,18 @@
 //! - [`capability`]: what the analysis states, with its evidence.
 //! - [`text`]: French and English wordings.
 //! - [`envelope`]: the signed envelope around a snapshot.
+//! - [`merkle`]: RFC 9162 inclusion and consistency proof verification.
+//! - [`checkpoint`]: signed checkpoints of the server's transparency log.
+//! - [`receipt`]: the server's receipt for a snapshot, and its verification.
 
 pub mod capability;
+pub mod checkpoint;
 pub mod cms;
 pub mod envelope;
+pub mod merkle;
 pub mod parse;
 pub mod profile;
+pub mod receipt;
 pub mod snapshot;
 pub mod text;
 pub mod value;
