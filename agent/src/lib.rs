@@ -3,7 +3,19 @@
 //!
 //! # Layout
 //! - [`commands`]: one module per `lucarne` subcommand.
+//! - [`home`]: the data directory, owner-only, written atomically.
+//! - [`keys`]: the agent's Ed25519 key and the redaction salt.
+//! - [`state`]: sealing snapshots: per-device hash chain, local history, outbox.
+//! - [`enrolment`]: registering the key with a server, and what the server answered.
+//! - [`upload`]: sending the outbox, verifying receipts, keeping them.
+//! - [`texts`]: the agent's sentences in French and English.
 //!
 //! Invariant: nothing in this crate writes to a device. See `ARCHITECTURE.md`.
 
 pub mod commands;
+pub mod enrolment;
+pub mod home;
+pub mod keys;
+pub mod state;
+pub mod texts;
+pub mod upload;

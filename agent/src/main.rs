@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use lucarne::commands;
 
 /// Lucarne: see what the administration managing your iPad can change or read.
 #[derive(Parser)]
@@ -13,9 +14,28 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// This computer's signing key.
+    Key(commands::key::Args),
+    /// Register this computer's key with a Lucarne server.
+    Enroll(commands::enroll::Args),
+    /// Send the queued snapshots to the server and verify their receipts.
+    Push(commands::push::Args),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    let result = match cli.command {
+        Command::Key(args) => commands::key::run(args).map(|()| true),
+        Command::Enroll(args) => commands::enroll::run(args).map(|()| true),
+        Command::Push(args) => commands::push::run(args),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("lucarne: {e:#}");
+            ExitCode::from(1)
+        }
+    }
 }

@@ -28,6 +28,18 @@ pub struct LogIdentity {
     pub verifier_key: String,
 }
 
+impl LogIdentity {
+    /// Checks that the verifier key is a well-formed signed-note Ed25519 key.
+    pub fn validate(&self) -> Result<(), CheckpointError> {
+        if self.origin.is_empty() || self.origin.contains('\n') {
+            return Err(CheckpointError::Malformed("empty or multi-line origin"));
+        }
+        StandardVerifier::new(&self.verifier_key)
+            .map(|_| ())
+            .map_err(|e| CheckpointError::VerifierKey(e.to_string()))
+    }
+}
+
 /// A checkpoint whose signature was verified.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checkpoint {
@@ -306,6 +318,8 @@ mod tests {
             origin: ORIGIN.into(),
             verifier_key: "not a key".into(),
         };
+        assert!(log.identity.validate().is_ok());
+        assert!(broken_key.validate().is_err());
         assert!(matches!(
             verify_checkpoint(note.as_bytes(), &broken_key),
             Err(CheckpointError::VerifierKey(_))

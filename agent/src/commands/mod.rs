@@ -1,1 +1,5 @@
 //! One module per `lucarne` subcommand; each exposes its clap arguments and a `run`.
+
+pub mod enroll;
+pub mod key;
+pub mod push;
