@@ -7,6 +7,9 @@
 //! - [`privacy_report`]: the App Privacy Report export.
 //! - [`collect`]: several partial snapshots → one.
 //! - [`devicedir`]: the device directory format (a virtual iPad described as files).
+//! - [`i18n`]: the command line's own texts (Fluent files, French and English).
+//! - [`report`]: the readable report of an analysis, escaped for terminals.
+//! - [`salt`]: salts for secret redaction.
 //!
 //! Invariant: nothing in this crate writes to a device. See `ARCHITECTURE.md`.
 
@@ -14,4 +17,7 @@ pub mod backup;
 pub mod collect;
 pub mod commands;
 pub mod devicedir;
+pub mod i18n;
 pub mod privacy_report;
+pub mod report;
+pub mod salt;

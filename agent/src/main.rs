@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use lucarne::commands::{backups, dev, scan};
+use lucarne::commands::{self, backups, dev, scan};
 
 /// Lucarne: see what the administration managing your iPad can change or read.
 #[derive(Parser)]
@@ -15,6 +15,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Explain what configuration profile files let an administration do.
+    Inspect(commands::inspect::InspectArgs),
     /// Read a backup and/or an App Privacy Report into one snapshot.
     Scan(scan::ScanArgs),
     /// List the Finder/iTunes backups on this computer.
@@ -27,19 +29,20 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Scan(args) => scan::run(args),
-        Command::Backups(args) => backups::run(args),
-        Command::Dev(args) => dev::run(args),
+        Command::Inspect(args) => commands::inspect::run(&args),
+        Command::Scan(args) => scan::run(args).map(|()| 0),
+        Command::Backups(args) => backups::run(args).map(|()| 0),
+        Command::Dev(args) => dev::run(args).map(|()| 0),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(e) if e.downcast_ref::<scan::UserError>().is_some() => {
             eprintln!("{e}");
             ExitCode::from(2)
         }
         Err(e) => {
             eprintln!("lucarne: {e:#}");
-            ExitCode::FAILURE
+            ExitCode::from(1)
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod backups;
 pub mod dev;
+pub mod inspect;
 pub mod messages;
 pub mod password;
 pub mod scan;

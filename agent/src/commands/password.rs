@@ -33,7 +33,9 @@ pub fn read_password(from_stdin: bool, lang: Lang) -> anyhow::Result<Vec<u8>> {
         }
         return Ok(password);
     }
-    let password = rpassword::prompt_password(message(lang, "password-prompt", &[]))
+    // Fluent trims the trailing space of the prompt.
+    let prompt = format!("{} ", message(lang, "password-prompt", &[]).trim_end());
+    let password = rpassword::prompt_password(prompt)
         .context("reading the password from the terminal (use --password-stdin without one)")?;
     Ok(password.into_bytes())
 }
