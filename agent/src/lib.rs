@@ -5,7 +5,6 @@
 //! - [`commands`]: one module per `lucarne` subcommand.
 //! - [`backup`]: Finder/iTunes backups, plain and encrypted.
 //! - [`privacy_report`]: the App Privacy Report export.
-//! - [`collect`]: several partial snapshots → one.
 //! - [`devicedir`]: the device directory format (a virtual iPad described as files).
 //! - [`i18n`]: the command line's own texts (Fluent files, French and English).
 //! - [`report`]: the readable report of an analysis, escaped for terminals.

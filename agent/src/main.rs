@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use lucarne::commands::{self, backups, dev, scan};
+use lucarne::commands::{backups, dev, inspect, scan};
 
 /// Lucarne: see what the administration managing your iPad can change or read.
 #[derive(Parser)]
@@ -16,7 +16,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Explain what configuration profile files let an administration do.
-    Inspect(commands::inspect::InspectArgs),
+    Inspect(inspect::InspectArgs),
     /// Read a backup and/or an App Privacy Report into one snapshot.
     Scan(scan::ScanArgs),
     /// List the Finder/iTunes backups on this computer.
@@ -29,20 +29,21 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Inspect(args) => commands::inspect::run(&args),
+        Command::Inspect(args) => inspect::run(&args),
         Command::Scan(args) => scan::run(args).map(|()| 0),
         Command::Backups(args) => backups::run(args).map(|()| 0),
         Command::Dev(args) => dev::run(args).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        // Bad input (a wrong password, a missing backup): the message is the whole story.
         Err(e) if e.downcast_ref::<scan::UserError>().is_some() => {
             eprintln!("{e}");
             ExitCode::from(2)
         }
         Err(e) => {
             eprintln!("lucarne: {e:#}");
-            ExitCode::from(1)
+            ExitCode::FAILURE
         }
     }
 }
