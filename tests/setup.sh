@@ -19,3 +19,7 @@ if ! command -v cargo >/dev/null 2>&1; then
     echo "setup: cargo is required (https://rustup.rs)" >&2
     exit 1
 fi
+
+# libimobiledevice's own tools, used as an independent client of the virtual iPad
+# (agent/tests/libimobiledevice_fidelity.rs).
+lucarne_apt_install libimobiledevice-utils ideviceinstaller

@@ -3,9 +3,11 @@
 //!
 //! # Layout
 //! - [`commands`]: one module per `lucarne` subcommand.
+//! - [`device`]: reading a live iPad (usbmuxd, lockdown, MCInstall, installation_proxy).
 //! - [`devicedir`]: the device directory format (a virtual iPad described as files).
 //!
 //! Invariant: nothing in this crate writes to a device. See `ARCHITECTURE.md`.
 
 pub mod commands;
+pub mod device;
 pub mod devicedir;
