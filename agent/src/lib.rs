@@ -5,9 +5,11 @@
 //! - [`commands`]: one module per `lucarne` subcommand.
 //! - [`device`]: reading a live iPad (usbmuxd, lockdown, MCInstall, installation_proxy).
 //! - [`devicedir`]: the device directory format (a virtual iPad described as files).
+//! - [`virtual_ipad`]: a usbmuxd + lockdownd + services answering from a device directory.
 //!
 //! Invariant: nothing in this crate writes to a device. See `ARCHITECTURE.md`.
 
 pub mod commands;
 pub mod device;
 pub mod devicedir;
+pub mod virtual_ipad;
