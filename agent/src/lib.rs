@@ -5,6 +5,9 @@
 //! - [`commands`]: one module per `lucarne` subcommand.
 //! - [`device`]: reading a live iPad (usbmuxd, lockdown, MCInstall, installation_proxy).
 //! - [`devicedir`]: the device directory format (a virtual iPad described as files).
+//! - [`i18n`]: the command line's own texts (Fluent files, French and English).
+//! - [`report`]: the readable report of an analysis, escaped for terminals.
+//! - [`salt`]: salts for secret redaction.
 //! - [`virtual_ipad`]: a usbmuxd + lockdownd + services answering from a device directory.
 //!
 //! Invariant: nothing in this crate writes to a device. See `ARCHITECTURE.md`.
@@ -12,4 +15,7 @@
 pub mod commands;
 pub mod device;
 pub mod devicedir;
+pub mod i18n;
+pub mod report;
+pub mod salt;
 pub mod virtual_ipad;

@@ -1,0 +1,35 @@
+# Textes de l'interface en ligne de commande de Lucarne (français, langue par défaut).
+
+inspect-file = Fichier : { $path }
+inspect-error = Impossible de lire ce fichier : { $error }
+inspect-profile = Profil « { $name } » ({ $identifier })
+inspect-organization = Émis par : { $organization }
+inspect-description = Description : { $description }
+inspect-signed-valid = Signé par « { $subject } » (émetteur « { $issuer } »), signature valide. Lucarne ne vérifie pas si ce signataire est digne de confiance.
+inspect-signed-invalid = Signé par « { $subject } », mais la signature NE correspond PAS au contenu : { $problem }
+inspect-unsigned = Profil non signé.
+inspect-payloads = { $count ->
+    [one] 1 réglage (payload)
+   *[other] { $count } réglages (payloads)
+}
+inspect-nothing = Ce profil ne donne à l'administration aucun pouvoir que Lucarne sache décrire.
+inspect-warning = Remarque : { $warning }
+inspect-summary = { $ok } fichier(s) analysé(s), { $failed } en erreur.
+
+section-erase = Effacer l'appareil
+section-lock = Verrouiller l'appareil
+section-locate = Localiser l'appareil
+section-observe = Voir votre écran
+section-intercept = Faire passer votre trafic réseau par ses serveurs
+section-read = Lire des informations
+section-install = Installer des applications, profils ou certificats
+section-change = Modifier des réglages
+section-restrict = Vous interdire des actions
+
+capability-supervised = (appareil supervisé uniquement)
+capability-not-usable = (inopérant : l'appareil n'est pas supervisé)
+evidence = preuve : { $evidence }
+mdm-server = Serveur MDM : { $url }
+mdm-rights = Droits d'accès (AccessRights) : { $value } — { $names }
+mdm-rights-missing = Droits d'accès (AccessRights) : non précisés
+trust-anchor = Autorité de certification de confiance : { $subject } (SHA-256 { $sha256 })
