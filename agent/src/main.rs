@@ -17,12 +17,15 @@ struct Cli {
 enum Command {
     /// Explain what configuration profile files let an administration do.
     Inspect(commands::inspect::InspectArgs),
+    /// Run a virtual iPad (usbmuxd on a Unix socket) answering from device directories.
+    Simulate(commands::simulate::SimulateArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Inspect(args) => commands::inspect::run(args),
+        Command::Simulate(args) => commands::simulate::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -50,6 +50,8 @@ pub struct Knobs {
     pub payloads_in_profile_list: bool,
     /// MCInstall asks for TLS on its connection (`EnableServiceSSL`).
     pub mcinstall_ssl: bool,
+    /// Print every request received on standard error (for `lucarne simulate`).
+    pub echo_requests: bool,
 }
 
 impl Default for Knobs {
@@ -62,6 +64,7 @@ impl Default for Knobs {
             drop_after_messages: None,
             payloads_in_profile_list: true,
             mcinstall_ssl: true,
+            echo_requests: false,
         }
     }
 }
@@ -130,6 +133,12 @@ pub struct Shared {
 impl Shared {
     /// Records a request.
     pub fn record(&self, channel: &str, request: &str, refused: Option<String>) {
+        if self.knobs.echo_requests {
+            match &refused {
+                None => eprintln!("simulate: {channel} {request}"),
+                Some(why) => eprintln!("simulate: REFUSED {channel} {request}: {why}"),
+            }
+        }
         if let Ok(mut log) = self.log.lock() {
             log.push(RecordedRequest {
                 channel: channel.into(),

@@ -3,16 +3,109 @@
 //! the private keys, `HostID`, `SystemBUID`, `EscrowBag` and `WiFiMACAddress`, as usbmuxd's
 //! `ReadPairRecord` returns it (certificates and keys as PEM in `<data>`).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
-    KeyPair, KeyUsagePurpose,
+    KeyPair, KeyUsagePurpose, PKCS_RSA_SHA256,
 };
 use ring::rand::{SecureRandom, SystemRandom};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use rsa::pkcs1::EncodeRsaPrivateKey;
+use rsa::pkcs8::EncodePrivateKey;
+use rustls::client::danger::HandshakeSignatureValid;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
+use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::server::WebPkiClientVerifier;
-use rustls::{RootCertStore, ServerConfig};
+use rustls::{DigitallySignedStruct, DistinguishedName as TlsName, RootCertStore, ServerConfig};
+
+/// An RSA key as the pair record stores it (PKCS#1 PEM) and as rcgen signs with it.
+struct RsaKey {
+    pkcs1_pem: String,
+    pkcs8_der: Vec<u8>,
+}
+
+/// RSA-2048 generation takes a while; the keys are made once per process and shared by every
+/// virtual device it runs (each still gets its own certificates and identifiers).
+fn rsa_keys() -> Result<&'static [RsaKey; 2], PairingError> {
+    static KEYS: OnceLock<Result<[RsaKey; 2], String>> = OnceLock::new();
+    let keys = KEYS.get_or_init(|| {
+        let make = || -> Result<RsaKey, String> {
+            let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048)
+                .map_err(|e| e.to_string())?;
+            Ok(RsaKey {
+                pkcs1_pem: key
+                    .to_pkcs1_pem(rsa::pkcs8::LineEnding::LF)
+                    .map_err(|e| e.to_string())?
+                    .to_string(),
+                pkcs8_der: key
+                    .to_pkcs8_der()
+                    .map_err(|e| e.to_string())?
+                    .as_bytes()
+                    .to_vec(),
+            })
+        };
+        Ok([make()?, make()?])
+    });
+    keys.as_ref()
+        .map_err(|e| PairingError::Tls(format!("RSA key generation: {e}")))
+}
+
+fn rcgen_key(key: &RsaKey) -> Result<KeyPair, PairingError> {
+    Ok(KeyPair::from_pkcs8_der_and_sign_algo(
+        &PrivatePkcs8KeyDer::from(key.pkcs8_der.clone()),
+        &PKCS_RSA_SHA256,
+    )?)
+}
+
+/// Client certificates are checked against the pair record's root, and the root certificate
+/// itself is accepted as a client identity: libimobiledevice presents the root
+/// (`RootCertificate`/`RootPrivateKey`), idevice the host certificate.
+#[derive(Debug)]
+struct PairRecordClients {
+    root: CertificateDer<'static>,
+    chained: Arc<dyn ClientCertVerifier>,
+}
+
+impl ClientCertVerifier for PairRecordClients {
+    fn root_hint_subjects(&self) -> &[TlsName] {
+        self.chained.root_hint_subjects()
+    }
+
+    fn verify_client_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        now: UnixTime,
+    ) -> Result<ClientCertVerified, rustls::Error> {
+        if end_entity.as_ref() == self.root.as_ref() {
+            return Ok(ClientCertVerified::assertion());
+        }
+        self.chained
+            .verify_client_cert(end_entity, intermediates, now)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.chained.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.chained.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.chained.supported_verify_schemes()
+    }
+}
 
 /// Why a pair record could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -81,7 +174,8 @@ fn leaf(cn: &str, client: bool) -> Result<CertificateParams, PairingError> {
 
 /// Generates a pair record for a device with `wifi_mac`, and lockdownd's TLS configuration.
 pub fn generate(system_buid: &str, wifi_mac: &str) -> Result<PairRecord, PairingError> {
-    let root_key = KeyPair::generate()?;
+    let [root_rsa, host_rsa] = rsa_keys()?;
+    let root_key = rcgen_key(root_rsa)?;
     let mut root = CertificateParams::new(Vec::<String>::new())?;
     let mut dn = DistinguishedName::new();
     dn.push(DnType::CommonName, "Lucarne virtual iPad root");
@@ -94,7 +188,7 @@ pub fn generate(system_buid: &str, wifi_mac: &str) -> Result<PairRecord, Pairing
     ];
     let root_cert = root.self_signed(&root_key)?;
 
-    let host_key = KeyPair::generate()?;
+    let host_key = rcgen_key(host_rsa)?;
     let host_cert =
         leaf("Lucarne virtual host", true)?.signed_by(&host_key, &root_cert, &root_key)?;
     let device_key = KeyPair::generate()?;
@@ -112,8 +206,8 @@ pub fn generate(system_buid: &str, wifi_mac: &str) -> Result<PairRecord, Pairing
     record.insert("DeviceCertificate".into(), pem(device_cert.pem()));
     record.insert("HostCertificate".into(), pem(host_cert.pem()));
     record.insert("RootCertificate".into(), pem(root_cert.pem()));
-    record.insert("HostPrivateKey".into(), pem(host_key.serialize_pem()));
-    record.insert("RootPrivateKey".into(), pem(root_key.serialize_pem()));
+    record.insert("HostPrivateKey".into(), pem(host_rsa.pkcs1_pem.clone()));
+    record.insert("RootPrivateKey".into(), pem(root_rsa.pkcs1_pem.clone()));
     record.insert("HostID".into(), host_id.as_str().into());
     record.insert("SystemBUID".into(), system_buid.into());
     record.insert("EscrowBag".into(), plist::Value::Data(escrow));
@@ -124,9 +218,13 @@ pub fn generate(system_buid: &str, wifi_mac: &str) -> Result<PairRecord, Pairing
     roots
         .add(CertificateDer::from(root_cert.der().to_vec()))
         .map_err(|e| PairingError::Tls(e.to_string()))?;
-    let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+    let chained = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
         .build()
         .map_err(|e| PairingError::Tls(e.to_string()))?;
+    let verifier = Arc::new(PairRecordClients {
+        root: CertificateDer::from(root_cert.der().to_vec()),
+        chained,
+    });
     let tls = ServerConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS12, &rustls::version::TLS13])
         .map_err(|e| PairingError::Tls(e.to_string()))?
