@@ -17,6 +17,10 @@ struct Cli {
 enum Command {
     /// Explain what configuration profile files let an administration do.
     Inspect(commands::inspect::InspectArgs),
+    /// List the iPads connected to this computer.
+    Devices(commands::devices::DevicesArgs),
+    /// Read the connected iPad and explain what its administration can do.
+    Scan(commands::scan::ScanArgs),
     /// Run a virtual iPad (usbmuxd on a Unix socket) answering from device directories.
     Simulate(commands::simulate::SimulateArgs),
 }
@@ -26,6 +30,8 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Inspect(args) => commands::inspect::run(args),
         Command::Simulate(args) => commands::simulate::run(args),
+        Command::Devices(args) => commands::devices::run(args),
+        Command::Scan(args) => commands::scan::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -134,3 +134,140 @@ fn council_ipad_snapshot_matches_its_directory() {
         assert!(sent.iter().any(|s| s == r), "{r} not sent: {sent:?}");
     }
 }
+
+fn capability_ids(snap: &lucarne_profiles::Snapshot) -> Vec<String> {
+    lucarne_profiles::analysis::analyze_snapshot(snap)
+        .capabilities
+        .into_iter()
+        .map(|c| c.id)
+        .collect()
+}
+
+#[test]
+fn council_ipad_capabilities_from_a_live_scan() {
+    let (_dir, ipad) = start(&["council-ipad"], Knobs::default());
+    let snap = to_snapshot(
+        &collect::scan(&options(&ipad)).unwrap(),
+        "2026-11-25T20:00:00Z",
+    );
+    let ids = capability_ids(&snap);
+    for id in [
+        "command.EraseDevice",
+        "command.InstalledApplicationList",
+        "mdm.server",
+        "trust.root",
+        "traffic.per-app-vpn",
+        "account.exchange",
+        "device.supervised",
+        "device.ade",
+        "app.in-house",
+    ] {
+        assert!(ids.iter().any(|i| i == id), "{id} missing from {ids:?}");
+    }
+    let summary = lucarne::commands::scan::render_summary(&snap, lucarne_profiles::Lang::Fr);
+    assert!(summary.contains("Région Exemple"), "{summary}");
+    assert!(summary.contains("mdm.region-exemple.fr"), "{summary}");
+    assert!(summary.contains("Délibérations"), "{summary}");
+}
+
+#[test]
+fn personal_ipad_has_no_management() {
+    let (_dir, ipad) = start(&["personal-ipad"], Knobs::default());
+    let snap = to_snapshot(
+        &collect::scan(&options(&ipad)).unwrap(),
+        "2026-11-25T20:00:00Z",
+    );
+    assert_eq!(snap.device.name.as_deref(), Some("iPad de Camille"));
+    assert!(snap.profiles.is_empty());
+    assert_eq!(snap.enrolment.supervised, Some(false));
+    assert_eq!(snap.enrolment.ade, None);
+    assert_eq!(snap.enrolment.access_rights, None);
+    assert_eq!(snap.apps.len(), device("personal-ipad").apps.len());
+    assert!(snap.apps.iter().all(|a| !a.provisioned));
+    let ids = capability_ids(&snap);
+    assert!(
+        !ids.iter()
+            .any(|i| i.starts_with("command.") || i == "mdm.server"),
+        "{ids:?}"
+    );
+    assert_eq!(ipad.refused(), vec![]);
+}
+
+#[test]
+fn week2_shows_the_changed_restriction_and_the_new_app() {
+    let scan =
+        |opts: &ScanOptions| to_snapshot(&collect::scan(opts).unwrap(), "2026-11-25T20:00:00Z");
+    // The same iPad a week apart: same UDID.
+    assert_eq!(
+        device("council-ipad").udid(),
+        device("council-ipad-week2").udid()
+    );
+    let (_dir, ipad) = start(&["council-ipad"], Knobs::default());
+    let first = scan(&options(&ipad));
+    let value = |s: &lucarne_profiles::Snapshot, k: &str| {
+        s.restrictions
+            .iter()
+            .find(|r| r.key == k)
+            .map(|r| r.value.clone())
+    };
+    assert_eq!(
+        value(&first, "allowScreenShot"),
+        Some(serde_json::json!(true))
+    );
+    drop(ipad);
+
+    let (_dir2, ipad2) = start(&["council-ipad-week2"], Knobs::default());
+    let second = scan(&options(&ipad2));
+    assert_eq!(
+        value(&second, "allowScreenShot"),
+        Some(serde_json::json!(false))
+    );
+    assert_eq!(
+        value(&second, "allowWallpaperModification"),
+        Some(serde_json::json!(false))
+    );
+    assert_eq!(second.apps.len(), first.apps.len() + 1);
+    assert!(second
+        .apps
+        .iter()
+        .any(|a| a.bundle_id == "com.teamviewer.rc"));
+    assert!(!first
+        .apps
+        .iter()
+        .any(|a| a.bundle_id == "com.teamviewer.rc"));
+}
+
+#[test]
+fn profile_list_without_payloads_marks_them_unknown() {
+    let (_dir, ipad) = start(
+        &["council-ipad"],
+        Knobs {
+            payloads_in_profile_list: false,
+            mcinstall_ssl: false,
+            ..Knobs::default()
+        },
+    );
+    let snap = to_snapshot(
+        &collect::scan(&options(&ipad)).unwrap(),
+        "2026-11-25T20:00:00Z",
+    );
+    assert_eq!(snap.profiles.len(), 5);
+    assert!(snap
+        .profiles
+        .iter()
+        .all(|p| !p.payloads_known && p.profile.payloads.is_empty()));
+    let mdm = &snap.profiles[0].profile;
+    assert_eq!(
+        mdm.display_name.as_deref(),
+        Some("Gestion des appareils de la Région")
+    );
+    assert!(mdm.removal_disallowed);
+    assert_eq!(snap.enrolment.access_rights, None);
+    assert_eq!(
+        snap.enrolment.organisation.as_deref(),
+        Some("Région Exemple")
+    );
+    assert!(snap.restrictions.is_empty());
+    let summary = lucarne::commands::scan::render_summary(&snap, lucarne_profiles::Lang::En);
+    assert!(summary.contains("could not be read over USB"), "{summary}");
+}

@@ -112,6 +112,11 @@ fn profiles(list: &Dictionary) -> Vec<InstalledProfile> {
                 .unwrap_or_default();
             let payloads_known = matches!(meta.get("PayloadContent"), Some(Value::Array(_)));
             let mut top = meta;
+            if !payloads_known {
+                // Metadata only: no payloads (otherwise the parser would read the metadata
+                // itself as a bare payload).
+                top.insert("PayloadContent".into(), Value::Array(Vec::new()));
+            }
             if !top.contains_key("PayloadType") {
                 top.insert("PayloadType".into(), "Configuration".into());
             }
