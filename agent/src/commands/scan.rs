@@ -187,7 +187,10 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<u8> {
         udid: args.udid.clone(),
     };
     match scan_snapshot(&options) {
-        Ok(snapshot) => {
+        Ok(mut snapshot) => {
+            // Secrets a payload may carry are redacted before anything is shown.
+            lucarne_profiles::redact::Redactor::new(&crate::salt::session_salt()?)
+                .snapshot(&mut snapshot);
             if args.json {
                 println!("{}", serde_json::to_string_pretty(&snapshot)?);
             } else {
