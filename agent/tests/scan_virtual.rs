@@ -271,3 +271,40 @@ fn profile_list_without_payloads_marks_them_unknown() {
     let summary = lucarne::commands::scan::render_summary(&snap, lucarne_profiles::Lang::En);
     assert!(summary.contains("could not be read over USB"), "{summary}");
 }
+
+#[test]
+fn gate_lookup_by_bundle_id() {
+    use lucarne::device::allowlist::InstallationProxyRequest;
+    use lucarne::device::gate::{list_devices, DeviceLink};
+    let (_dir, ipad) = start(&["council-ipad"], Knobs::default());
+    let address = UsbmuxAddress::parse(&ipad.address()).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let apps = rt.block_on(async {
+        let devices = list_devices(&address).await.unwrap();
+        let mut link = DeviceLink::open(&address, &devices[0]).await.unwrap();
+        let mut options = plist::Dictionary::new();
+        options.insert("ApplicationType".into(), "Any".into());
+        options.insert(
+            "BundleIDs".into(),
+            plist::Value::Array(vec!["fr.region-exemple.deliberations".into()]),
+        );
+        let apps = link
+            .installation_proxy(&InstallationProxyRequest::Lookup { options })
+            .await
+            .unwrap();
+        link.close().await;
+        apps
+    });
+    assert_eq!(apps.len(), 1);
+    assert_eq!(
+        apps[0]
+            .get("SignerIdentity")
+            .and_then(plist::Value::as_string),
+        Some("iPhone Distribution: Région Exemple")
+    );
+    assert!(ipad.requests().iter().any(|r| r.request == "Lookup"));
+    assert_eq!(ipad.refused(), vec![]);
+}

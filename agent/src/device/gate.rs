@@ -296,11 +296,22 @@ impl DeviceLink {
         let options = Some(Value::Dictionary(request.options().clone()));
         let values = match request {
             InstallationProxyRequest::Browse { .. } => client.browse(options).await,
-            InstallationProxyRequest::Lookup { .. } => {
-                return Err(ScanError::Protocol {
-                    udid: self.udid.clone(),
-                    cause: "Lookup is not used by the collector".into(),
-                })
+            InstallationProxyRequest::Lookup { options } => {
+                // idevice's Lookup takes the application type and bundle ids only.
+                let app_type = options
+                    .get("ApplicationType")
+                    .and_then(Value::as_string)
+                    .map(str::to_owned);
+                let ids = options.get("BundleIDs").and_then(Value::as_array).map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_string)
+                        .map(str::to_owned)
+                        .collect()
+                });
+                client
+                    .get_apps(app_type.as_deref(), ids)
+                    .await
+                    .map(|found| found.into_values().collect())
             }
         }
         .map_err(|e| classify(&self.udid, e))?;
