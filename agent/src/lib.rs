@@ -3,6 +3,8 @@
 //!
 //! # Layout
 //! - [`commands`]: one module per `lucarne` subcommand.
+//! - [`backup`]: Finder/iTunes backups, plain and encrypted.
+//! - [`privacy_report`]: the App Privacy Report export.
 //! - [`device`]: reading a live iPad (usbmuxd, lockdown, MCInstall, installation_proxy).
 //! - [`devicedir`]: the device directory format (a virtual iPad described as files).
 //! - [`i18n`]: the command line's own texts (Fluent files, French and English).
@@ -12,10 +14,13 @@
 //!
 //! Invariant: nothing in this crate writes to a device. See `ARCHITECTURE.md`.
 
+pub mod backup;
+pub mod collect;
 pub mod commands;
 pub mod device;
 pub mod devicedir;
 pub mod i18n;
+pub mod privacy_report;
 pub mod report;
 pub mod salt;
 pub mod virtual_ipad;

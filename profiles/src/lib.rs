@@ -20,12 +20,14 @@
 //! - [`certificate`]: X.509 certificates shipped in payloads.
 //! - [`text`]: French and English wordings.
 //! - [`envelope`]: the signed envelope around a snapshot.
+//! - [`diff`]: typed change events between two snapshots of one device, and alerts.
 
 pub mod analysis;
 pub mod capability;
 pub mod catalog;
 pub mod certificate;
 pub mod cms;
+pub mod diff;
 pub mod envelope;
 pub mod parse;
 pub mod profile;

@@ -37,24 +37,15 @@ trust-anchor = Trusted certificate authority: { $subject } (SHA-256 { $sha256 })
 # lucarne devices / lucarne scan
 devices-none = No iPad is connected.
 devices-line = { $udid } ({ $connection })
-scan-device = Device: { $name } ({ $model }, iPadOS { $version }, build { $build })
-scan-serial = Serial number: { $serial } — UDID: { $udid }
-scan-supervised = Supervised by its administration: { $value }
-scan-organisation = Managed by: { $organisation }
-scan-ade = Enrolled in management from purchase (Automated Device Enrollment): { $value }
-scan-mdm-unremovable = You cannot remove management (MDM profile not removable): { $value }
 scan-pairing-forbidden = Your administration forbids pairing this iPad with any computer but its own (AllowPairing): this is one of the things it controls.
 scan-profiles = { $count ->
     [one] 1 configuration profile installed:
    *[other] { $count } configuration profiles installed:
 }
-scan-profile-line =   - "{ $name }" ({ $identifier })
+scan-profile-line = - "{ $name }" ({ $identifier })
 scan-payloads-unknown = The content of the profiles could not be read over USB: a backup of the iPad gives it ("lucarne scan --backup FOLDER").
-scan-apps = { $count } apps: { $user } installed, { $system } from the system, { $provisioned } outside the App Store (distributed with a provisioning profile).
-scan-app-line =   - { $name } ({ $bundle }), signed by "{ $signer }"
-scan-yes = yes
-scan-no = no
-scan-unknown = unknown
+scan-apps-provisioned = Apps distributed outside the App Store (with a provisioning profile):
+scan-app-line = - { $name } ({ $bundle }), signed by "{ $signer }"
 
 # Failures reading a connected iPad
 error-no-usbmuxd = Lucarne cannot find the service that links the computer to iPads (usbmuxd, address { $address }). On Linux, install and start usbmuxd ("sudo apt install usbmuxd", then plug the iPad again); on Windows, install the "Apple Devices" app or iTunes; on macOS it is always there.

@@ -37,24 +37,15 @@ trust-anchor = Autorité de certification de confiance : { $subject } (SHA-256 {
 # lucarne devices / lucarne scan
 devices-none = Aucun iPad n'est branché.
 devices-line = { $udid } ({ $connection })
-scan-device = Appareil : { $name } ({ $model }, iPadOS { $version }, version { $build })
-scan-serial = Numéro de série : { $serial } — UDID : { $udid }
-scan-supervised = Supervisé par son administration : { $value }
-scan-organisation = Géré par : { $organisation }
-scan-ade = Inscrit automatiquement à la gestion dès l'achat (Automated Device Enrollment) : { $value }
-scan-mdm-unremovable = Vous ne pouvez pas retirer la gestion (profil MDM non supprimable) : { $value }
 scan-pairing-forbidden = Votre administration interdit d'associer cet iPad à un autre ordinateur que le sien (AllowPairing) : c'est l'une des choses qu'elle contrôle.
 scan-profiles = { $count ->
     [one] 1 profil de configuration installé :
    *[other] { $count } profils de configuration installés :
 }
-scan-profile-line =   - « { $name } » ({ $identifier })
+scan-profile-line = - « { $name } » ({ $identifier })
 scan-payloads-unknown = Le contenu des profils n'a pas pu être lu par USB : une sauvegarde de l'iPad le donne (« lucarne scan --backup DOSSIER »).
-scan-apps = { $count } applications : { $user } installées, { $system } du système, { $provisioned } hors App Store (distribuées par un profil de provisionnement).
-scan-app-line =   - { $name } ({ $bundle }), signée par « { $signer } »
-scan-yes = oui
-scan-no = non
-scan-unknown = inconnu
+scan-apps-provisioned = Applications distribuées hors App Store (avec un profil de provisionnement) :
+scan-app-line = - { $name } ({ $bundle }), signée par « { $signer } »
 
 # Échecs de lecture d'un iPad branché
 error-no-usbmuxd = Lucarne ne trouve pas le service qui relie l'ordinateur aux iPad (usbmuxd, adresse { $address }). Sous Linux, installez et démarrez usbmuxd (« sudo apt install usbmuxd », puis rebranchez l'iPad) ; sous Windows, installez l'app « Appareils Apple » ou iTunes ; sous macOS, il est toujours présent.

@@ -7,7 +7,7 @@ use crate::device::collect;
 use crate::i18n::{arg, Messages};
 use crate::report::safe;
 
-use super::scan::{address, error_message, EXIT_DEVICE};
+use super::scan::{address, error_message, UserError};
 
 /// Arguments of `lucarne devices`.
 #[derive(Debug, clap::Args)]
@@ -43,9 +43,6 @@ pub fn run(args: &DevicesArgs) -> anyhow::Result<u8> {
             }
             Ok(0)
         }
-        Err(error) => {
-            eprintln!("lucarne: {}", error_message(&error, &msgs));
-            Ok(EXIT_DEVICE)
-        }
+        Err(error) => Err(UserError(error_message(&error, &msgs)).into()),
     }
 }
