@@ -20,6 +20,10 @@ if ! command -v cargo >/dev/null 2>&1; then
     exit 1
 fi
 
+# libimobiledevice's own tools, used as an independent client of the virtual iPad
+# (agent/tests/libimobiledevice_fidelity.rs).
+lucarne_apt_install libimobiledevice-utils ideviceinstaller
+
 # iphone-backup-decrypt (PyPI): an independent implementation of encrypted-backup decryption,
 # used to prove that the backups our writer encrypts are the real format.
 LUCARNE_PYENV="${LUCARNE_PYENV:-$(pwd)/target/pyenv}"
