@@ -3,6 +3,8 @@
 //!
 //! # Layout
 //! - [`commands`]: one module per `lucarne` subcommand.
+//! - [`backup`]: Finder/iTunes backups, plain and encrypted.
+//! - [`privacy_report`]: the App Privacy Report export.
 //! - [`devicedir`]: the device directory format (a virtual iPad described as files).
 //! - [`i18n`]: the command line's own texts (Fluent files, French and English).
 //! - [`report`]: the readable report of an analysis, escaped for terminals.
@@ -10,8 +12,11 @@
 //!
 //! Invariant: nothing in this crate writes to a device. See `ARCHITECTURE.md`.
 
+pub mod backup;
+pub mod collect;
 pub mod commands;
 pub mod devicedir;
 pub mod i18n;
+pub mod privacy_report;
 pub mod report;
 pub mod salt;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use lucarne::commands;
+use lucarne::commands::{backups, dev, inspect, scan};
 
 /// Lucarne: see what the administration managing your iPad can change or read.
 #[derive(Parser)]
@@ -16,19 +16,34 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Explain what configuration profile files let an administration do.
-    Inspect(commands::inspect::InspectArgs),
+    Inspect(inspect::InspectArgs),
+    /// Read a backup and/or an App Privacy Report into one snapshot.
+    Scan(scan::ScanArgs),
+    /// List the Finder/iTunes backups on this computer.
+    Backups(backups::BackupsArgs),
+    /// Developer tools.
+    #[command(hide = true)]
+    Dev(dev::DevArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match &cli.command {
-        Command::Inspect(args) => commands::inspect::run(args),
+    let result = match cli.command {
+        Command::Inspect(args) => inspect::run(&args),
+        Command::Scan(args) => scan::run(args).map(|()| 0),
+        Command::Backups(args) => backups::run(args).map(|()| 0),
+        Command::Dev(args) => dev::run(args).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(error) => {
-            eprintln!("lucarne: {error:#}");
-            ExitCode::from(1)
+        // Bad input (a wrong password, a missing backup): the message is the whole story.
+        Err(e) if e.downcast_ref::<scan::UserError>().is_some() => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("lucarne: {e:#}");
+            ExitCode::FAILURE
         }
     }
 }
