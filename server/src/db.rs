@@ -70,7 +70,7 @@ fn migrator(backend: Backend) -> Migrator {
                     *version,
                     Cow::Borrowed(*description),
                     MigrationType::Simple,
-                    Cow::Borrowed(*sql),
+                    sqlx::SqlSafeStr::into_sql_str(*sql),
                     false,
                 )
             })

@@ -53,7 +53,7 @@ impl TestDb {
         let mut conn = sqlx::postgres::PgConnection::connect(&admin)
             .await
             .expect("PostgreSQL for tests (see tests/setup.sh, LUCARNE_TEST_POSTGRES)");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .execute(&mut conn)
             .await
             .unwrap();
@@ -78,10 +78,12 @@ impl TestDb {
             let mut conn = sqlx::postgres::PgConnection::connect(&postgres_admin_url())
                 .await
                 .unwrap();
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut conn)
-                .await
-                .unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut conn)
+            .await
+            .unwrap();
         }
     }
 }
