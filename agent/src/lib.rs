@@ -9,6 +9,12 @@
 //! - [`i18n`]: the command line's own texts (Fluent files, French and English).
 //! - [`report`]: the readable report of an analysis, escaped for terminals.
 //! - [`salt`]: salts for secret redaction.
+//! - [`home`]: the data directory, owner-only, written atomically.
+//! - [`keys`]: the agent's Ed25519 key and the redaction salt.
+//! - [`state`]: sealing snapshots: per-device hash chain, local history, outbox.
+//! - [`enrolment`]: registering the key with a server, and what the server answered.
+//! - [`upload`]: sending the outbox, verifying receipts, keeping them.
+//! - [`texts`]: the agent's sentences in French and English.
 //!
 //! Invariant: nothing in this crate writes to a device. See `ARCHITECTURE.md`.
 
@@ -16,7 +22,13 @@ pub mod backup;
 pub mod collect;
 pub mod commands;
 pub mod devicedir;
+pub mod enrolment;
+pub mod home;
 pub mod i18n;
+pub mod keys;
 pub mod privacy_report;
 pub mod report;
 pub mod salt;
+pub mod state;
+pub mod texts;
+pub mod upload;

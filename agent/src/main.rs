@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use lucarne::commands::{backups, dev, inspect, scan};
+use lucarne::commands::{backups, dev, enroll, inspect, key, push, scan};
 
 /// Lucarne: see what the administration managing your iPad can change or read.
 #[derive(Parser)]
@@ -21,6 +21,12 @@ enum Command {
     Scan(scan::ScanArgs),
     /// List the Finder/iTunes backups on this computer.
     Backups(backups::BackupsArgs),
+    /// This computer's signing key.
+    Key(key::Args),
+    /// Register this computer's key with a Lucarne server.
+    Enroll(enroll::Args),
+    /// Send the queued snapshots to the server and verify their receipts.
+    Push(push::Args),
     /// Developer tools.
     #[command(hide = true)]
     Dev(dev::DevArgs),
@@ -32,6 +38,10 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(&args),
         Command::Scan(args) => scan::run(args).map(|()| 0),
         Command::Backups(args) => backups::run(args).map(|()| 0),
+        Command::Key(args) => key::run(args).map(|()| 0),
+        Command::Enroll(args) => enroll::run(args).map(|()| 0),
+        // `false`: some snapshots were refused or could not be sent.
+        Command::Push(args) => push::run(args).map(|all_sent| if all_sent { 0 } else { 1 }),
         Command::Dev(args) => dev::run(args).map(|()| 0),
     };
     match result {

@@ -70,7 +70,7 @@ fn migrator(backend: Backend) -> Migrator {
                     *version,
                     Cow::Borrowed(*description),
                     MigrationType::Simple,
-                    sqlx::SqlSafeStr::into_sql_str(*sql),
+                    sqlx::SqlStr::from_static(sql),
                     false,
                 )
             })

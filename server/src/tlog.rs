@@ -75,7 +75,7 @@ async fn fetch_hashes(
             "SELECT hash_index, hash FROM log_hashes WHERE hash_index IN ({})",
             placeholders.join(",")
         );
-        // Only placeholders are formatted into the statement; the values are bound.
+        // Only numbered placeholders are formatted in; every value is bound.
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for index in chunk {
             query = query.bind(i64::try_from(*index).context("hash index")?);
