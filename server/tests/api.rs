@@ -143,6 +143,16 @@ async fn contract(db: TestDb) {
         blobs_before, blobs_after,
         "an unchanged device adds no section blob"
     );
+    // What the duplicate added is its skeleton: device and enrolment facts and the chain
+    // fields, not its apps (shared with the first snapshot).
+    let skeleton: Vec<u8> =
+        sqlx::query_scalar("SELECT skeleton FROM snapshot_bodies WHERE sha256 = $1")
+            .bind(chain.previous.clone().unwrap())
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap();
+    let skeleton = String::from_utf8(skeleton).unwrap();
+    assert!(!skeleton.contains("com.example.notes") && skeleton.contains("\"sequence\":2"));
     let (_, size2, root2) = parse_checkpoint(receipt2["checkpoint"].as_str().unwrap());
     assert_eq!(size2, 2);
     for (index, body) in [(0u64, &body1), (1, &body2)] {
@@ -229,7 +239,10 @@ async fn contract(db: TestDb) {
 
     // A gap in sequence numbers is allowed when the chain holds.
     chain.next += 1;
-    let body5 = agent.envelope(&chain.next_bytes(&changed));
+    // Sent pretty-printed: the log holds the hash of these exact bytes, kept as they came.
+    let envelope5: Value =
+        serde_json::from_slice(&agent.envelope(&chain.next_bytes(&changed))).unwrap();
+    let body5 = serde_json::to_vec_pretty(&envelope5).unwrap();
     let (status, receipt5) = agent.post(&server, body5.clone()).await;
     assert_eq!(status, 200, "{receipt5}");
     assert_eq!(receipt5["sequence"], 5);
@@ -402,6 +415,16 @@ async fn contract(db: TestDb) {
     assert_eq!(get_bytes(&server, "/tile/0/000.p/5").await.0, 404);
     assert_eq!(get_bytes(&server, "/tile/0/000").await.0, 404);
     assert_eq!(get_bytes(&server, "/tile/0/../etc").await.0, 404);
+
+    // Every accepted envelope comes back from storage byte for byte.
+    let mut conn = server.state.db.pool.acquire().await.unwrap();
+    for (index, body) in leaves.iter().enumerate() {
+        let stored = lucarne_server::storage::load_envelope(&mut conn, index as u64)
+            .await
+            .unwrap();
+        assert_eq!(&stored, *body);
+    }
+    drop(conn);
 
     // Metrics count what happened.
     let (status, metrics) = get_text(&server, "/metrics").await;
