@@ -393,6 +393,8 @@ async fn contract(db: TestDb) {
         tampered
     ));
     assert!(!ct_merkle_consistency((root, 1), (root4, size4), proof));
+    let (status, empty) = get_json(&server, "/api/v1/log/consistency?from=0&to=4").await;
+    assert_eq!((status, empty["proof"].clone()), (200, json!([])));
     let (status, body) = get_json(&server, "/api/v1/log/consistency?from=3&to=99").await;
     assert_eq!((status, code(&body)), (400, "out_of_range"));
 
