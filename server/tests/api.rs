@@ -441,11 +441,16 @@ async fn contract(db: TestDb) {
     assert_eq!(get_text(&server, "/healthz").await.0, 200);
 
     // A revoked key is refused.
-    sqlx::query("UPDATE agent_keys SET revoked_at = 1 WHERE key_id = $1")
-        .bind(&other.key_id)
-        .execute(&server.state.db.pool)
-        .await
-        .unwrap();
+    assert!(
+        lucarne_server::keys::revoke(&server.state.db, &other.key_id)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !lucarne_server::keys::revoke(&server.state.db, &other.key_id)
+            .await
+            .unwrap()
+    );
     let (status, body) = other
         .post(
             &server,

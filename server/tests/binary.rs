@@ -91,6 +91,32 @@ async fn invite_serve_enrol_and_stop_on_sigterm() {
         "{checkpoint}"
     );
 
+    // The operator revokes the key: the running server refuses its uploads at once.
+    let revoke = |key_id: &str| {
+        Command::new(bin)
+            .args(["--config", config.to_str().unwrap(), "revoke", key_id])
+            .output()
+            .unwrap()
+    };
+    let revoked = revoke(&agent.key_id);
+    assert!(
+        revoked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&revoked.stderr)
+    );
+    assert!(
+        !revoke(&agent.key_id).status.success(),
+        "a key is revoked once"
+    );
+    let snapshot = common::Chain::new("UDID").next_bytes(&common::base_state());
+    let response = reqwest::Client::new()
+        .post(format!("{base}/api/v1/snapshots"))
+        .body(agent.envelope(&snapshot))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 403);
+
     let key = dir.path().join("data").join("log-signing.key");
     #[cfg(unix)]
     {
