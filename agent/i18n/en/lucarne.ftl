@@ -33,3 +33,31 @@ mdm-server = MDM server: { $url }
 mdm-rights = Access rights (AccessRights): { $value } — { $names }
 mdm-rights-missing = Access rights (AccessRights): not specified
 trust-anchor = Trusted certificate authority: { $subject } (SHA-256 { $sha256 })
+
+# lucarne scan / backups / dev write-backup
+password-prompt = Password of the encrypted backup: 
+deriving-key = Opening the encrypted backup (deriving the key, a few seconds)
+key-derived = Key derived in { $seconds } s
+wrong-password = Wrong password: the backup does not open with it. Nothing was written.
+password-needed = This backup is encrypted: give its password (prompt or --password-stdin).
+nothing-to-scan = Nothing to read: give --backup FOLDER and/or --privacy-report FILE.
+no-backup-found = No backup found in the usual places; give --backup FOLDER.
+warnings = { $count } item(s) could not be read:
+summary =
+    Device: { $device } ({ $model }, iPadOS { $os })
+    Supervised: { $supervised } — organisation: { $organisation }
+    MDM server: { $server }
+    Installed profiles: { $profiles } ({ $managed_profiles } installed by the MDM)
+    Restrictions in force: { $restrictions }
+    Apps: { $apps } ({ $managed_apps } managed by the MDM)
+    History: { $history } dated event(s)
+    App Privacy Report: { $privacy }
+privacy-summary = { $apps } app(s), { $skipped } unreadable line(s) skipped
+unknown = unknown
+yes = yes
+no = no
+backups-none = No backup found. Places looked at:
+backups-header = Backups found:
+encrypted = encrypted
+not-encrypted = not encrypted
+backup-written = Backup written to { $path }

@@ -33,3 +33,31 @@ mdm-server = Serveur MDM : { $url }
 mdm-rights = Droits d'accès (AccessRights) : { $value } — { $names }
 mdm-rights-missing = Droits d'accès (AccessRights) : non précisés
 trust-anchor = Autorité de certification de confiance : { $subject } (SHA-256 { $sha256 })
+
+# lucarne scan / backups / dev write-backup
+password-prompt = Mot de passe de la sauvegarde chiffrée : 
+deriving-key = Ouverture de la sauvegarde chiffrée (calcul de la clé, quelques secondes)
+key-derived = Clé calculée en { $seconds } s
+wrong-password = Mot de passe incorrect : la sauvegarde ne s'ouvre pas avec lui. Rien n'a été écrit.
+password-needed = Cette sauvegarde est chiffrée : donnez son mot de passe (invite ou --password-stdin).
+nothing-to-scan = Rien à lire : donnez --backup DOSSIER et/ou --privacy-report FICHIER.
+no-backup-found = Aucune sauvegarde trouvée aux emplacements habituels ; donnez --backup DOSSIER.
+warnings = { $count } élément(s) n'ont pas pu être lus :
+summary =
+    Appareil : { $device } ({ $model }, iPadOS { $os })
+    Supervisé : { $supervised } — organisation : { $organisation }
+    Serveur MDM : { $server }
+    Profils installés : { $profiles } (dont { $managed_profiles } installés par le MDM)
+    Restrictions en vigueur : { $restrictions }
+    Apps : { $apps } (dont { $managed_apps } gérées par le MDM)
+    Historique : { $history } événement(s) datés
+    Rapport de confidentialité : { $privacy }
+privacy-summary = { $apps } app(s), { $skipped } ligne(s) illisible(s) ignorée(s)
+unknown = inconnu
+yes = oui
+no = non
+backups-none = Aucune sauvegarde trouvée. Emplacements examinés :
+backups-header = Sauvegardes trouvées :
+encrypted = chiffrée
+not-encrypted = non chiffrée
+backup-written = Sauvegarde écrite dans { $path }

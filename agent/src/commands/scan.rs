@@ -109,14 +109,18 @@ pub fn scan_backup(
         None
     };
     let mut spinner = None;
-    let result = backup::scan(dir, password.as_deref(), &mut |step| match step {
-        OpenStep::DerivingKey => spinner = Some(Spinner::start(lang)),
-        OpenStep::KeyDerived => {
-            if let Some(s) = spinner.take() {
-                s.finish();
+    let result = backup::scan(
+        dir,
+        password.as_ref().map(|p| p.as_slice()),
+        &mut |step| match step {
+            OpenStep::DerivingKey => spinner = Some(Spinner::start(lang)),
+            OpenStep::KeyDerived => {
+                if let Some(s) = spinner.take() {
+                    s.finish();
+                }
             }
-        }
-    });
+        },
+    );
     match result {
         Ok(facts) => Ok(facts),
         Err(BackupError::Keybag(KeybagError::WrongPassword)) => {
