@@ -84,3 +84,9 @@ error-locked = The iPad { $udid } is locked. Unlock it with your passcode, keep 
 error-service-missing = The iPad { $udid } does not offer the { $service } service (iPadOS too old, or service disabled). Update the iPad, or read a backup with "lucarne scan --backup FOLDER".
 error-connection-lost = The connection to the iPad { $udid } was cut during the reading (cable unplugged?). Nothing was recorded. Plug the iPad in again, unlock it and run "lucarne scan" again.
 error-protocol = The iPad { $udid } gave an unexpected answer ({ $cause }). Nothing was recorded.
+
+# lucarne scan: local history and upload
+scan-kept = Snapshot no. { $sequence } signed and kept in this computer's history ({ $path }).
+scan-accepted = Snapshot no. { $sequence } accepted by the server, receipt verified: entry { $leaf } of a log of { $size } entries; { $alerts } alert(s).
+scan-refused = Snapshot no. { $sequence } refused by the server: { $reason }
+scan-queued = { $count } snapshot(s) waiting to be sent ({ $reason }): nothing is lost, "lucarne push" will send them.

@@ -84,3 +84,9 @@ error-locked = L'iPad { $udid } est verrouillé. Déverrouillez-le avec votre co
 error-service-missing = L'iPad { $udid } ne propose pas le service { $service } (version d'iPadOS trop ancienne ou service désactivé). Mettez l'iPad à jour, ou lisez une sauvegarde avec « lucarne scan --backup DOSSIER ».
 error-connection-lost = La connexion avec l'iPad { $udid } a été coupée pendant la lecture (câble débranché ?). Rien n'a été enregistré. Rebranchez l'iPad, déverrouillez-le et relancez « lucarne scan ».
 error-protocol = L'iPad { $udid } a répondu de façon inattendue ({ $cause }). Rien n'a été enregistré.
+
+# lucarne scan : historique local et envoi
+scan-kept = Instantané n° { $sequence } signé et gardé dans l'historique de cet ordinateur ({ $path }).
+scan-accepted = Instantané n° { $sequence } accepté par le serveur, reçu vérifié : entrée { $leaf } d'un journal de { $size } entrées ; { $alerts } alerte(s).
+scan-refused = Instantané n° { $sequence } refusé par le serveur : { $reason }
+scan-queued = { $count } instantané(s) en attente d'envoi ({ $reason }) : rien n'est perdu, « lucarne push » les enverra.
