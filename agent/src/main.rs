@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use lucarne::commands::{backups, dev, inspect, scan};
+use lucarne::commands::{backups, dev, devices, enroll, inspect, key, push, scan, simulate};
 
 /// Lucarne: see what the administration managing your iPad can change or read.
 #[derive(Parser)]
@@ -17,13 +17,23 @@ struct Cli {
 enum Command {
     /// Explain what configuration profile files let an administration do.
     Inspect(inspect::InspectArgs),
-    /// Read a backup and/or an App Privacy Report into one snapshot.
+    /// Read the connected iPad, a backup and/or an App Privacy Report into one snapshot.
     Scan(scan::ScanArgs),
     /// List the Finder/iTunes backups on this computer.
     Backups(backups::BackupsArgs),
+    /// This computer's signing key.
+    Key(key::Args),
+    /// Register this computer's key with a Lucarne server.
+    Enroll(enroll::Args),
+    /// Send the queued snapshots to the server and verify their receipts.
+    Push(push::Args),
     /// Developer tools.
     #[command(hide = true)]
     Dev(dev::DevArgs),
+    /// List the iPads connected to this computer.
+    Devices(devices::DevicesArgs),
+    /// Run a virtual iPad (usbmuxd on a Unix socket) answering from device directories.
+    Simulate(simulate::SimulateArgs),
 }
 
 fn main() -> ExitCode {
@@ -32,7 +42,13 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(&args),
         Command::Scan(args) => scan::run(args).map(|()| 0),
         Command::Backups(args) => backups::run(args).map(|()| 0),
+        Command::Key(args) => key::run(args).map(|()| 0),
+        Command::Enroll(args) => enroll::run(args).map(|()| 0),
+        // `false`: some snapshots were refused or could not be sent.
+        Command::Push(args) => push::run(args).map(|all_sent| if all_sent { 0 } else { 1 }),
         Command::Dev(args) => dev::run(args).map(|()| 0),
+        Command::Devices(args) => devices::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

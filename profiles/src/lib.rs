@@ -21,16 +21,22 @@
 //! - [`text`]: French and English wordings.
 //! - [`envelope`]: the signed envelope around a snapshot.
 //! - [`diff`]: typed change events between two snapshots of one device, and alerts.
+//! - [`merkle`]: RFC 9162 inclusion and consistency proof verification.
+//! - [`checkpoint`]: signed checkpoints of the server's transparency log.
+//! - [`receipt`]: the server's receipt for a snapshot, and its verification.
 
 pub mod analysis;
 pub mod capability;
 pub mod catalog;
 pub mod certificate;
+pub mod checkpoint;
 pub mod cms;
 pub mod diff;
 pub mod envelope;
+pub mod merkle;
 pub mod parse;
 pub mod profile;
+pub mod receipt;
 pub mod redact;
 pub mod snapshot;
 pub mod text;

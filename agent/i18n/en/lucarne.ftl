@@ -61,3 +61,26 @@ backups-header = Backups found:
 encrypted = encrypted
 not-encrypted = not encrypted
 backup-written = Backup written to { $path }
+# lucarne devices / lucarne scan
+devices-none = No iPad is connected.
+devices-line = { $udid } ({ $connection })
+scan-pairing-forbidden = Your administration forbids pairing this iPad with any computer but its own (AllowPairing): this is one of the things it controls.
+scan-profiles = { $count ->
+    [one] 1 configuration profile installed:
+   *[other] { $count } configuration profiles installed:
+}
+scan-profile-line = - "{ $name }" ({ $identifier })
+scan-payloads-unknown = The content of the profiles could not be read over USB: a backup of the iPad gives it ("lucarne scan --backup FOLDER").
+scan-apps-provisioned = Apps distributed outside the App Store (with a provisioning profile):
+scan-app-line = - { $name } ({ $bundle }), signed by "{ $signer }"
+
+# Failures reading a connected iPad
+error-no-usbmuxd = Lucarne cannot find the service that links the computer to iPads (usbmuxd, address { $address }). On Linux, install and start usbmuxd ("sudo apt install usbmuxd", then plug the iPad again); on Windows, install the "Apple Devices" app or iTunes; on macOS it is always there.
+error-no-device = No iPad is connected. Plug it in with a USB cable, unlock it, then run "lucarne scan" again.
+error-several-devices = Several devices are connected ({ $udids }). Choose one with "lucarne scan --udid UDID" ("lucarne devices" lists them).
+error-device-not-found = Device { $udid } is not connected. "lucarne devices" lists those that are.
+error-not-paired = This computer is not trusted by the iPad { $udid }. Unlock the iPad: the "Trust This Computer?" prompt appears; tap "Trust", enter your passcode, then run "lucarne scan" again. If the prompt never appears, your administration probably forbids pairing the iPad with any computer but its own (AllowPairing, allowHostPairing restriction): this is one of the things it controls. Read a backup of the iPad instead with "lucarne scan --backup FOLDER".
+error-locked = The iPad { $udid } is locked. Unlock it with your passcode, keep the screen on, then run "lucarne scan" again.
+error-service-missing = The iPad { $udid } does not offer the { $service } service (iPadOS too old, or service disabled). Update the iPad, or read a backup with "lucarne scan --backup FOLDER".
+error-connection-lost = The connection to the iPad { $udid } was cut during the reading (cable unplugged?). Nothing was recorded. Plug the iPad in again, unlock it and run "lucarne scan" again.
+error-protocol = The iPad { $udid } gave an unexpected answer ({ $cause }). Nothing was recorded.

@@ -2,7 +2,12 @@
 
 pub mod backups;
 pub mod dev;
+pub mod devices;
+pub mod enroll;
 pub mod inspect;
+pub mod key;
 pub mod messages;
 pub mod password;
+pub mod push;
 pub mod scan;
+pub mod simulate;

@@ -1,0 +1,321 @@
+//! The HTTP client of the Lucarne server API (`/api/v1/…`).
+//!
+//! Only `https://` servers are accepted, except on the loopback interface (tests, a server on
+//! the same computer): snapshots are signed, not encrypted, and describe an official's device.
+//! Every answer is read with a size bound and the server's error texts are cleaned of control
+//! characters before anyone prints them.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use lucarne_profiles::checkpoint::LogIdentity;
+
+/// Largest answer read from the server.
+pub const MAX_ANSWER_BYTES: usize = 2 * 1024 * 1024;
+/// Longest server error message kept.
+const MAX_MESSAGE_CHARS: usize = 500;
+
+/// Why a request to the server failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ClientError {
+    /// The server URL is unusable.
+    #[error("server URL `{url}`: {reason}")]
+    BadUrl {
+        /// The URL given.
+        url: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// No answer: offline, refused, timed out.
+    #[error("cannot reach the server at {url}: {reason}")]
+    Unreachable {
+        /// The URL requested.
+        url: String,
+        /// What the network said.
+        reason: String,
+    },
+    /// The server refused the request (4xx) and said why.
+    #[error("the server refused the request (HTTP {status}, {code}): {message}")]
+    Rejected {
+        /// HTTP status.
+        status: u16,
+        /// The server's error code, e.g. `bad_signature`.
+        code: String,
+        /// The server's explanation.
+        message: String,
+    },
+    /// The server failed (5xx).
+    #[error("the server failed (HTTP {status}): {message}")]
+    ServerFailure {
+        /// HTTP status.
+        status: u16,
+        /// The server's explanation, if any.
+        message: String,
+    },
+    /// The answer is not what the API promises.
+    #[error("the server's answer is malformed: {0}")]
+    MalformedAnswer(String),
+}
+
+impl ClientError {
+    /// Worth trying again later (the request may succeed unchanged).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ClientError::Unreachable { .. } | ClientError::ServerFailure { .. } => true,
+            ClientError::Rejected { status, .. } => *status == 408 || *status == 429,
+            _ => false,
+        }
+    }
+}
+
+/// What the server answers to an enrolment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollAnswer {
+    /// The key id the server registered.
+    pub key_id: String,
+    /// The log whose checkpoints this server signs.
+    pub log: LogIdentity,
+}
+
+#[derive(Serialize)]
+struct EnrollRequest<'a> {
+    code: &'a str,
+    public_key: &'a str,
+    label: &'a str,
+}
+
+#[derive(Deserialize)]
+struct ErrorAnswer {
+    error: ErrorBody,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    code: String,
+    #[serde(default)]
+    message: String,
+}
+
+#[derive(Deserialize)]
+struct ConsistencyAnswer {
+    proof: Vec<String>,
+}
+
+/// Removes control characters (terminal escapes) and bounds the length of a server text.
+pub fn clean_text(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_MESSAGE_CHARS)
+        .collect();
+    if text.chars().filter(|c| !c.is_control()).count() > MAX_MESSAGE_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+/// A client of one Lucarne server.
+#[derive(Debug, Clone)]
+pub struct ServerClient {
+    base: String,
+    http: reqwest::Client,
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host == "[::1]"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+impl ServerClient {
+    /// A client of the server at `url` (`https://host[:port]`, or `http://` on loopback).
+    pub fn new(url: &str) -> Result<ServerClient, ClientError> {
+        let bad = |reason| ClientError::BadUrl {
+            url: url.to_string(),
+            reason,
+        };
+        let base = url.trim_end_matches('/');
+        let (scheme, rest) = base
+            .split_once("://")
+            .ok_or(bad("it must start with https://"))?;
+        let authority = rest.split('/').next().unwrap_or_default();
+        let host = match authority.rsplit_once(':') {
+            Some((h, port)) if !h.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => h,
+            _ => authority,
+        };
+        if host.is_empty() || base.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(bad("it names no host"));
+        }
+        match scheme {
+            "https" => {}
+            "http" if is_loopback(host) => {}
+            "http" => {
+                return Err(bad(
+                    "plain http is only accepted on this computer; use https://",
+                ))
+            }
+            _ => return Err(bad("it must start with https://")),
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(60))
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("lucarne/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ClientError::Unreachable {
+                url: url.to_string(),
+                reason: e.to_string(),
+            })?;
+        Ok(ServerClient {
+            base: base.to_string(),
+            http,
+        })
+    }
+
+    /// The server's base URL.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// Registers `public_key` (base64) with a one-time enrolment `code`.
+    pub async fn enroll(
+        &self,
+        code: &str,
+        public_key: &str,
+        label: &str,
+    ) -> Result<EnrollAnswer, ClientError> {
+        let body = serde_json::to_vec(&EnrollRequest {
+            code,
+            public_key,
+            label,
+        })
+        .map_err(|e| ClientError::MalformedAnswer(e.to_string()))?;
+        let answer = self.post("/api/v1/enroll", body).await?;
+        serde_json::from_slice(&answer).map_err(|e| ClientError::MalformedAnswer(e.to_string()))
+    }
+
+    /// Sends one envelope (its exact bytes); returns the receipt's bytes, unverified.
+    pub async fn send_envelope(&self, envelope: Vec<u8>) -> Result<Vec<u8>, ClientError> {
+        self.post("/api/v1/snapshots", envelope).await
+    }
+
+    /// The log's current signed checkpoint, unverified.
+    pub async fn checkpoint(&self) -> Result<Vec<u8>, ClientError> {
+        self.get("/checkpoint").await
+    }
+
+    /// A consistency proof between two tree sizes, as hex hashes, unverified.
+    pub async fn consistency(&self, from: u64, to: u64) -> Result<Vec<String>, ClientError> {
+        let answer = self
+            .get(&format!("/api/v1/log/consistency?from={from}&to={to}"))
+            .await?;
+        let parsed: ConsistencyAnswer = serde_json::from_slice(&answer)
+            .map_err(|e| ClientError::MalformedAnswer(e.to_string()))?;
+        Ok(parsed.proof)
+    }
+
+    async fn post(&self, path: &str, body: Vec<u8>) -> Result<Vec<u8>, ClientError> {
+        let url = format!("{}{path}", self.base);
+        let request = self
+            .http
+            .post(&url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body);
+        self.send(&url, request).await
+    }
+
+    async fn get(&self, path: &str) -> Result<Vec<u8>, ClientError> {
+        let url = format!("{}{path}", self.base);
+        let request = self.http.get(&url);
+        self.send(&url, request).await
+    }
+
+    async fn send(
+        &self,
+        url: &str,
+        request: reqwest::RequestBuilder,
+    ) -> Result<Vec<u8>, ClientError> {
+        let unreachable = |e: reqwest::Error| ClientError::Unreachable {
+            url: url.to_string(),
+            reason: e.to_string(),
+        };
+        let mut response = request.send().await.map_err(unreachable)?;
+        let status = response.status().as_u16();
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(unreachable)? {
+            if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+                return Err(ClientError::MalformedAnswer(format!(
+                    "answer larger than {MAX_ANSWER_BYTES} bytes"
+                )));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        match status {
+            200..=299 => Ok(body),
+            400..=499 => {
+                let (code, message) = match serde_json::from_slice::<ErrorAnswer>(&body) {
+                    Ok(e) => (clean_text(&e.error.code), clean_text(&e.error.message)),
+                    Err(_) => (
+                        format!("http_{status}"),
+                        clean_text(&String::from_utf8_lossy(&body)),
+                    ),
+                };
+                Err(ClientError::Rejected {
+                    status,
+                    code,
+                    message,
+                })
+            }
+            _ => Err(ClientError::ServerFailure {
+                status,
+                message: clean_text(&String::from_utf8_lossy(&body)),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_https_or_loopback_http_is_accepted() {
+        for ok in [
+            "https://lucarne.example.org",
+            "https://lucarne.example.org:8443/",
+            "http://127.0.0.1:8080",
+            "http://localhost:3000/",
+            "http://[::1]:9000",
+        ] {
+            assert!(ServerClient::new(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://lucarne.example.org",
+            "http://10.0.0.1:80",
+            "ftp://x",
+            "lucarne.example.org",
+            "https://",
+            "https://a b",
+        ] {
+            assert!(
+                matches!(ServerClient::new(bad), Err(ClientError::BadUrl { .. })),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            ServerClient::new("https://x.org/").unwrap().base(),
+            "https://x.org"
+        );
+    }
+
+    #[test]
+    fn server_texts_are_cleaned() {
+        assert_eq!(clean_text("bad\u{1b}[31m sig\n"), "bad[31m sig");
+        let long = "a".repeat(600);
+        assert_eq!(clean_text(&long).chars().count(), MAX_MESSAGE_CHARS + 1);
+    }
+}
