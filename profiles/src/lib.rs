@@ -11,6 +11,7 @@
 //! - [`catalog`]: what each payload, restriction, MDM command and access right lets the
 //!   administration do, loaded from the TOML files of `profiles/catalog/`.
 //! - [`parse`]: bytes of a `.mobileconfig` → [`profile::Profile`].
+//! - [`plist_read`]: property lists read as an event stream under bounds (plist bombs).
 //! - [`cms`]: the signed (CMS/PKCS#7) wrapper and its signer.
 //! - [`profile`]: the profile model.
 //! - [`redact`]: secrets replaced by salted hashes before anything leaves.
@@ -35,6 +36,7 @@ pub mod diff;
 pub mod envelope;
 pub mod merkle;
 pub mod parse;
+pub mod plist_read;
 pub mod profile;
 pub mod receipt;
 pub mod redact;

@@ -5,6 +5,7 @@
 use serde_json::{Map, Value};
 
 use crate::cms;
+use crate::plist_read::{self, PlistError, PlistLimits};
 use crate::profile::{Payload, Profile};
 use crate::value::{self, Limits, ValueError};
 
@@ -78,6 +79,13 @@ pub fn parse_profile(bytes: &[u8]) -> Result<Profile, ParseError> {
 pub fn parse_plist_profile(bytes: &[u8]) -> Result<Profile, ParseError> {
     let root = read_plist(bytes)?;
     let Value::Object(top) = root else {
+        // Plain text reads as an OpenStep string; say what the user sees: not a profile.
+        let body = strip_leading_noise(bytes);
+        if !body.starts_with(b"<") && !body.starts_with(b"bplist") {
+            return Err(ParseError::NotAPlist(
+                "plain text, not an XML or binary property list".into(),
+            ));
+        }
         return Err(ParseError::NotADictionary(kind_of(&root)));
     };
     profile_from_dict(top)
@@ -93,12 +101,18 @@ pub fn read_plist(bytes: &[u8]) -> Result<Value, ParseError> {
         });
     }
     let body = strip_leading_noise(bytes);
-    // The XML reader recurses on nesting; refuse absurd nesting before handing it the bytes.
-    if !body.starts_with(b"bplist") {
-        check_xml_nesting(body, Limits::default().max_depth + 4)?;
-    }
-    let parsed = plist::Value::from_reader(std::io::Cursor::new(body))
-        .map_err(|e| ParseError::NotAPlist(e.to_string()))?;
+    // Read as an event stream under bounds: a binary plist can reference one object many
+    // times, so a few hundred bytes could otherwise expand to billions of values.
+    let limits = PlistLimits {
+        max_bytes: MAX_PROFILE_BYTES,
+        ..PlistLimits::default()
+    };
+    let parsed = plist_read::read(body, limits).map_err(|e| match e {
+        PlistError::TooLarge { size, limit } => ParseError::TooLarge { size, limit },
+        PlistError::TooDeep(depth) => ParseError::Limit(ValueError::TooDeep(depth)),
+        PlistError::TooBig(_) => ParseError::Limit(ValueError::TooManyValues(limits.max_values)),
+        other => ParseError::NotAPlist(other.to_string()),
+    })?;
     Ok(value::from_plist(&parsed, Limits::default())?)
 }
 
@@ -265,28 +279,6 @@ fn strip_leading_noise(bytes: &[u8]) -> &[u8] {
     &bytes[start..]
 }
 
-/// Counts the nesting of `<array>`/`<dict>` elements in an XML plist without parsing it, so a
-/// hostile file cannot make the parser recurse without bound.
-fn check_xml_nesting(xml: &[u8], max: usize) -> Result<(), ParseError> {
-    let mut depth = 0usize;
-    let mut i = 0usize;
-    while i < xml.len() {
-        if xml[i] == b'<' {
-            let rest = &xml[i + 1..];
-            if rest.starts_with(b"dict>") || rest.starts_with(b"array>") {
-                depth += 1;
-                if depth > max {
-                    return Err(ParseError::Limit(ValueError::TooDeep(max)));
-                }
-            } else if rest.starts_with(b"/dict>") || rest.starts_with(b"/array>") {
-                depth = depth.saturating_sub(1);
-            }
-        }
-        i += 1;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -336,11 +328,42 @@ mod tests {
             parse_profile(b"hello, world"),
             Err(ParseError::NotAPlist(_))
         ));
+        assert!(matches!(
+            parse_profile(b"<plist><dict><key>a</key></plist>"),
+            Err(ParseError::NotAPlist(_))
+        ));
         assert_eq!(parse_profile(b""), Err(ParseError::Empty));
         assert!(matches!(
             parse_profile(b"<plist><array/></plist>"),
             Err(ParseError::NotADictionary("array"))
         ));
+    }
+
+    #[test]
+    fn refuses_a_binary_plist_bomb() {
+        // 30 nested arrays of 2 references each to the array below: 2^30 values from a
+        // file of a few hundred bytes. The bounded reader stops early.
+        let mut objects: Vec<Vec<u8>> = vec![vec![0x09]]; // true
+        for i in 1..=30u8 {
+            objects.push(vec![0xA2, i - 1, i - 1]);
+        }
+        let mut file = b"bplist00".to_vec();
+        let mut offsets = Vec::new();
+        for o in &objects {
+            offsets.push(file.len() as u8);
+            file.extend_from_slice(o);
+        }
+        let table = file.len() as u64;
+        file.extend_from_slice(&offsets);
+        let mut trailer = vec![0u8; 6];
+        trailer.push(1); // offset size
+        trailer.push(1); // reference size
+        trailer.extend_from_slice(&(objects.len() as u64).to_be_bytes());
+        trailer.extend_from_slice(&(objects.len() as u64 - 1).to_be_bytes()); // top object
+        trailer.extend_from_slice(&table.to_be_bytes());
+        file.extend_from_slice(&trailer);
+        assert!(file.len() < 512);
+        assert!(matches!(parse_profile(&file), Err(ParseError::Limit(_))));
     }
 
     #[test]

@@ -22,8 +22,13 @@ pub const RECEIPT_SCHEMA: &str = "lucarne.receipt/1";
 pub const MAX_RECEIPT_BYTES: usize = 1024 * 1024;
 
 /// What the server answers when it accepts a snapshot.
+///
+/// The server fills `events` and `alerts` with typed [`crate::diff`] values; the agent reads
+/// them as plain JSON (the defaults), so that a newer server's event kinds never make an older
+/// agent refuse a receipt whose proofs verify.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Receipt {
+#[serde(bound(deserialize = "E: serde::de::DeserializeOwned, A: serde::de::DeserializeOwned"))]
+pub struct Receipt<E = Value, A = Value> {
     /// Always [`RECEIPT_SCHEMA`].
     pub schema: String,
     /// Key that signed the envelope.
@@ -46,11 +51,11 @@ pub struct Receipt {
     #[serde(default)]
     pub duplicate_content: bool,
     /// What changed since the previous snapshot, as the server saw it.
-    #[serde(default)]
-    pub events: Vec<Value>,
+    #[serde(default = "Vec::new")]
+    pub events: Vec<E>,
     /// Alerts the server raised.
-    #[serde(default)]
-    pub alerts: Vec<Value>,
+    #[serde(default = "Vec::new")]
+    pub alerts: Vec<A>,
 }
 
 /// Why a receipt was refused.

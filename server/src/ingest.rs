@@ -4,7 +4,7 @@
 //! device.
 
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use sqlx::{AnyConnection, Row as _};
 
 use lucarne_profiles::diff::{self, Alert, ChainBreak, ChangeEvent};
@@ -16,39 +16,13 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{storage, tlog};
 
-/// Schema of receipts.
-pub const RECEIPT_SCHEMA: &str = "lucarne.receipt/1";
 /// Longest device identifier accepted.
 const MAX_DEVICE_ID_LEN: usize = 128;
 
-/// What the server answers to an accepted upload.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Receipt {
-    /// Always [`RECEIPT_SCHEMA`].
-    pub schema: String,
-    /// The agent key that signed.
-    pub key_id: String,
-    /// The device (`device.udid` of the snapshot).
-    pub device_id: String,
-    /// The snapshot's sequence number.
-    pub sequence: u64,
-    /// Hex SHA-256 of the exact request body: the log leaf's data.
-    pub envelope_sha256: String,
-    /// Index of the leaf.
-    pub leaf_index: u64,
-    /// Size of the tree the proof and checkpoint are for.
-    pub tree_size: u64,
-    /// Inclusion proof, hex hashes.
-    pub inclusion_proof: Vec<String>,
-    /// The signed checkpoint (C2SP signed note).
-    pub checkpoint: String,
-    /// The device's state is the same as in its previous snapshot.
-    pub duplicate_content: bool,
-    /// What changed since the previous snapshot.
-    pub events: Vec<ChangeEvent>,
-    /// Alerts raised by those changes.
-    pub alerts: Vec<Alert>,
-}
+/// What the server answers to an accepted upload: the receipt of the `profiles` crate, with
+/// typed change events and alerts.
+pub type Receipt = lucarne_profiles::receipt::Receipt<ChangeEvent, Alert>;
+pub use lucarne_profiles::receipt::RECEIPT_SCHEMA;
 
 fn refuse(code: &'static str, message: impl Into<String>) -> ApiError {
     ApiError::bad_request(code, message)

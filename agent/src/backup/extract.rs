@@ -15,8 +15,8 @@ use lucarne_profiles::snapshot::{
 };
 
 use super::layout::{HOME_DOMAIN, PROFILES_DIR, PROFILES_DOMAIN, USER_PROFILES_DIR};
-use super::plist_read::{self, PlistLimits};
 use super::reader::Backup;
+use lucarne_profiles::plist_read::{self, PlistLimits};
 
 /// The facts read from a backup, and what could not be read.
 #[derive(Debug, Clone)]

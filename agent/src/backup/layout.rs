@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::plist_read::{self, PlistLimits};
+use lucarne_profiles::plist_read::{self, PlistLimits};
 
 /// The backup domain holding the system configuration-profile store.
 pub const PROFILES_DOMAIN: &str =

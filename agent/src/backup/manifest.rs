@@ -7,7 +7,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::layout::{self, FLAG_FILE};
 use super::mbfile::{MbFile, MbFileError};
-use super::plist_read::{self, PlistError, PlistLimits};
+use lucarne_profiles::plist_read::{self, PlistError, PlistLimits};
 
 /// Largest `Manifest.db` accepted (a full backup of a 256 GB iPad has a catalogue of a few
 /// hundred megabytes).

@@ -4,7 +4,6 @@
 //!
 //! # Layout
 //! - [`layout`]: where backups live, file naming (fileID), path safety.
-//! - [`plist_read`]: property lists under bounds (plist bombs).
 //! - [`keybag`]: the backup keybag and password → class keys.
 //! - [`crypto`]: PBKDF2, AES key wrap, AES-CBC.
 //! - [`mbfile`]: the NSKeyedArchiver `MBFile` record of each catalogue row.
@@ -23,7 +22,6 @@ pub mod keybag;
 pub mod layout;
 pub mod manifest;
 pub mod mbfile;
-pub mod plist_read;
 pub mod reader;
 pub mod writer;
 

@@ -11,7 +11,7 @@ use super::layout;
 use super::manifest::{
     Catalogue, CatalogueError, Entry, ManifestPlist, RefusedRow, MAX_MANIFEST_DB_BYTES,
 };
-use super::plist_read::PlistError;
+use lucarne_profiles::plist_read::PlistError;
 
 /// Largest payload file we read (every file we need is a small plist).
 pub const MAX_PAYLOAD_BYTES: u64 = 32 * 1024 * 1024;

@@ -358,8 +358,11 @@ fn profile_dictionary(file_name: &str, bytes: &[u8]) -> Result<Dictionary, Write
     } else {
         bytes.to_vec()
     };
-    super::plist_read::read_dictionary(&content, super::plist_read::PlistLimits::default())
-        .map_err(|e| problem(e.to_string()))
+    lucarne_profiles::plist_read::read_dictionary(
+        &content,
+        lucarne_profiles::plist_read::PlistLimits::default(),
+    )
+    .map_err(|e| problem(e.to_string()))
 }
 
 /// `MCProfileEvents.plist`: the history's profile events, plus an install event for each

@@ -154,7 +154,7 @@ pub fn read_dictionary(bytes: &[u8], limits: PlistLimits) -> Result<Dictionary, 
 
 /// Converts a plist value to the JSON form snapshots use (`$data`, `$date`), bounded.
 pub fn to_json(value: &Value) -> Result<serde_json::Value, PlistError> {
-    lucarne_profiles::value::from_plist(value, lucarne_profiles::value::Limits::default())
+    crate::value::from_plist(value, crate::value::Limits::default())
         .map_err(|e| PlistError::Malformed(e.to_string()))
 }
 
