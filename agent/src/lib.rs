@@ -5,6 +5,7 @@
 //! - [`commands`]: one module per `lucarne` subcommand.
 //! - [`backup`]: Finder/iTunes backups, plain and encrypted.
 //! - [`privacy_report`]: the App Privacy Report export.
+//! - [`device`]: reading a live iPad (usbmuxd, lockdown, MCInstall, installation_proxy).
 //! - [`devicedir`]: the device directory format (a virtual iPad described as files).
 //! - [`i18n`]: the command line's own texts (Fluent files, French and English).
 //! - [`report`]: the readable report of an analysis, escaped for terminals.
@@ -15,12 +16,14 @@
 //! - [`enrolment`]: registering the key with a server, and what the server answered.
 //! - [`upload`]: sending the outbox, verifying receipts, keeping them.
 //! - [`texts`]: the agent's sentences in French and English.
+//! - [`virtual_ipad`]: a usbmuxd + lockdownd + services answering from a device directory.
 //!
 //! Invariant: nothing in this crate writes to a device. See `ARCHITECTURE.md`.
 
 pub mod backup;
 pub mod collect;
 pub mod commands;
+pub mod device;
 pub mod devicedir;
 pub mod enrolment;
 pub mod home;
@@ -32,3 +35,4 @@ pub mod salt;
 pub mod state;
 pub mod texts;
 pub mod upload;
+pub mod virtual_ipad;

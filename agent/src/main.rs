@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use lucarne::commands::{backups, dev, enroll, inspect, key, push, scan};
+use lucarne::commands::{backups, dev, devices, enroll, inspect, key, push, scan, simulate};
 
 /// Lucarne: see what the administration managing your iPad can change or read.
 #[derive(Parser)]
@@ -17,7 +17,7 @@ struct Cli {
 enum Command {
     /// Explain what configuration profile files let an administration do.
     Inspect(inspect::InspectArgs),
-    /// Read a backup and/or an App Privacy Report into one snapshot.
+    /// Read the connected iPad, a backup and/or an App Privacy Report into one snapshot.
     Scan(scan::ScanArgs),
     /// List the Finder/iTunes backups on this computer.
     Backups(backups::BackupsArgs),
@@ -30,6 +30,10 @@ enum Command {
     /// Developer tools.
     #[command(hide = true)]
     Dev(dev::DevArgs),
+    /// List the iPads connected to this computer.
+    Devices(devices::DevicesArgs),
+    /// Run a virtual iPad (usbmuxd on a Unix socket) answering from device directories.
+    Simulate(simulate::SimulateArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +47,8 @@ fn main() -> ExitCode {
         // `false`: some snapshots were refused or could not be sent.
         Command::Push(args) => push::run(args).map(|all_sent| if all_sent { 0 } else { 1 }),
         Command::Dev(args) => dev::run(args).map(|()| 0),
+        Command::Devices(args) => devices::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -88,3 +88,38 @@ impl IntoResponse for ApiError {
         (self.status, Json(body)).into_response()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    async fn body_of(error: ApiError) -> (StatusCode, serde_json::Value) {
+        let response = error.into_response();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    #[tokio::test]
+    async fn an_internal_cause_is_kept_but_never_sent() {
+        let error = ApiError::internal(anyhow::anyhow!("password=hunter2 at db.internal:5432"));
+        assert!(std::error::Error::source(&error).is_some());
+        let (status, body) = body_of(error).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(body["error"]["code"], "internal");
+        assert!(!body.to_string().contains("hunter2"));
+    }
+
+    #[tokio::test]
+    async fn a_client_error_says_what_was_wrong() {
+        let (status, body) = body_of(ApiError::bad_request("bad_signature", "no match")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            body,
+            serde_json::json!({"error": {"code": "bad_signature", "message": "no match"}})
+        );
+    }
+}

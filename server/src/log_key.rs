@@ -44,9 +44,20 @@ impl LogKey {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let text = new_private_key(name)?;
-                write_private(&path, &text)?;
-                tracing::info!(path = %path.display(), "created the log signing key");
-                text
+                match write_private(&path, &text) {
+                    Ok(()) => {
+                        tracing::info!(path = %path.display(), "created the log signing key");
+                        text
+                    }
+                    // Another instance sharing the directory created it first: use theirs.
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        std::fs::read_to_string(&path)
+                            .with_context(|| format!("reading {}", path.display()))?
+                    }
+                    Err(e) => {
+                        return Err(e).with_context(|| format!("creating {}", path.display()))
+                    }
+                }
             }
             Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
         };
@@ -120,7 +131,7 @@ fn new_private_key(name: &str) -> anyhow::Result<String> {
     ))
 }
 
-fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -128,10 +139,7 @@ fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
         use std::os::unix::fs::OpenOptionsExt as _;
         options.mode(0o600);
     }
-    let mut file = options
-        .open(path)
-        .with_context(|| format!("creating {}", path.display()))?;
-    file.write_all(text.as_bytes())
-        .and_then(|()| file.sync_all())
-        .with_context(|| format!("writing {}", path.display()))
+    let mut file = options.open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
 }

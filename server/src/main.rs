@@ -42,6 +42,12 @@ enum Command {
         #[arg(long, env = "LUCARNE_MAX_BODY_BYTES")]
         max_body_bytes: Option<usize>,
     },
+    /// Revoke an agent key: its uploads and reads are refused from now on (what it uploaded
+    /// stays in the log).
+    Revoke {
+        /// The key id (hex SHA-256 of the public key).
+        key_id: String,
+    },
     /// Print a single-use enrolment code.
     Invite {
         /// How long the code stays valid (`7d`, `12h`, `30m`).
@@ -100,6 +106,14 @@ async fn main() -> anyhow::Result<()> {
             lucarne_server::serve::run(listener, state, lucarne_server::serve::shutdown_signal())
                 .await?;
             tracing::info!("stopped");
+        }
+        Command::Revoke { key_id } => {
+            let db = Database::connect(&config.database_url(), 1).await?;
+            if lucarne_server::keys::revoke(&db, key_id).await? {
+                println!("revoked {key_id}");
+            } else {
+                anyhow::bail!("no enrolled, unrevoked key {key_id}");
+            }
         }
         Command::Invite { expires } => {
             let seconds = invite::parse_duration(expires)?;

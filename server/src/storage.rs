@@ -186,6 +186,38 @@ pub async fn load_snapshot(conn: &mut AnyConnection, sha256: &str) -> anyhow::Re
     Ok(bytes)
 }
 
+/// The exact request body of the envelope accepted as leaf `leaf_index`, rebuilt from its
+/// stored fields (or its raw bytes when it was not in canonical form) and checked against the
+/// hash the log holds.
+pub async fn load_envelope(conn: &mut AnyConnection, leaf_index: u64) -> anyhow::Result<Vec<u8>> {
+    let row = sqlx::query(
+        "SELECT key_id, snapshot_sha256, signature, envelope_raw, envelope_sha256 FROM snapshots WHERE leaf_index = $1",
+    )
+    .bind(i64::try_from(leaf_index)?)
+    .fetch_one(&mut *conn)
+    .await
+    .with_context(|| format!("envelope of leaf {leaf_index}"))?;
+    let envelope_sha256: String = row.try_get(4)?;
+    let body = match row.try_get::<Option<Vec<u8>>, _>(3)? {
+        Some(raw) => raw,
+        None => {
+            use base64::Engine as _;
+            let snapshot = load_snapshot(conn, &row.try_get::<String, _>(1)?).await?;
+            let envelope = lucarne_profiles::envelope::Envelope {
+                schema: lucarne_profiles::envelope::ENVELOPE_SCHEMA.to_string(),
+                key_id: row.try_get(0)?,
+                snapshot: base64::engine::general_purpose::STANDARD.encode(snapshot),
+                signature: row.try_get(2)?,
+            };
+            serde_json::to_vec(&envelope)?
+        }
+    };
+    if sha256_hex(&body) != envelope_sha256 {
+        anyhow::bail!("stored envelope of leaf {leaf_index} does not match its hash");
+    }
+    Ok(body)
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

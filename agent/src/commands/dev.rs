@@ -66,7 +66,7 @@ pub fn run(args: DevArgs) -> anyhow::Result<()> {
                 None
             };
             let options = WriteOptions {
-                password,
+                password: password.map(|p| p.to_vec()),
                 iterations: (a.sha256_iterations, a.sha1_iterations),
                 date: a.date,
             };

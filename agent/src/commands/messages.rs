@@ -1,25 +1,17 @@
-//! The command line's sentences, read from `agent/messages.toml` (French and English).
+//! A short way for the backup and report commands to word a message through
+//! [`crate::i18n`] (the Fluent files `agent/i18n/<lang>/lucarne.ftl`).
 
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use lucarne_profiles::Lang;
 
-use lucarne_profiles::{Lang, Text};
+use crate::i18n::{arg, Messages};
 
-const MESSAGES: &str = include_str!("../../messages.toml");
-
-fn catalogue() -> &'static BTreeMap<String, Text> {
-    static CATALOGUE: OnceLock<BTreeMap<String, Text>> = OnceLock::new();
-    // The file ships inside the binary and a unit test parses it: it cannot be malformed at
-    // run time; an empty catalogue would only make every message its own key.
-    CATALOGUE.get_or_init(|| toml::from_str(MESSAGES).unwrap_or_default())
-}
-
-/// The message `key` in `lang` with `{name}` placeholders filled.
+/// The message `key` in `lang` with its text arguments.
 pub fn message(lang: Lang, key: &str, vars: &[(&str, &str)]) -> String {
-    match catalogue().get(key) {
-        Some(text) => text.fill(vars).get(lang).to_owned(),
-        None => key.to_owned(),
-    }
+    let args: Vec<_> = vars
+        .iter()
+        .map(|(name, value)| (*name, arg(value)))
+        .collect();
+    Messages::new(lang).get(key, &args)
 }
 
 #[cfg(test)]
@@ -27,11 +19,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn catalogue_parses_and_has_both_languages() {
-        let parsed: BTreeMap<String, Text> =
-            toml::from_str(MESSAGES).unwrap_or_else(|e| panic!("messages.toml: {e}"));
-        for (key, text) in &parsed {
-            assert!(!text.fr.is_empty() && !text.en.is_empty(), "{key}");
+    fn backup_messages_exist_in_both_languages() {
+        for lang in [Lang::Fr, Lang::En] {
+            let m = Messages::new(lang);
+            for id in [
+                "password-prompt",
+                "deriving-key",
+                "key-derived",
+                "wrong-password",
+                "password-needed",
+                "nothing-to-scan",
+                "no-backup-found",
+                "warnings",
+                "summary",
+                "privacy-summary",
+                "unknown",
+                "yes",
+                "no",
+                "backups-none",
+                "backups-header",
+                "encrypted",
+                "not-encrypted",
+                "backup-written",
+            ] {
+                assert!(m.has(id), "{id} missing in {lang:?}");
+            }
         }
         assert_eq!(
             message(Lang::En, "key-derived", &[("seconds", "3.1")]),

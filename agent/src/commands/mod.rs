@@ -2,6 +2,7 @@
 
 pub mod backups;
 pub mod dev;
+pub mod devices;
 pub mod enroll;
 pub mod inspect;
 pub mod key;
@@ -9,3 +10,4 @@ pub mod messages;
 pub mod password;
 pub mod push;
 pub mod scan;
+pub mod simulate;

@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 use lucarne_profiles::Lang;
+use zeroize::Zeroizing;
 
 use super::messages::message;
 
@@ -18,24 +19,26 @@ const MAX_PASSWORD_BYTES: usize = 4096;
 
 /// Reads the password: the first line of standard input with `from_stdin`, otherwise a prompt
 /// on the terminal without echo.
-pub fn read_password(from_stdin: bool, lang: Lang) -> anyhow::Result<Vec<u8>> {
+pub fn read_password(from_stdin: bool, lang: Lang) -> anyhow::Result<Zeroizing<Vec<u8>>> {
     if from_stdin {
-        let mut line = String::new();
+        let mut line = Zeroizing::new(String::new());
         // Bounded: a stream without a newline cannot fill memory.
         std::io::stdin()
             .lock()
             .take(MAX_PASSWORD_BYTES as u64 + 2)
             .read_line(&mut line)
             .context("reading the password from standard input")?;
-        let password = line.trim_end_matches(['\n', '\r']).as_bytes().to_vec();
+        let password = Zeroizing::new(line.trim_end_matches(['\n', '\r']).as_bytes().to_vec());
         if password.len() > MAX_PASSWORD_BYTES {
             bail!("the password on standard input is longer than {MAX_PASSWORD_BYTES} bytes");
         }
         return Ok(password);
     }
-    let password = rpassword::prompt_password(message(lang, "password-prompt", &[]))
+    // Fluent trims the trailing space of the prompt.
+    let prompt = format!("{} ", message(lang, "password-prompt", &[]).trim_end());
+    let password = rpassword::prompt_password(prompt)
         .context("reading the password from the terminal (use --password-stdin without one)")?;
-    Ok(password.into_bytes())
+    Ok(Zeroizing::new(Zeroizing::new(password).as_bytes().to_vec()))
 }
 
 /// A progress indication on standard error while the key is derived: a spinner on a

@@ -1,14 +1,16 @@
-//! `lucarne scan`: reads the sources given (a Finder/iTunes backup, an App Privacy Report)
-//! into one snapshot, and prints it as JSON or as a short summary.
-//!
-//! The live path (`--device`) is written by the device collector and joins here through
-//! [`crate::collect::merge`].
+//! `lucarne scan`: reads the sources given — the iPad connected over USB (the default when
+//! no backup or report is given, or with `--device` / `--udid`), a Finder/iTunes backup, an
+//! App Privacy Report — into one snapshot, and prints it as JSON or as a readable summary
+//! with what the administration can do ([`render_summary`], the one printing function).
+//! Nothing is written to the device; payload secrets are redacted before anything is shown.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use clap::Args;
+use fluent_bundle::FluentValue;
+use lucarne_profiles::analysis::analyze_snapshot;
 use lucarne_profiles::snapshot::Snapshot;
 use lucarne_profiles::Lang;
 
@@ -17,7 +19,12 @@ use super::password::{read_password, Spinner};
 use crate::backup::keybag::KeybagError;
 use crate::backup::{self, BackupError, OpenStep};
 use crate::collect;
+use crate::device::collect::{self as live, ScanOptions};
+use crate::device::snapshot::to_snapshot;
+use crate::device::{ScanError, UsbmuxAddress};
+use crate::i18n::{arg, Messages};
 use crate::privacy_report;
+use crate::report::{render_analysis, safe};
 
 /// Arguments of `lucarne scan`.
 #[derive(Debug, Args)]
@@ -33,6 +40,18 @@ pub struct ScanArgs {
     /// Read an App Privacy Report export (`.ndjson`).
     #[arg(long, value_name = "FILE")]
     pub privacy_report: Option<PathBuf>,
+    /// Read the iPad connected over USB (the default when neither `--backup` nor
+    /// `--privacy-report` is given).
+    #[arg(long)]
+    pub device: bool,
+    /// The connected device to read (see `lucarne devices`); needed when several are
+    /// connected. Implies `--device`.
+    #[arg(long)]
+    pub udid: Option<String>,
+    /// usbmuxd's address (`UNIX:/path` or `host:port`); default `USBMUXD_SOCKET_ADDRESS`,
+    /// then the system's.
+    #[arg(long)]
+    pub usbmuxd: Option<String>,
     /// Print the snapshot as JSON.
     #[arg(long)]
     pub json: bool,
@@ -51,6 +70,19 @@ pub fn run(args: ScanArgs) -> anyhow::Result<()> {
     let lang = args.lang;
     let mut parts = Vec::new();
     let mut warnings = Vec::new();
+    let live = args.device
+        || args.udid.is_some()
+        || (args.backup.is_none() && args.privacy_report.is_none());
+    if live {
+        let options = ScanOptions {
+            address: address(args.usbmuxd.as_deref())?,
+            udid: args.udid.clone(),
+        };
+        match scan_snapshot(&options) {
+            Ok(part) => parts.push(part),
+            Err(e) => return Err(UserError(error_message(&e, &Messages::new(lang))).into()),
+        }
+    }
     if let Some(dir) = &args.backup {
         let dir = if dir.as_os_str().is_empty() {
             most_recent_backup().ok_or_else(|| UserError(message(lang, "no-backup-found", &[])))?
@@ -67,7 +99,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<()> {
     if parts.is_empty() {
         return Err(UserError(message(lang, "nothing-to-scan", &[])).into());
     }
-    let snapshot = collect::merge(parts, &collect::now_rfc3339());
+    let mut snapshot = collect::merge(parts, &collect::now_rfc3339());
+    // Secrets a payload may carry are redacted before anything is shown.
+    lucarne_profiles::redact::Redactor::new(&crate::salt::session_salt()?).snapshot(&mut snapshot);
     if !warnings.is_empty() {
         eprintln!(
             "{}",
@@ -82,7 +116,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<()> {
         serde_json::to_writer_pretty(&mut out, &snapshot).context("writing the snapshot")?;
         writeln!(out)?;
     } else {
-        writeln!(out, "{}", summary(&snapshot, lang))?;
+        writeln!(out, "{}", render_summary(&snapshot, lang))?;
     }
     Ok(())
 }
@@ -109,14 +143,18 @@ pub fn scan_backup(
         None
     };
     let mut spinner = None;
-    let result = backup::scan(dir, password.as_deref(), &mut |step| match step {
-        OpenStep::DerivingKey => spinner = Some(Spinner::start(lang)),
-        OpenStep::KeyDerived => {
-            if let Some(s) = spinner.take() {
-                s.finish();
+    let result = backup::scan(
+        dir,
+        password.as_ref().map(|p| p.as_slice()),
+        &mut |step| match step {
+            OpenStep::DerivingKey => spinner = Some(Spinner::start(lang)),
+            OpenStep::KeyDerived => {
+                if let Some(s) = spinner.take() {
+                    s.finish();
+                }
             }
-        }
-    });
+        },
+    );
     match result {
         Ok(facts) => Ok(facts),
         Err(BackupError::Keybag(KeybagError::WrongPassword)) => {
@@ -148,6 +186,95 @@ fn read_privacy_report(path: &Path) -> anyhow::Result<Snapshot> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     Ok(collect::privacy_part(report.summary, &name))
+}
+
+/// The usbmuxd address from an explicit option, else the environment.
+pub fn address(option: Option<&str>) -> anyhow::Result<UsbmuxAddress> {
+    match option {
+        Some(text) => UsbmuxAddress::parse(text),
+        None => UsbmuxAddress::from_env(),
+    }
+    .map_err(|e| anyhow::anyhow!("usbmuxd address: {e}"))
+}
+
+/// The user-facing message of a failed live scan.
+pub fn error_message(error: &ScanError, msgs: &Messages) -> String {
+    let args: Vec<(&str, FluentValue<'_>)> = error
+        .message_args()
+        .into_iter()
+        .map(|(k, v)| (k, FluentValue::from(safe(&v))))
+        .collect();
+    msgs.get(error.message_id(), &args)
+}
+
+/// Reads the connected device into a partial snapshot (source: live).
+pub fn scan_snapshot(options: &ScanOptions) -> Result<Snapshot, ScanError> {
+    let reading = live::scan(options)?;
+    Ok(to_snapshot(&reading, &collect::now_rfc3339()))
+}
+
+/// The readable report of a snapshot: the summary line, the details a live scan adds
+/// (profiles, apps outside the App Store, pairing), then what the administration can do.
+pub fn render_summary(s: &Snapshot, lang: Lang) -> String {
+    let msgs = Messages::new(lang);
+    let mut out = summary(s, lang);
+    let mut line = |text: String| {
+        out.push('\n');
+        out.push_str(&text);
+    };
+    let host_pairing_forbidden = s
+        .restrictions
+        .iter()
+        .any(|r| r.key == "allowHostPairing" && r.value == serde_json::Value::Bool(false));
+    if s.enrolment.allow_pairing == Some(false) || host_pairing_forbidden {
+        line(msgs.get("scan-pairing-forbidden", &[]));
+    }
+    if !s.profiles.is_empty() {
+        line(msgs.get(
+            "scan-profiles",
+            &[("count", FluentValue::from(s.profiles.len()))],
+        ));
+    }
+    for p in &s.profiles {
+        let name = p
+            .profile
+            .display_name
+            .as_deref()
+            .unwrap_or(&p.profile.identifier);
+        line(
+            "  ".to_string()
+                + &msgs.get(
+                    "scan-profile-line",
+                    &[
+                        ("name", arg(&safe(name))),
+                        ("identifier", arg(&safe(&p.profile.identifier))),
+                    ],
+                ),
+        );
+    }
+    if s.profiles.iter().any(|p| !p.payloads_known) {
+        line(msgs.get("scan-payloads-unknown", &[]));
+    }
+    let provisioned: Vec<_> = s.apps.iter().filter(|a| a.provisioned).collect();
+    if !provisioned.is_empty() {
+        line(msgs.get("scan-apps-provisioned", &[]));
+    }
+    for app in provisioned {
+        line(
+            "  ".to_string()
+                + &msgs.get(
+                    "scan-app-line",
+                    &[
+                        ("name", arg(&safe(app.name.as_deref().unwrap_or("?")))),
+                        ("bundle", arg(&safe(&app.bundle_id))),
+                        ("signer", arg(&safe(app.signer.as_deref().unwrap_or("?")))),
+                    ],
+                ),
+        );
+    }
+    out.push_str("\n\n");
+    out.push_str(&render_analysis(&analyze_snapshot(s), lang, &msgs));
+    out
 }
 
 fn summary(s: &Snapshot, lang: Lang) -> String {

@@ -246,6 +246,7 @@ impl Default for Agent {
 }
 
 /// A device's chain of snapshots as the agent builds it.
+#[derive(Clone)]
 pub struct Chain {
     /// The device's UDID.
     pub udid: String,
@@ -279,6 +280,13 @@ impl Chain {
     }
 }
 
+impl Chain {
+    /// The bytes the next snapshot would have, without advancing the chain.
+    pub fn clone_next(&self, state: &Snapshot) -> Vec<u8> {
+        self.clone().next_bytes(state)
+    }
+}
+
 /// A plain device state to start from.
 pub fn base_state() -> Snapshot {
     let mut s = Snapshot::new("2026-11-25T20:00:00Z");
@@ -293,4 +301,88 @@ pub fn base_state() -> Snapshot {
         ..Default::default()
     });
     s
+}
+
+/// The parts of a checkpoint note: origin, size, root hash.
+pub fn parse_checkpoint(note: &str) -> (String, u64, [u8; 32]) {
+    let mut lines = note.lines();
+    let origin = lines.next().unwrap().to_string();
+    let size = lines.next().unwrap().parse().unwrap();
+    let root = base64::engine::general_purpose::STANDARD
+        .decode(lines.next().unwrap())
+        .unwrap();
+    (origin, size, root.try_into().unwrap())
+}
+
+/// Checks the note's signature with the verifier key the server gave at enrolment.
+pub fn checkpoint_signed_by(note: &str, verifier_key: &str) -> bool {
+    let verifier = signed_note::StandardVerifier::new(verifier_key).unwrap();
+    let list = signed_note::VerifierList::new(vec![Box::new(verifier)]);
+    signed_note::Note::from_bytes(note.as_bytes())
+        .and_then(|n| n.verify(&list))
+        .is_ok()
+}
+
+/// Hex hashes joined into the bytes ct-merkle's proofs are made of.
+pub fn proof_bytes(proof: &serde_json::Value) -> Vec<u8> {
+    proof
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|h| hex::decode(h.as_str().unwrap()).unwrap())
+        .collect()
+}
+
+/// Verifies an inclusion proof with ct-merkle (RFC 6962), a verifier written outside Lucarne.
+pub fn ct_merkle_inclusion(
+    root: [u8; 32],
+    size: u64,
+    leaf_data: &[u8; 32],
+    index: u64,
+    proof: Vec<u8>,
+) -> bool {
+    let root = ct_merkle::RootHash::<sha2::Sha256>::new(root.into(), size);
+    let Ok(proof) = ct_merkle::InclusionProof::<sha2::Sha256>::try_from_bytes(proof) else {
+        return false;
+    };
+    root.verify_inclusion(leaf_data, index, &proof).is_ok()
+}
+
+/// Verifies a consistency proof with ct-merkle.
+pub fn ct_merkle_consistency(old: ([u8; 32], u64), new: ([u8; 32], u64), proof: Vec<u8>) -> bool {
+    let old = ct_merkle::RootHash::<sha2::Sha256>::new(old.0.into(), old.1);
+    let new = ct_merkle::RootHash::<sha2::Sha256>::new(new.0.into(), new.1);
+    let Ok(proof) = ct_merkle::ConsistencyProof::<sha2::Sha256>::try_from_bytes(proof) else {
+        return false;
+    };
+    new.verify_consistency(&old, &proof).is_ok()
+}
+
+/// SHA-256 of bytes.
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+    ring::digest::digest(&ring::digest::SHA256, bytes)
+        .as_ref()
+        .try_into()
+        .unwrap()
+}
+
+/// GET returning status and text.
+pub async fn get_text(server: &TestServer, path: &str) -> (u16, String) {
+    let response = reqwest::get(server.url(path)).await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// GET returning status and bytes.
+pub async fn get_bytes(server: &TestServer, path: &str) -> (u16, Vec<u8>) {
+    let response = reqwest::get(server.url(path)).await.unwrap();
+    (
+        response.status().as_u16(),
+        response.bytes().await.unwrap().to_vec(),
+    )
+}
+
+/// GET returning status and JSON.
+pub async fn get_json(server: &TestServer, path: &str) -> (u16, serde_json::Value) {
+    let response = reqwest::get(server.url(path)).await.unwrap();
+    (response.status().as_u16(), response.json().await.unwrap())
 }
