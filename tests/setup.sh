@@ -19,3 +19,19 @@ if ! command -v cargo >/dev/null 2>&1; then
     echo "setup: cargo is required (https://rustup.rs)" >&2
     exit 1
 fi
+
+# iphone-backup-decrypt (PyPI): an independent implementation of encrypted-backup decryption,
+# used to prove that the backups our writer encrypts are the real format.
+LUCARNE_PYENV="${LUCARNE_PYENV:-$(pwd)/target/pyenv}"
+if ! "$LUCARNE_PYENV/bin/python" -c 'import iphone_backup_decrypt' >/dev/null 2>&1; then
+    command -v python3 >/dev/null 2>&1 || lucarne_apt_install python3
+    rm -rf "$LUCARNE_PYENV"
+    if ! python3 -m venv "$LUCARNE_PYENV" >/dev/null 2>&1; then
+        lucarne_apt_install python3-venv
+        rm -rf "$LUCARNE_PYENV"
+        python3 -m venv "$LUCARNE_PYENV"
+    fi
+    echo "setup: installing iphone-backup-decrypt into $LUCARNE_PYENV" >&2
+    "$LUCARNE_PYENV/bin/pip" install -q 'iphone-backup-decrypt==0.11.2'
+fi
+export LUCARNE_PYENV

@@ -8,14 +8,24 @@
 //! - [`state`]: sealing snapshots: per-device hash chain, local history, outbox.
 //! - [`enrolment`]: registering the key with a server, and what the server answered.
 //! - [`upload`]: sending the outbox, verifying receipts, keeping them.
-//! - [`texts`]: the agent's sentences in French and English.
+//! - [`backup`]: Finder/iTunes backups, plain and encrypted.
+//! - [`privacy_report`]: the App Privacy Report export.
+//! - [`devicedir`]: the device directory format (a virtual iPad described as files).
+//! - [`i18n`]: the command line's own texts (Fluent files, French and English).
+//! - [`report`]: the readable report of an analysis, escaped for terminals.
+//! - [`salt`]: salts for secret redaction.
 //!
 //! Invariant: nothing in this crate writes to a device. See `ARCHITECTURE.md`.
 
+pub mod backup;
 pub mod commands;
+pub mod devicedir;
 pub mod enrolment;
 pub mod home;
+pub mod i18n;
 pub mod keys;
+pub mod privacy_report;
+pub mod report;
+pub mod salt;
 pub mod state;
-pub mod texts;
 pub mod upload;

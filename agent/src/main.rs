@@ -15,6 +15,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Explain what configuration profile files let an administration do.
+    Inspect(commands::inspect::InspectArgs),
     /// This computer's signing key.
     Key(commands::key::Args),
     /// Register this computer's key with a Lucarne server.
@@ -25,16 +27,16 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Key(args) => commands::key::run(args).map(|()| true),
-        Command::Enroll(args) => commands::enroll::run(args).map(|()| true),
+    let result = match &cli.command {
+        Command::Inspect(args) => commands::inspect::run(args),
+        Command::Key(args) => commands::key::run(args),
+        Command::Enroll(args) => commands::enroll::run(args),
         Command::Push(args) => commands::push::run(args),
     };
     match result {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(1),
-        Err(e) => {
-            eprintln!("lucarne: {e:#}");
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("lucarne: {error:#}");
             ExitCode::from(1)
         }
     }

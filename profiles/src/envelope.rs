@@ -127,6 +127,8 @@ impl Envelope {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
     use ring::rand::SystemRandom;
 

@@ -8,18 +8,26 @@
 //!
 //! # Layout
 //! - [`value`]: payload values as JSON, with bounds on depth and size.
+//! - [`catalog`]: what each payload, restriction, MDM command and access right lets the
+//!   administration do, loaded from the TOML files of `profiles/catalog/`.
 //! - [`parse`]: bytes of a `.mobileconfig` → [`profile::Profile`].
 //! - [`cms`]: the signed (CMS/PKCS#7) wrapper and its signer.
 //! - [`profile`]: the profile model.
+//! - [`redact`]: secrets replaced by salted hashes before anything leaves.
 //! - [`snapshot`]: the `lucarne.snapshot/1` schema.
+//! - [`analysis`]: profiles or a snapshot → what the administration can do, with evidence.
 //! - [`capability`]: what the analysis states, with its evidence.
+//! - [`certificate`]: X.509 certificates shipped in payloads.
 //! - [`text`]: French and English wordings.
 //! - [`envelope`]: the signed envelope around a snapshot.
 //! - [`merkle`]: RFC 9162 inclusion and consistency proof verification.
 //! - [`checkpoint`]: signed checkpoints of the server's transparency log.
 //! - [`receipt`]: the server's receipt for a snapshot, and its verification.
 
+pub mod analysis;
 pub mod capability;
+pub mod catalog;
+pub mod certificate;
 pub mod checkpoint;
 pub mod cms;
 pub mod envelope;
@@ -27,11 +35,13 @@ pub mod merkle;
 pub mod parse;
 pub mod profile;
 pub mod receipt;
+pub mod redact;
 pub mod snapshot;
 pub mod text;
 pub mod value;
 
 pub use capability::{Capability, Evidence, Verb};
+pub use catalog::{Catalog, CatalogError};
 pub use parse::{parse_profile, ParseError};
 pub use profile::{Payload, Profile, Signer};
 pub use snapshot::{Snapshot, SNAPSHOT_SCHEMA};

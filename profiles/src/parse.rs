@@ -30,7 +30,7 @@ pub enum ParseError {
         limit: usize,
     },
     /// Not a property list (XML or binary) nor a CMS-signed one.
-    #[error("not a property list: {0}")]
+    #[error("not a property list (XML or binary) nor a signed profile: {0}")]
     NotAPlist(String),
     /// The signed (CMS) wrapper could not be opened.
     #[error("signed profile: {0}")]
@@ -289,6 +289,8 @@ fn check_xml_nesting(xml: &[u8], max: usize) -> Result<(), ParseError> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
 
     const MINIMAL: &str = r#"<plist version="1.0"><dict>

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 /// A configuration profile (`PayloadType` `Configuration`, or a bare payload that a device
 /// would also accept).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, Default)]
 pub struct Profile {
     /// `PayloadType` of the envelope, normally `Configuration`.
     pub payload_type: String,
@@ -62,7 +62,7 @@ pub struct Profile {
 }
 
 /// One payload of a profile.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, Default)]
 pub struct Payload {
     /// `PayloadType`, e.g. `com.apple.mdm`.
     pub payload_type: String,
@@ -107,7 +107,7 @@ impl Payload {
 
 /// The signer of a CMS-signed profile. An untrusted or expired signer is reported, never an
 /// error: whether the official trusts it is theirs to decide.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, Default)]
 pub struct Signer {
     /// Subject distinguished name of the signing certificate.
     pub subject: String,

@@ -14,7 +14,19 @@ use crate::profile::Profile;
 pub const SNAPSHOT_SCHEMA: &str = "lucarne.snapshot/1";
 
 /// Where a fact was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Source {
     /// A live device over USB (usbmuxd / lockdownd).
@@ -28,7 +40,7 @@ pub enum Source {
 }
 
 /// One device, one moment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, Default)]
 pub struct Snapshot {
     /// Always [`SNAPSHOT_SCHEMA`].
     pub schema: String,
@@ -79,7 +91,7 @@ impl Snapshot {
 }
 
 /// A source read for this snapshot.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SourceRead {
     /// Kind of source.
     pub source: Source,
@@ -88,7 +100,7 @@ pub struct SourceRead {
 }
 
 /// Identity and state of the device. Every field is optional: each source knows some.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, Default)]
 pub struct Device {
     /// `UniqueDeviceID`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -117,7 +129,7 @@ pub struct Device {
 }
 
 /// How the device is managed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, Default)]
 pub struct Enrolment {
     /// Supervised (`IsSupervised` / `DeviceIsChaperoned`); `None` when no source could tell.
     #[serde(default)]
@@ -149,7 +161,7 @@ pub struct Enrolment {
 }
 
 /// A profile installed on the device.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InstalledProfile {
     /// The profile. Over USB only its top-level fields may be known (`payloads` empty and
     /// `payloads_known` false).
@@ -168,7 +180,7 @@ pub struct InstalledProfile {
 }
 
 /// A restriction in force.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EffectiveRestriction {
     /// The key, e.g. `allowCamera`.
     pub key: String,
@@ -179,7 +191,7 @@ pub struct EffectiveRestriction {
 }
 
 /// An installed app.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, Default)]
 pub struct App {
     /// `CFBundleIdentifier`.
     pub bundle_id: String,
@@ -210,7 +222,7 @@ pub struct App {
 }
 
 /// A certificate installed through a profile.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, Default)]
 pub struct Certificate {
     /// Subject distinguished name.
     pub subject: String,
@@ -233,7 +245,7 @@ pub struct Certificate {
 }
 
 /// What an App Privacy Report says, per app.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, Default)]
 pub struct PrivacySummary {
     /// Apps in the report.
     pub apps: Vec<AppPrivacy>,
@@ -249,7 +261,7 @@ pub struct PrivacySummary {
 }
 
 /// One app's activity in the App Privacy Report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, Default)]
 pub struct AppPrivacy {
     /// Bundle identifier.
     pub bundle_id: String,
@@ -262,7 +274,7 @@ pub struct AppPrivacy {
 }
 
 /// A use of a protected resource over a time range.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, Default)]
 pub struct ResourceAccess {
     /// `location`, `camera`, `microphone`, `contacts`, `photos`, …
     pub category: String,
@@ -274,7 +286,7 @@ pub struct ResourceAccess {
 }
 
 /// A network domain an app contacted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, Default)]
 pub struct DomainContact {
     /// Host name or address.
     pub domain: String,
@@ -292,7 +304,7 @@ pub struct DomainContact {
 }
 
 /// An event from the device's own history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HistoryEvent {
     /// When, RFC 3339.
     pub at: String,
@@ -308,4 +320,54 @@ pub struct HistoryEvent {
     pub process: Option<String>,
     /// Which source gave it.
     pub source: Source,
+}
+
+/// The JSON Schema of [`Snapshot`], as published in `profiles/schema/snapshot.schema.json`.
+pub fn json_schema() -> serde_json::Value {
+    let mut schema = serde_json::to_value(schemars::schema_for!(Snapshot)).unwrap_or_default();
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert(
+            "$id".into(),
+            "https://lucarne.invalid/schema/snapshot-1.json".into(),
+        );
+        obj.insert(
+            "description".into(),
+            format!("Lucarne device snapshot, schema `{SNAPSHOT_SCHEMA}`.").into(),
+        );
+    }
+    schema
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The published schema must be the one the code defines. Regenerate with
+    /// `LUCARNE_UPDATE_SCHEMA=1 cargo test -p lucarne-profiles published_schema`.
+    #[test]
+    fn published_schema_matches_the_code() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/snapshot.schema.json");
+        let generated = serde_json::to_string_pretty(&json_schema()).unwrap_or_default() + "\n";
+        if std::env::var_os("LUCARNE_UPDATE_SCHEMA").is_some() {
+            std::fs::write(path, &generated).unwrap_or_default();
+        }
+        let published = std::fs::read_to_string(path).unwrap_or_default();
+        assert_eq!(
+            published, generated,
+            "run with LUCARNE_UPDATE_SCHEMA=1 to update"
+        );
+    }
+
+    #[test]
+    fn a_snapshot_round_trips_through_json() {
+        let mut s = Snapshot::new("2026-11-25T10:00:00Z");
+        s.sequence = 3;
+        s.device.udid = Some("00008103-001A2B3C4D5E6F70".into());
+        s.enrolment.supervised = Some(true);
+        s.enrolment.access_rights = Some(8191);
+        let text = serde_json::to_string(&s).unwrap_or_default();
+        let back: Snapshot = serde_json::from_str(&text).unwrap_or_default();
+        assert_eq!(back, s);
+        assert!(text.contains("\"schema\":\"lucarne.snapshot/1\""));
+    }
 }

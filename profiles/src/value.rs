@@ -160,6 +160,8 @@ pub fn as_i64_lenient(value: &Value) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
 
     #[test]

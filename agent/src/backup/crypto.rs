@@ -1,0 +1,258 @@
+//! The cryptography of encrypted backups, as Apple's backup format uses it: PBKDF2 key
+//! derivation (through `ring`), AES key wrap (RFC 3394) and AES-256-CBC with a zero IV.
+//!
+//! The key wrap is written here on top of the `aes` block cipher because it is twelve lines
+//! of a published algorithm; the CBC mode comes from RustCrypto's `cbc`.
+
+use std::num::NonZeroU32;
+
+use aes::cipher::generic_array::GenericArray;
+use aes::cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
+use aes::Aes256;
+use cbc::cipher::block_padding::{NoPadding, Pkcs7};
+use cbc::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit};
+
+/// Length of every key in the format: AES-256.
+pub const KEY_LEN: usize = 32;
+/// Length of a wrapped 32-byte key (RFC 3394 adds one 8-byte block).
+pub const WRAPPED_KEY_LEN: usize = 40;
+/// The RFC 3394 default initial value.
+const KW_IV: [u8; 8] = [0xA6; 8];
+/// The IV Apple uses for every CBC encryption in a backup.
+const ZERO_IV: [u8; 16] = [0; 16];
+
+/// What went wrong in a cryptographic step.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CryptoError {
+    /// A wrapped key did not unwrap: wrong key (for class keys: wrong password) or damage.
+    #[error("the key did not unwrap (integrity check failed)")]
+    UnwrapFailed,
+    /// A key or wrapped key has the wrong length.
+    #[error("{what} is {len} bytes, expected {expected}")]
+    BadLength {
+        /// Which value.
+        what: &'static str,
+        /// Its length.
+        len: usize,
+        /// The expected length.
+        expected: usize,
+    },
+    /// Ciphertext is not a whole number of blocks, or its padding is wrong.
+    #[error("the encrypted data is damaged (length or padding)")]
+    BadCiphertext,
+    /// A PBKDF2 iteration count of zero.
+    #[error("an iteration count of zero")]
+    ZeroIterations,
+}
+
+/// A 32-byte AES key.
+pub type Key = [u8; KEY_LEN];
+
+/// PBKDF2-HMAC-SHA256.
+pub fn pbkdf2_sha256(secret: &[u8], salt: &[u8], iterations: u32) -> Result<Key, CryptoError> {
+    pbkdf2(ring::pbkdf2::PBKDF2_HMAC_SHA256, secret, salt, iterations)
+}
+
+/// PBKDF2-HMAC-SHA1.
+pub fn pbkdf2_sha1(secret: &[u8], salt: &[u8], iterations: u32) -> Result<Key, CryptoError> {
+    pbkdf2(ring::pbkdf2::PBKDF2_HMAC_SHA1, secret, salt, iterations)
+}
+
+fn pbkdf2(
+    algorithm: ring::pbkdf2::Algorithm,
+    secret: &[u8],
+    salt: &[u8],
+    iterations: u32,
+) -> Result<Key, CryptoError> {
+    let iterations = NonZeroU32::new(iterations).ok_or(CryptoError::ZeroIterations)?;
+    let mut out = [0u8; KEY_LEN];
+    ring::pbkdf2::derive(algorithm, iterations, salt, secret, &mut out);
+    Ok(out)
+}
+
+fn cipher(key: &Key) -> Aes256 {
+    Aes256::new(GenericArray::from_slice(key))
+}
+
+/// Unwraps a 40-byte RFC 3394 wrapped key with `kek`.
+pub fn aes_unwrap(kek: &Key, wrapped: &[u8]) -> Result<Key, CryptoError> {
+    if wrapped.len() != WRAPPED_KEY_LEN {
+        return Err(CryptoError::BadLength {
+            what: "wrapped key",
+            len: wrapped.len(),
+            expected: WRAPPED_KEY_LEN,
+        });
+    }
+    let aes = cipher(kek);
+    let n = (WRAPPED_KEY_LEN / 8) - 1;
+    let mut a = [0u8; 8];
+    a.copy_from_slice(&wrapped[..8]);
+    let mut r = [[0u8; 8]; 4];
+    for (i, chunk) in wrapped[8..].chunks_exact(8).enumerate() {
+        r[i].copy_from_slice(chunk);
+    }
+    for j in (0..6u64).rev() {
+        for i in (0..n).rev() {
+            let t = (n as u64) * j + (i as u64) + 1;
+            let mut block = GenericArray::clone_from_slice(&[[0u8; 8], r[i]].concat());
+            let a_xor = u64::from_be_bytes(a) ^ t;
+            block[..8].copy_from_slice(&a_xor.to_be_bytes());
+            aes.decrypt_block(&mut block);
+            a.copy_from_slice(&block[..8]);
+            r[i].copy_from_slice(&block[8..]);
+        }
+    }
+    if a != KW_IV {
+        return Err(CryptoError::UnwrapFailed);
+    }
+    let mut key = [0u8; KEY_LEN];
+    for (i, part) in r.iter().enumerate() {
+        key[i * 8..i * 8 + 8].copy_from_slice(part);
+    }
+    Ok(key)
+}
+
+/// Wraps a 32-byte key with `kek` (RFC 3394), giving 40 bytes.
+pub fn aes_wrap(kek: &Key, key: &Key) -> [u8; WRAPPED_KEY_LEN] {
+    let aes = cipher(kek);
+    let n = KEY_LEN / 8;
+    let mut a = KW_IV;
+    let mut r = [[0u8; 8]; 4];
+    for (i, chunk) in key.chunks_exact(8).enumerate() {
+        r[i].copy_from_slice(chunk);
+    }
+    for j in 0..6u64 {
+        for i in 0..n {
+            let mut block = GenericArray::clone_from_slice(&[a, r[i]].concat());
+            aes.encrypt_block(&mut block);
+            let t = (n as u64) * j + (i as u64) + 1;
+            let mut msb = [0u8; 8];
+            msb.copy_from_slice(&block[..8]);
+            a = (u64::from_be_bytes(msb) ^ t).to_be_bytes();
+            r[i].copy_from_slice(&block[8..]);
+        }
+    }
+    let mut out = [0u8; WRAPPED_KEY_LEN];
+    out[..8].copy_from_slice(&a);
+    for (i, part) in r.iter().enumerate() {
+        out[8 + i * 8..16 + i * 8].copy_from_slice(part);
+    }
+    out
+}
+
+type Encryptor = cbc::Encryptor<Aes256>;
+type Decryptor = cbc::Decryptor<Aes256>;
+
+/// AES-256-CBC decryption with a zero IV and PKCS#7 padding, in place; returns the plaintext
+/// length.
+pub fn cbc_decrypt_padded(key: &Key, data: &mut [u8]) -> Result<usize, CryptoError> {
+    if data.is_empty() || data.len() % 16 != 0 {
+        return Err(CryptoError::BadCiphertext);
+    }
+    Decryptor::new(key.into(), &ZERO_IV.into())
+        .decrypt_padded_mut::<Pkcs7>(data)
+        .map(|plain| plain.len())
+        .map_err(|_| CryptoError::BadCiphertext)
+}
+
+/// AES-256-CBC decryption with a zero IV and no padding removal (how Apple encrypts
+/// `Manifest.db`), in place.
+pub fn cbc_decrypt_unpadded(key: &Key, data: &mut [u8]) -> Result<(), CryptoError> {
+    if data.len() % 16 != 0 {
+        return Err(CryptoError::BadCiphertext);
+    }
+    Decryptor::new(key.into(), &ZERO_IV.into())
+        .decrypt_padded_mut::<NoPadding>(data)
+        .map(|_| ())
+        .map_err(|_| CryptoError::BadCiphertext)
+}
+
+/// The length of `data` without its PKCS#7 padding when it ends with a valid one, else its
+/// whole length.
+pub fn pkcs7_unpadded_len(data: &[u8]) -> usize {
+    let Some(&pad) = data.last() else { return 0 };
+    let n = usize::from(pad);
+    if (1..=16).contains(&n) && n <= data.len() && data[data.len() - n..].iter().all(|b| *b == pad)
+    {
+        data.len() - n
+    } else {
+        data.len()
+    }
+}
+
+/// AES-256-CBC encryption with a zero IV and PKCS#7 padding.
+pub fn cbc_encrypt_padded(key: &Key, plain: &[u8]) -> Vec<u8> {
+    let mut buf = plain.to_vec();
+    let pad = 16 - plain.len() % 16;
+    buf.resize(plain.len() + pad, 0);
+    let len = Encryptor::new(key.into(), &ZERO_IV.into())
+        .encrypt_padded_mut::<Pkcs7>(&mut buf, plain.len())
+        .map(|c| c.len())
+        .unwrap_or(0);
+    buf.truncate(len);
+    buf
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// RFC 3394 section 4.6: wrap 256 bits of key data with a 256-bit KEK.
+    #[test]
+    fn rfc3394_vector() {
+        let kek: Key =
+            hex::decode("000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F")
+                .unwrap()
+                .try_into()
+                .unwrap();
+        let key: Key =
+            hex::decode("00112233445566778899AABBCCDDEEFF000102030405060708090A0B0C0D0E0F")
+                .unwrap()
+                .try_into()
+                .unwrap();
+        let expected = hex::decode(
+            "28C9F404C4B810F4CBCCB35CFB87F8263F5786E2D80ED326CBC7F0E71A99F43BFB988B9B7A02DD21",
+        )
+        .unwrap();
+        assert_eq!(aes_wrap(&kek, &key).to_vec(), expected);
+        assert_eq!(aes_unwrap(&kek, &expected).unwrap(), key);
+        let mut bad = expected.clone();
+        bad[20] ^= 1;
+        assert_eq!(aes_unwrap(&kek, &bad), Err(CryptoError::UnwrapFailed));
+        assert!(matches!(
+            aes_unwrap(&kek, &expected[..39]),
+            Err(CryptoError::BadLength { .. })
+        ));
+    }
+
+    #[test]
+    fn cbc_round_trips_and_rejects_bad_padding() {
+        let key = [7u8; 32];
+        for len in [0usize, 1, 15, 16, 17, 100] {
+            let plain: Vec<u8> = (0..len as u8).collect();
+            let mut c = cbc_encrypt_padded(&key, &plain);
+            assert_eq!(c.len() % 16, 0);
+            let n = cbc_decrypt_padded(&key, &mut c).unwrap();
+            assert_eq!(&c[..n], &plain[..]);
+        }
+        let mut c = cbc_encrypt_padded(&key, b"hello");
+        assert!(cbc_decrypt_padded(&[8u8; 32], &mut c).is_err());
+        assert_eq!(
+            cbc_decrypt_padded(&key, &mut [0u8; 15]),
+            Err(CryptoError::BadCiphertext)
+        );
+    }
+
+    /// RFC 6070 test vector for PBKDF2-HMAC-SHA1 (first 20 bytes).
+    #[test]
+    fn pbkdf2_vector() {
+        let k = pbkdf2_sha1(b"password", b"salt", 2).unwrap();
+        assert_eq!(
+            hex::encode(&k[..20]),
+            "ea6c014dc72d6f8ccd1ed92ace1d41f0d8de8957"
+        );
+        assert_eq!(pbkdf2_sha1(b"p", b"s", 0), Err(CryptoError::ZeroIterations));
+    }
+}

@@ -1,0 +1,13 @@
+//! The salt used to redact secrets when nothing is kept or sent (`lucarne inspect`): a fresh
+//! random one per run, so no hash of a secret can be compared across runs or machines.
+
+use ring::rand::{SecureRandom as _, SystemRandom};
+
+/// A fresh 32-byte random salt.
+pub fn session_salt() -> anyhow::Result<[u8; 32]> {
+    let mut salt = [0u8; 32];
+    SystemRandom::new()
+        .fill(&mut salt)
+        .map_err(|_| anyhow::anyhow!("the system random generator failed"))?;
+    Ok(salt)
+}
