@@ -20,6 +20,10 @@ if ! command -v cargo >/dev/null 2>&1; then
     exit 1
 fi
 
+# libimobiledevice's own tools, used as an independent client of the virtual iPad
+# (agent/tests/libimobiledevice_fidelity.rs).
+lucarne_apt_install libimobiledevice-utils ideviceinstaller
+
 # iphone-backup-decrypt (PyPI): an independent implementation of encrypted-backup decryption,
 # used to prove that the backups our writer encrypts are the real format.
 LUCARNE_PYENV="${LUCARNE_PYENV:-$(pwd)/target/pyenv}"
@@ -35,3 +39,35 @@ if ! "$LUCARNE_PYENV/bin/python" -c 'import iphone_backup_decrypt' >/dev/null 2>
     "$LUCARNE_PYENV/bin/pip" install -q 'iphone-backup-decrypt==0.11.2'
 fi
 export LUCARNE_PYENV
+
+# PostgreSQL for the server's tests: 127.0.0.1:5432, trust authentication, user `postgres`,
+# database `test` (the tests create and drop their own databases there). Skipped when
+# LUCARNE_TEST_POSTGRES names another server.
+lucarne_postgres() {
+    [ -n "${LUCARNE_TEST_POSTGRES:-}" ] && return 0
+    if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+        lucarne_apt_install postgresql
+        local ver
+        ver=$(ls /usr/lib/postgresql | sort -V | tail -1)
+        if ! pg_lsclusters -h 2>/dev/null | grep -q "^$ver main "; then
+            pg_createcluster "$ver" main >/dev/null
+        fi
+        local hba="/etc/postgresql/$ver/main/pg_hba.conf"
+        if ! grep -q "lucarne-tests" "$hba"; then
+            # Trust on loopback only, first so that it wins over the packaged rules.
+            { printf 'host all all 127.0.0.1/32 trust # lucarne-tests\nhost all all ::1/128 trust # lucarne-tests\n'; cat "$hba"; } > "$hba.lucarne"
+            cat "$hba.lucarne" > "$hba" && rm -f "$hba.lucarne"
+        fi
+        echo "setup: starting PostgreSQL $ver" >&2
+        pg_ctlcluster --skip-systemctl-redirect "$ver" main start 2>/dev/null \
+            || pg_ctlcluster --skip-systemctl-redirect "$ver" main reload
+        for _ in $(seq 1 30); do
+            pg_isready -q -h 127.0.0.1 -p 5432 && break
+            sleep 1
+        done
+    fi
+    if ! psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'test'" 2>/dev/null | grep -q 1; then
+        psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE test" >/dev/null
+    fi
+}
+lucarne_postgres

@@ -3,22 +3,26 @@
 //!
 //! # Layout
 //! - [`commands`]: one module per `lucarne` subcommand.
+//! - [`backup`]: Finder/iTunes backups, plain and encrypted.
+//! - [`privacy_report`]: the App Privacy Report export.
+//! - [`device`]: reading a live iPad (usbmuxd, lockdown, MCInstall, installation_proxy).
+//! - [`devicedir`]: the device directory format (a virtual iPad described as files).
+//! - [`i18n`]: the command line's own texts (Fluent files, French and English).
+//! - [`report`]: the readable report of an analysis, escaped for terminals.
+//! - [`salt`]: salts for secret redaction.
 //! - [`home`]: the data directory, owner-only, written atomically.
 //! - [`keys`]: the agent's Ed25519 key and the redaction salt.
 //! - [`state`]: sealing snapshots: per-device hash chain, local history, outbox.
 //! - [`enrolment`]: registering the key with a server, and what the server answered.
 //! - [`upload`]: sending the outbox, verifying receipts, keeping them.
-//! - [`backup`]: Finder/iTunes backups, plain and encrypted.
-//! - [`privacy_report`]: the App Privacy Report export.
-//! - [`devicedir`]: the device directory format (a virtual iPad described as files).
-//! - [`i18n`]: the command line's own texts (Fluent files, French and English).
-//! - [`report`]: the readable report of an analysis, escaped for terminals.
-//! - [`salt`]: salts for secret redaction.
+//! - [`virtual_ipad`]: a usbmuxd + lockdownd + services answering from a device directory.
 //!
 //! Invariant: nothing in this crate writes to a device. See `ARCHITECTURE.md`.
 
 pub mod backup;
+pub mod collect;
 pub mod commands;
+pub mod device;
 pub mod devicedir;
 pub mod enrolment;
 pub mod home;
@@ -29,3 +33,4 @@ pub mod report;
 pub mod salt;
 pub mod state;
 pub mod upload;
+pub mod virtual_ipad;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use lucarne::commands;
+use lucarne::commands::{backups, dev, devices, enroll, inspect, key, push, scan, simulate};
 
 /// Lucarne: see what the administration managing your iPad can change or read.
 #[derive(Parser)]
@@ -16,28 +16,50 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Explain what configuration profile files let an administration do.
-    Inspect(commands::inspect::InspectArgs),
+    Inspect(inspect::InspectArgs),
+    /// Read the connected iPad, a backup and/or an App Privacy Report into one snapshot.
+    Scan(scan::ScanArgs),
+    /// List the Finder/iTunes backups on this computer.
+    Backups(backups::BackupsArgs),
     /// This computer's signing key.
-    Key(commands::key::Args),
+    Key(key::Args),
     /// Register this computer's key with a Lucarne server.
-    Enroll(commands::enroll::Args),
+    Enroll(enroll::Args),
     /// Send the queued snapshots to the server and verify their receipts.
-    Push(commands::push::Args),
+    Push(push::Args),
+    /// Developer tools.
+    #[command(hide = true)]
+    Dev(dev::DevArgs),
+    /// List the iPads connected to this computer.
+    Devices(devices::DevicesArgs),
+    /// Run a virtual iPad (usbmuxd on a Unix socket) answering from device directories.
+    Simulate(simulate::SimulateArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match &cli.command {
-        Command::Inspect(args) => commands::inspect::run(args),
-        Command::Key(args) => commands::key::run(args),
-        Command::Enroll(args) => commands::enroll::run(args),
-        Command::Push(args) => commands::push::run(args),
+    let result = match cli.command {
+        Command::Inspect(args) => inspect::run(&args),
+        Command::Scan(args) => scan::run(args).map(|()| 0),
+        Command::Backups(args) => backups::run(args).map(|()| 0),
+        Command::Key(args) => key::run(&args),
+        Command::Enroll(args) => enroll::run(&args),
+        // 1: some snapshots were refused or could not be sent.
+        Command::Push(args) => push::run(&args),
+        Command::Dev(args) => dev::run(args).map(|()| 0),
+        Command::Devices(args) => devices::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(error) => {
-            eprintln!("lucarne: {error:#}");
-            ExitCode::from(1)
+        // Bad input (a wrong password, a missing backup): the message is the whole story.
+        Err(e) if e.downcast_ref::<scan::UserError>().is_some() => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("lucarne: {e:#}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -20,6 +20,7 @@
 //! - [`certificate`]: X.509 certificates shipped in payloads.
 //! - [`text`]: French and English wordings.
 //! - [`envelope`]: the signed envelope around a snapshot.
+//! - [`diff`]: typed change events between two snapshots of one device, and alerts.
 //! - [`merkle`]: RFC 9162 inclusion and consistency proof verification.
 //! - [`checkpoint`]: signed checkpoints of the server's transparency log.
 //! - [`receipt`]: the server's receipt for a snapshot, and its verification.
@@ -30,6 +31,7 @@ pub mod catalog;
 pub mod certificate;
 pub mod checkpoint;
 pub mod cms;
+pub mod diff;
 pub mod envelope;
 pub mod merkle;
 pub mod parse;

@@ -34,6 +34,57 @@ mdm-rights = Access rights (AccessRights): { $value } — { $names }
 mdm-rights-missing = Access rights (AccessRights): not specified
 trust-anchor = Trusted certificate authority: { $subject } (SHA-256 { $sha256 })
 
+# lucarne scan / backups / dev write-backup
+password-prompt = Password of the encrypted backup: 
+deriving-key = Opening the encrypted backup (deriving the key, a few seconds)
+key-derived = Key derived in { $seconds } s
+wrong-password = Wrong password: the backup does not open with it. Nothing was written.
+password-needed = This backup is encrypted: give its password (prompt or --password-stdin).
+nothing-to-scan = Nothing to read: give --backup FOLDER and/or --privacy-report FILE.
+no-backup-found = No backup found in the usual places; give --backup FOLDER.
+warnings = { $count } item(s) could not be read:
+summary =
+    Device: { $device } ({ $model }, iPadOS { $os })
+    Supervised: { $supervised } — organisation: { $organisation }
+    MDM server: { $server }
+    Installed profiles: { $profiles } ({ $managed_profiles } installed by the MDM)
+    Restrictions in force: { $restrictions }
+    Apps: { $apps } ({ $managed_apps } managed by the MDM)
+    History: { $history } dated event(s)
+    App Privacy Report: { $privacy }
+privacy-summary = { $apps } app(s), { $skipped } unreadable line(s) skipped
+unknown = unknown
+yes = yes
+no = no
+backups-none = No backup found. Places looked at:
+backups-header = Backups found:
+encrypted = encrypted
+not-encrypted = not encrypted
+backup-written = Backup written to { $path }
+# lucarne devices / lucarne scan
+devices-none = No iPad is connected.
+devices-line = { $udid } ({ $connection })
+scan-pairing-forbidden = Your administration forbids pairing this iPad with any computer but its own (AllowPairing): this is one of the things it controls.
+scan-profiles = { $count ->
+    [one] 1 configuration profile installed:
+   *[other] { $count } configuration profiles installed:
+}
+scan-profile-line = - "{ $name }" ({ $identifier })
+scan-payloads-unknown = The content of the profiles could not be read over USB: a backup of the iPad gives it ("lucarne scan --backup FOLDER").
+scan-apps-provisioned = Apps distributed outside the App Store (with a provisioning profile):
+scan-app-line = - { $name } ({ $bundle }), signed by "{ $signer }"
+
+# Failures reading a connected iPad
+error-no-usbmuxd = Lucarne cannot find the service that links the computer to iPads (usbmuxd, address { $address }). On Linux, install and start usbmuxd ("sudo apt install usbmuxd", then plug the iPad again); on Windows, install the "Apple Devices" app or iTunes; on macOS it is always there.
+error-no-device = No iPad is connected. Plug it in with a USB cable, unlock it, then run "lucarne scan" again.
+error-several-devices = Several devices are connected ({ $udids }). Choose one with "lucarne scan --udid UDID" ("lucarne devices" lists them).
+error-device-not-found = Device { $udid } is not connected. "lucarne devices" lists those that are.
+error-not-paired = This computer is not trusted by the iPad { $udid }. Unlock the iPad: the "Trust This Computer?" prompt appears; tap "Trust", enter your passcode, then run "lucarne scan" again. If the prompt never appears, your administration probably forbids pairing the iPad with any computer but its own (AllowPairing, allowHostPairing restriction): this is one of the things it controls. Read a backup of the iPad instead with "lucarne scan --backup FOLDER".
+error-locked = The iPad { $udid } is locked. Unlock it with your passcode, keep the screen on, then run "lucarne scan" again.
+error-service-missing = The iPad { $udid } does not offer the { $service } service (iPadOS too old, or service disabled). Update the iPad, or read a backup with "lucarne scan --backup FOLDER".
+error-connection-lost = The connection to the iPad { $udid } was cut during the reading (cable unplugged?). Nothing was recorded. Plug the iPad in again, unlock it and run "lucarne scan" again.
+error-protocol = The iPad { $udid } gave an unexpected answer ({ $cause }). Nothing was recorded.
+
 # lucarne key, enroll, push
 key-fingerprint = Fingerprint of this computer's key: { $key_id }
 key-public = Public key (Ed25519, base64): { $public_key }

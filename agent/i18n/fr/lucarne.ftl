@@ -34,6 +34,57 @@ mdm-rights = Droits d'accès (AccessRights) : { $value } — { $names }
 mdm-rights-missing = Droits d'accès (AccessRights) : non précisés
 trust-anchor = Autorité de certification de confiance : { $subject } (SHA-256 { $sha256 })
 
+# lucarne scan / backups / dev write-backup
+password-prompt = Mot de passe de la sauvegarde chiffrée : 
+deriving-key = Ouverture de la sauvegarde chiffrée (calcul de la clé, quelques secondes)
+key-derived = Clé calculée en { $seconds } s
+wrong-password = Mot de passe incorrect : la sauvegarde ne s'ouvre pas avec lui. Rien n'a été écrit.
+password-needed = Cette sauvegarde est chiffrée : donnez son mot de passe (invite ou --password-stdin).
+nothing-to-scan = Rien à lire : donnez --backup DOSSIER et/ou --privacy-report FICHIER.
+no-backup-found = Aucune sauvegarde trouvée aux emplacements habituels ; donnez --backup DOSSIER.
+warnings = { $count } élément(s) n'ont pas pu être lus :
+summary =
+    Appareil : { $device } ({ $model }, iPadOS { $os })
+    Supervisé : { $supervised } — organisation : { $organisation }
+    Serveur MDM : { $server }
+    Profils installés : { $profiles } (dont { $managed_profiles } installés par le MDM)
+    Restrictions en vigueur : { $restrictions }
+    Apps : { $apps } (dont { $managed_apps } gérées par le MDM)
+    Historique : { $history } événement(s) datés
+    Rapport de confidentialité : { $privacy }
+privacy-summary = { $apps } app(s), { $skipped } ligne(s) illisible(s) ignorée(s)
+unknown = inconnu
+yes = oui
+no = non
+backups-none = Aucune sauvegarde trouvée. Emplacements examinés :
+backups-header = Sauvegardes trouvées :
+encrypted = chiffrée
+not-encrypted = non chiffrée
+backup-written = Sauvegarde écrite dans { $path }
+# lucarne devices / lucarne scan
+devices-none = Aucun iPad n'est branché.
+devices-line = { $udid } ({ $connection })
+scan-pairing-forbidden = Votre administration interdit d'associer cet iPad à un autre ordinateur que le sien (AllowPairing) : c'est l'une des choses qu'elle contrôle.
+scan-profiles = { $count ->
+    [one] 1 profil de configuration installé :
+   *[other] { $count } profils de configuration installés :
+}
+scan-profile-line = - « { $name } » ({ $identifier })
+scan-payloads-unknown = Le contenu des profils n'a pas pu être lu par USB : une sauvegarde de l'iPad le donne (« lucarne scan --backup DOSSIER »).
+scan-apps-provisioned = Applications distribuées hors App Store (avec un profil de provisionnement) :
+scan-app-line = - { $name } ({ $bundle }), signée par « { $signer } »
+
+# Échecs de lecture d'un iPad branché
+error-no-usbmuxd = Lucarne ne trouve pas le service qui relie l'ordinateur aux iPad (usbmuxd, adresse { $address }). Sous Linux, installez et démarrez usbmuxd (« sudo apt install usbmuxd », puis rebranchez l'iPad) ; sous Windows, installez l'app « Appareils Apple » ou iTunes ; sous macOS, il est toujours présent.
+error-no-device = Aucun iPad n'est branché. Branchez-le avec un câble USB, déverrouillez-le, puis relancez « lucarne scan ».
+error-several-devices = Plusieurs appareils sont branchés ({ $udids }). Choisissez-en un avec « lucarne scan --udid UDID » (« lucarne devices » les liste).
+error-device-not-found = L'appareil { $udid } n'est pas branché. « lucarne devices » liste ceux qui le sont.
+error-not-paired = Cet ordinateur n'est pas autorisé par l'iPad { $udid }. Déverrouillez l'iPad : la fenêtre « Faire confiance à cet ordinateur ? » apparaît ; touchez « Se fier », saisissez votre code, puis relancez « lucarne scan ». Si cette fenêtre n'apparaît jamais, votre administration interdit sans doute d'associer l'iPad à un autre ordinateur que le sien (AllowPairing, restriction allowHostPairing) : c'est l'une des choses qu'elle contrôle. Lisez alors une sauvegarde de l'iPad avec « lucarne scan --backup DOSSIER ».
+error-locked = L'iPad { $udid } est verrouillé. Déverrouillez-le avec votre code, laissez l'écran allumé, puis relancez « lucarne scan ».
+error-service-missing = L'iPad { $udid } ne propose pas le service { $service } (version d'iPadOS trop ancienne ou service désactivé). Mettez l'iPad à jour, ou lisez une sauvegarde avec « lucarne scan --backup DOSSIER ».
+error-connection-lost = La connexion avec l'iPad { $udid } a été coupée pendant la lecture (câble débranché ?). Rien n'a été enregistré. Rebranchez l'iPad, déverrouillez-le et relancez « lucarne scan ».
+error-protocol = L'iPad { $udid } a répondu de façon inattendue ({ $cause }). Rien n'a été enregistré.
+
 # lucarne key, enroll, push
 key-fingerprint = Empreinte de la clé de cet ordinateur : { $key_id }
 key-public = Clé publique (Ed25519, base64) : { $public_key }

@@ -123,14 +123,14 @@ pub fn aes_wrap(kek: &Key, key: &Key) -> [u8; WRAPPED_KEY_LEN] {
         r[i].copy_from_slice(chunk);
     }
     for j in 0..6u64 {
-        for i in 0..n {
-            let mut block = GenericArray::clone_from_slice(&[a, r[i]].concat());
+        for (i, ri) in r.iter_mut().enumerate().take(n) {
+            let mut block = GenericArray::clone_from_slice(&[a, *ri].concat());
             aes.encrypt_block(&mut block);
             let t = (n as u64) * j + (i as u64) + 1;
             let mut msb = [0u8; 8];
             msb.copy_from_slice(&block[..8]);
             a = (u64::from_be_bytes(msb) ^ t).to_be_bytes();
-            r[i].copy_from_slice(&block[8..]);
+            ri.copy_from_slice(&block[8..]);
         }
     }
     let mut out = [0u8; WRAPPED_KEY_LEN];
@@ -147,7 +147,7 @@ type Decryptor = cbc::Decryptor<Aes256>;
 /// AES-256-CBC decryption with a zero IV and PKCS#7 padding, in place; returns the plaintext
 /// length.
 pub fn cbc_decrypt_padded(key: &Key, data: &mut [u8]) -> Result<usize, CryptoError> {
-    if data.is_empty() || data.len() % 16 != 0 {
+    if data.is_empty() || !data.len().is_multiple_of(16) {
         return Err(CryptoError::BadCiphertext);
     }
     Decryptor::new(key.into(), &ZERO_IV.into())
@@ -159,7 +159,7 @@ pub fn cbc_decrypt_padded(key: &Key, data: &mut [u8]) -> Result<usize, CryptoErr
 /// AES-256-CBC decryption with a zero IV and no padding removal (how Apple encrypts
 /// `Manifest.db`), in place.
 pub fn cbc_decrypt_unpadded(key: &Key, data: &mut [u8]) -> Result<(), CryptoError> {
-    if data.len() % 16 != 0 {
+    if !data.len().is_multiple_of(16) {
         return Err(CryptoError::BadCiphertext);
     }
     Decryptor::new(key.into(), &ZERO_IV.into())

@@ -520,8 +520,7 @@ pub fn fill_managed_from_history(snapshot: &mut Snapshot) {
         let last_install = snapshot
             .history
             .iter()
-            .filter(|e| e.kind == "profile-installed" && e.subject == installed.profile.identifier)
-            .next_back();
+            .rfind(|e| e.kind == "profile-installed" && e.subject == installed.profile.identifier);
         if let Some(process) = last_install.and_then(|e| e.process.as_deref()) {
             installed.managed = Some(is_mdm_process(process));
         }

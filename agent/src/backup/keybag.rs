@@ -109,6 +109,14 @@ impl std::fmt::Debug for ClassKeys {
     }
 }
 
+impl Drop for ClassKeys {
+    fn drop(&mut self) {
+        for key in self.0.values_mut() {
+            zeroize::Zeroize::zeroize(key);
+        }
+    }
+}
+
 impl ClassKeys {
     /// The key of protection class `class`.
     pub fn get(&self, class: u32) -> Option<&Key> {

@@ -259,7 +259,6 @@ pub fn build_catalogue(entries: &[Entry]) -> Result<Vec<u8>, CatalogueError> {
             ])?;
         }
     }
-    let mut db = db;
     let data = db.serialize(rusqlite::MAIN_DB)?;
     Ok(data.to_vec())
 }

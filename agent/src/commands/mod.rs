@@ -1,6 +1,13 @@
 //! One module per `lucarne` subcommand; each exposes its clap arguments and a `run`.
 
+pub mod backups;
+pub mod dev;
+pub mod devices;
 pub mod enroll;
 pub mod inspect;
 pub mod key;
+pub mod messages;
+pub mod password;
 pub mod push;
+pub mod scan;
+pub mod simulate;

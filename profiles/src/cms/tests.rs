@@ -315,3 +315,85 @@ fn structures_that_are_not_signed_data_are_precise_errors() {
         Err(CmsError::TooLarge { .. })
     ));
 }
+
+#[test]
+fn a_malformed_certificate_is_an_error_naming_it() {
+    let mut bytes = fixture(QUAD9);
+    // The signer certificate (index 0) holds notBefore "260227043045Z".
+    let at = find(&bytes, b"260227043045Z");
+    bytes[at] = b'X';
+    assert!(matches!(
+        unwrap(&bytes),
+        Err(CmsError::BadCertificate { index: 0, .. })
+    ));
+}
+
+#[test]
+fn a_wrong_tag_is_an_error_naming_the_field() {
+    let mut bytes = fixture(QUAD9);
+    // ContentInfo is SEQUENCE (4-octet header) then the contentType OID at offset 4.
+    assert_eq!(bytes[4], 0x06);
+    bytes[4] = 0x05;
+    assert_eq!(
+        unwrap(&bytes),
+        Err(CmsError::UnexpectedTag {
+            what: "ContentInfo contentType",
+            expected: "an OID",
+            found: 0x05
+        })
+    );
+}
+
+#[test]
+fn a_signer_without_its_certificate_is_reported_by_issuer() {
+    let bytes = fixture(QUAD9);
+    let mut signed = read_signed_data(&bytes).unwrap();
+    signed.certificates.clear();
+    let report = signer_report(&signed).unwrap();
+    assert!(!report.signature_valid);
+    assert_eq!(report.issuer, "CN=E8,O=Let's Encrypt,C=US");
+    assert!(report.subject.is_empty());
+    assert!(report.problem.unwrap().contains("not in the file"));
+}
+
+#[test]
+fn too_many_certificates_is_an_error() {
+    use ber::{encode, tag};
+    // 65 certificate choices (other-format [3] elements, skipped but counted).
+    let certificates: Vec<u8> = (0..=MAX_CERTIFICATES)
+        .flat_map(|_| encode(0xA3, &[]))
+        .collect();
+    let signed_data = encode(
+        tag::SEQUENCE,
+        &[
+            encode(tag::INTEGER, &[1]),
+            encode(tag::SET, &[]),
+            encode(
+                tag::SEQUENCE,
+                &[
+                    encode(tag::OID, oid::DATA),
+                    encode(tag::CONTEXT_0, &encode(tag::OCTET_STRING, b"<plist/>")),
+                ]
+                .concat(),
+            ),
+            encode(tag::CONTEXT_0, &certificates),
+            encode(tag::SET, &[]),
+        ]
+        .concat(),
+    );
+    let content_info = encode(
+        tag::SEQUENCE,
+        &[
+            encode(tag::OID, oid::SIGNED_DATA),
+            encode(tag::CONTEXT_0, &signed_data),
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        unwrap(&content_info),
+        Err(CmsError::TooMany {
+            what: "certificates",
+            limit: MAX_CERTIFICATES
+        })
+    );
+}

@@ -1,0 +1,53 @@
+//! A short way for the backup and report commands to word a message through
+//! [`crate::i18n`] (the Fluent files `agent/i18n/<lang>/lucarne.ftl`).
+
+use lucarne_profiles::Lang;
+
+use crate::i18n::{arg, Messages};
+
+/// The message `key` in `lang` with its text arguments.
+pub fn message(lang: Lang, key: &str, vars: &[(&str, &str)]) -> String {
+    let args: Vec<_> = vars
+        .iter()
+        .map(|(name, value)| (*name, arg(value)))
+        .collect();
+    Messages::new(lang).get(key, &args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backup_messages_exist_in_both_languages() {
+        for lang in [Lang::Fr, Lang::En] {
+            let m = Messages::new(lang);
+            for id in [
+                "password-prompt",
+                "deriving-key",
+                "key-derived",
+                "wrong-password",
+                "password-needed",
+                "nothing-to-scan",
+                "no-backup-found",
+                "warnings",
+                "summary",
+                "privacy-summary",
+                "unknown",
+                "yes",
+                "no",
+                "backups-none",
+                "backups-header",
+                "encrypted",
+                "not-encrypted",
+                "backup-written",
+            ] {
+                assert!(m.has(id), "{id} missing in {lang:?}");
+            }
+        }
+        assert_eq!(
+            message(Lang::En, "key-derived", &[("seconds", "3.1")]),
+            "Key derived in 3.1 s"
+        );
+    }
+}

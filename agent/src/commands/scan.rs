@@ -1,0 +1,332 @@
+//! `lucarne scan`: reads the sources given — the iPad connected over USB (the default when
+//! no backup or report is given, or with `--device` / `--udid`), a Finder/iTunes backup, an
+//! App Privacy Report — into one snapshot, and prints it as JSON or as a readable summary
+//! with what the administration can do ([`render_summary`], the one printing function).
+//! Nothing is written to the device; payload secrets are redacted before anything is shown.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use clap::Args;
+use fluent_bundle::FluentValue;
+use lucarne_profiles::analysis::analyze_snapshot;
+use lucarne_profiles::snapshot::Snapshot;
+use lucarne_profiles::Lang;
+
+use super::messages::message;
+use super::password::{read_password, Spinner};
+use crate::backup::keybag::KeybagError;
+use crate::backup::{self, BackupError, OpenStep};
+use crate::collect;
+use crate::device::collect::{self as live, ScanOptions};
+use crate::device::snapshot::to_snapshot;
+use crate::device::{ScanError, UsbmuxAddress};
+use crate::i18n::{arg, Messages};
+use crate::privacy_report;
+use crate::report::{render_analysis, safe};
+
+/// Arguments of `lucarne scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Read a Finder/iTunes backup folder; without a folder, the most recent backup found in
+    /// the usual places (see `lucarne backups`).
+    #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = "")]
+    pub backup: Option<PathBuf>,
+    /// Read the password of an encrypted backup from the first line of standard input
+    /// instead of prompting.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Read an App Privacy Report export (`.ndjson`).
+    #[arg(long, value_name = "FILE")]
+    pub privacy_report: Option<PathBuf>,
+    /// Read the iPad connected over USB (the default when neither `--backup` nor
+    /// `--privacy-report` is given).
+    #[arg(long)]
+    pub device: bool,
+    /// The connected device to read (see `lucarne devices`); needed when several are
+    /// connected. Implies `--device`.
+    #[arg(long)]
+    pub udid: Option<String>,
+    /// usbmuxd's address (`UNIX:/path` or `host:port`); default `USBMUXD_SOCKET_ADDRESS`,
+    /// then the system's.
+    #[arg(long)]
+    pub usbmuxd: Option<String>,
+    /// Print the snapshot as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Language of messages: `fr` (default) or `en`.
+    #[arg(long, default_value = "fr")]
+    pub lang: Lang,
+}
+
+/// An error the user caused (exit code 2), already worded for them.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UserError(pub String);
+
+/// Runs `lucarne scan`.
+pub fn run(args: ScanArgs) -> anyhow::Result<()> {
+    let lang = args.lang;
+    let mut parts = Vec::new();
+    let mut warnings = Vec::new();
+    let live = args.device
+        || args.udid.is_some()
+        || (args.backup.is_none() && args.privacy_report.is_none());
+    if live {
+        let options = ScanOptions {
+            address: address(args.usbmuxd.as_deref())?,
+            udid: args.udid.clone(),
+        };
+        match scan_snapshot(&options) {
+            Ok(part) => parts.push(part),
+            Err(e) => return Err(UserError(error_message(&e, &Messages::new(lang))).into()),
+        }
+    }
+    if let Some(dir) = &args.backup {
+        let dir = if dir.as_os_str().is_empty() {
+            most_recent_backup().ok_or_else(|| UserError(message(lang, "no-backup-found", &[])))?
+        } else {
+            dir.clone()
+        };
+        let facts = scan_backup(&dir, args.password_stdin, lang)?;
+        warnings.extend(facts.warnings);
+        parts.push(facts.snapshot);
+    }
+    if let Some(path) = &args.privacy_report {
+        parts.push(read_privacy_report(path)?);
+    }
+    if parts.is_empty() {
+        return Err(UserError(message(lang, "nothing-to-scan", &[])).into());
+    }
+    let mut snapshot = collect::merge(parts, &collect::now_rfc3339());
+    // Secrets a payload may carry are redacted before anything is shown.
+    lucarne_profiles::redact::Redactor::new(&crate::salt::session_salt()?).snapshot(&mut snapshot);
+    if !warnings.is_empty() {
+        eprintln!(
+            "{}",
+            message(lang, "warnings", &[("count", &warnings.len().to_string())])
+        );
+        for w in &warnings {
+            eprintln!("  - {w}");
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &snapshot).context("writing the snapshot")?;
+        writeln!(out)?;
+    } else {
+        writeln!(out, "{}", render_summary(&snapshot, lang))?;
+    }
+    Ok(())
+}
+
+fn most_recent_backup() -> Option<PathBuf> {
+    backup::layout::default_roots()
+        .iter()
+        .flat_map(|root| backup::layout::list_backups(root))
+        .max_by(|a, b| a.date.cmp(&b.date))
+        .map(|s| s.path)
+}
+
+/// Opens and reads a backup, asking for the password only when it is encrypted.
+pub fn scan_backup(
+    dir: &Path,
+    password_stdin: bool,
+    lang: Lang,
+) -> anyhow::Result<backup::BackupFacts> {
+    let manifest = backup::reader::read_manifest_plist(dir)
+        .with_context(|| format!("{} is not a readable backup", dir.display()))?;
+    let password = if manifest.encrypted {
+        Some(read_password(password_stdin, lang)?)
+    } else {
+        None
+    };
+    let mut spinner = None;
+    let result = backup::scan(
+        dir,
+        password.as_ref().map(|p| p.as_slice()),
+        &mut |step| match step {
+            OpenStep::DerivingKey => spinner = Some(Spinner::start(lang)),
+            OpenStep::KeyDerived => {
+                if let Some(s) = spinner.take() {
+                    s.finish();
+                }
+            }
+        },
+    );
+    match result {
+        Ok(facts) => Ok(facts),
+        Err(BackupError::Keybag(KeybagError::WrongPassword)) => {
+            Err(UserError(message(lang, "wrong-password", &[])).into())
+        }
+        Err(BackupError::PasswordNeeded) => {
+            Err(UserError(message(lang, "password-needed", &[])).into())
+        }
+        Err(e) => {
+            Err(anyhow::Error::new(e).context(format!("reading the backup {}", dir.display())))
+        }
+    }
+}
+
+fn read_privacy_report(path: &Path) -> anyhow::Result<Snapshot> {
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("reading {}", path.display()))?
+        .len();
+    if size > privacy_report::MAX_REPORT_BYTES as u64 {
+        bail!(
+            "{}: {size} bytes, more than accepted for a report",
+            path.display()
+        );
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let report = privacy_report::parse(&bytes).with_context(|| format!("{}", path.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(collect::privacy_part(report.summary, &name))
+}
+
+/// The usbmuxd address from an explicit option, else the environment.
+pub fn address(option: Option<&str>) -> anyhow::Result<UsbmuxAddress> {
+    match option {
+        Some(text) => UsbmuxAddress::parse(text),
+        None => UsbmuxAddress::from_env(),
+    }
+    .map_err(|e| anyhow::anyhow!("usbmuxd address: {e}"))
+}
+
+/// The user-facing message of a failed live scan.
+pub fn error_message(error: &ScanError, msgs: &Messages) -> String {
+    let args: Vec<(&str, FluentValue<'_>)> = error
+        .message_args()
+        .into_iter()
+        .map(|(k, v)| (k, FluentValue::from(safe(&v))))
+        .collect();
+    msgs.get(error.message_id(), &args)
+}
+
+/// Reads the connected device into a partial snapshot (source: live).
+pub fn scan_snapshot(options: &ScanOptions) -> Result<Snapshot, ScanError> {
+    let reading = live::scan(options)?;
+    Ok(to_snapshot(&reading, &collect::now_rfc3339()))
+}
+
+/// The readable report of a snapshot: the summary line, the details a live scan adds
+/// (profiles, apps outside the App Store, pairing), then what the administration can do.
+pub fn render_summary(s: &Snapshot, lang: Lang) -> String {
+    let msgs = Messages::new(lang);
+    let mut out = summary(s, lang);
+    let mut line = |text: String| {
+        out.push('\n');
+        out.push_str(&text);
+    };
+    let host_pairing_forbidden = s
+        .restrictions
+        .iter()
+        .any(|r| r.key == "allowHostPairing" && r.value == serde_json::Value::Bool(false));
+    if s.enrolment.allow_pairing == Some(false) || host_pairing_forbidden {
+        line(msgs.get("scan-pairing-forbidden", &[]));
+    }
+    if !s.profiles.is_empty() {
+        line(msgs.get(
+            "scan-profiles",
+            &[("count", FluentValue::from(s.profiles.len()))],
+        ));
+    }
+    for p in &s.profiles {
+        let name = p
+            .profile
+            .display_name
+            .as_deref()
+            .unwrap_or(&p.profile.identifier);
+        line(
+            "  ".to_string()
+                + &msgs.get(
+                    "scan-profile-line",
+                    &[
+                        ("name", arg(&safe(name))),
+                        ("identifier", arg(&safe(&p.profile.identifier))),
+                    ],
+                ),
+        );
+    }
+    if s.profiles.iter().any(|p| !p.payloads_known) {
+        line(msgs.get("scan-payloads-unknown", &[]));
+    }
+    let provisioned: Vec<_> = s.apps.iter().filter(|a| a.provisioned).collect();
+    if !provisioned.is_empty() {
+        line(msgs.get("scan-apps-provisioned", &[]));
+    }
+    for app in provisioned {
+        line(
+            "  ".to_string()
+                + &msgs.get(
+                    "scan-app-line",
+                    &[
+                        ("name", arg(&safe(app.name.as_deref().unwrap_or("?")))),
+                        ("bundle", arg(&safe(&app.bundle_id))),
+                        ("signer", arg(&safe(app.signer.as_deref().unwrap_or("?")))),
+                    ],
+                ),
+        );
+    }
+    out.push_str("\n\n");
+    out.push_str(&render_analysis(&analyze_snapshot(s), lang, &msgs));
+    out
+}
+
+fn summary(s: &Snapshot, lang: Lang) -> String {
+    let unknown = message(lang, "unknown", &[]);
+    let text = |v: &Option<String>| v.clone().unwrap_or_else(|| unknown.clone());
+    let yes_no = |v: Option<bool>| match v {
+        Some(true) => message(lang, "yes", &[]),
+        Some(false) => message(lang, "no", &[]),
+        None => unknown.clone(),
+    };
+    let privacy = match &s.privacy {
+        Some(p) => message(
+            lang,
+            "privacy-summary",
+            &[
+                ("apps", &p.apps.len().to_string()),
+                ("skipped", &p.skipped_lines.to_string()),
+            ],
+        ),
+        None => unknown.clone(),
+    };
+    message(
+        lang,
+        "summary",
+        &[
+            ("device", &text(&s.device.name)),
+            ("model", &text(&s.device.model)),
+            ("os", &text(&s.device.os_version)),
+            ("supervised", &yes_no(s.enrolment.supervised)),
+            ("organisation", &text(&s.enrolment.organisation)),
+            ("server", &text(&s.enrolment.mdm_server)),
+            ("profiles", &s.profiles.len().to_string()),
+            (
+                "managed_profiles",
+                &s.profiles
+                    .iter()
+                    .filter(|p| p.managed == Some(true))
+                    .count()
+                    .to_string(),
+            ),
+            ("restrictions", &s.restrictions.len().to_string()),
+            ("apps", &s.apps.len().to_string()),
+            (
+                "managed_apps",
+                &s.apps
+                    .iter()
+                    .filter(|a| a.managed == Some(true))
+                    .count()
+                    .to_string(),
+            ),
+            ("history", &s.history.len().to_string()),
+            ("privacy", &privacy),
+        ],
+    )
+}

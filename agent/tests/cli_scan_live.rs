@@ -1,0 +1,80 @@
+//! The `lucarne scan` and `lucarne devices` binaries against a virtual iPad.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::Command;
+
+use lucarne::devicedir::DeviceDir;
+use lucarne::virtual_ipad::{Knobs, VirtualIpad};
+use lucarne_profiles::Snapshot;
+
+fn start(knobs: Knobs) -> (tempfile::TempDir, VirtualIpad) {
+    let dir = tempfile::tempdir().unwrap();
+    let device =
+        DeviceDir::load(Path::new(env!("CARGO_MANIFEST_DIR")).join("devices/council-ipad"))
+            .unwrap();
+    let ipad = VirtualIpad::start(&dir.path().join("usbmuxd"), vec![device], knobs).unwrap();
+    (dir, ipad)
+}
+
+fn lucarne(args: &[&str], address: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_lucarne"))
+        .args(args)
+        .env("USBMUXD_SOCKET_ADDRESS", address)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn scan_json_prints_the_snapshot() {
+    let (_dir, ipad) = start(Knobs::default());
+    let out = lucarne(&["scan", "--json"], &ipad.address());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let snap: Snapshot = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(snap.schema, "lucarne.snapshot/1");
+    assert_eq!(snap.enrolment.access_rights, Some(8191));
+    assert_eq!(snap.profiles.len(), 5);
+
+    let out = lucarne(&["scan", "--lang", "en"], &ipad.address());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Supervised: yes"), "{text}");
+    assert!(
+        text.contains("  - \"Gestion des appareils de la Région\" (fr.region-exemple.mdm)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Délibérations (fr.region-exemple.deliberations)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("MDM server: https://mdm.region-exemple.fr"),
+        "{text}"
+    );
+
+    let out = lucarne(&["devices"], &ipad.address());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        "00008103-001A2B3C4D5E6F70 (USB)"
+    );
+    assert_eq!(ipad.refused(), vec![]);
+}
+
+#[test]
+fn scan_failure_prints_the_message_and_no_snapshot() {
+    let (_dir, ipad) = start(Knobs {
+        locked: true,
+        ..Knobs::default()
+    });
+    let out = lucarne(&["scan", "--json"], &ipad.address());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "a partial snapshot was printed");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("est verrouillé"), "{err}");
+    let out = lucarne(&["scan", "--lang", "en"], &ipad.address());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("is locked"), "{err}");
+}

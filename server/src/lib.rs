@@ -1,0 +1,36 @@
+//! `lucarne-server`: receives the snapshots that officials' agents sign, checks them, keeps
+//! them forever in a tamper-evident log, works out what changed and raises alerts.
+//!
+//! This is the only crate that knows HTTP and SQL. What a snapshot means (diff, analysis)
+//! comes from `lucarne-profiles`.
+//!
+//! # Layout
+//! - [`config`]: configuration (defaults, TOML file, environment, flags).
+//! - [`db`]: SQLite or PostgreSQL through one `sqlx::Any` code path, embedded migrations.
+//! - [`log_key`]: the log's Ed25519 signed-note key, created on first start.
+//! - [`tlog`]: the Merkle log (stored hashes, proofs, tiles, signed checkpoints, sequencer).
+//! - [`storage`]: snapshots deduplicated by content.
+//! - [`ingest`]: the checks an upload goes through, and its receipt.
+//! - [`auth`]: signed reads with the agent key.
+//! - [`invite`]: one-time enrolment codes; [`keys`]: revocation.
+//! - [`routes`]: HTTP handlers, one module per group.
+//! - [`metrics`], [`error`], [`state`]: counters, the error type, shared state.
+//! - [`serve`]: running the server until SIGINT/SIGTERM.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod ingest;
+pub mod invite;
+pub mod keys;
+pub mod log_key;
+pub mod metrics;
+pub mod routes;
+pub mod serve;
+pub mod state;
+pub mod storage;
+pub mod tlog;
+
+pub use config::Config;
+pub use state::AppState;

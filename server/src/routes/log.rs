@@ -1,0 +1,180 @@
+//! The log's public face: the checkpoint and tiles at the server root (C2SP tlog-tiles, so
+//! monitors and witnesses can follow it), and proofs on demand.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use tlog_tiles::Tile;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::tlog::{self, TILE_HEIGHT};
+
+fn hexes(hashes: &[tlog_tiles::Hash]) -> Vec<String> {
+    hashes.iter().map(|h| hex::encode(h.0)).collect()
+}
+
+fn not_found(message: &str) -> ApiError {
+    ApiError::client(StatusCode::NOT_FOUND, "not_found", message)
+}
+
+/// `GET /checkpoint`.
+pub async fn checkpoint(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let text = tlog::current_checkpoint(&mut conn)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        text,
+    )
+        .into_response())
+}
+
+/// `GET /tile/<L>/<N>[.p/<W>]` and `GET /tile/entries/<N>[.p/<W>]`.
+pub async fn tile(
+    State(state): State<Arc<AppState>>,
+    Path(path): Path<String>,
+) -> Result<Response, ApiError> {
+    // tlog_tiles parses Go's `tile/H/L/N` paths, where entry bundles are `data`; C2SP paths
+    // carry no height (always 8) and call them `entries`.
+    let (go_path, is_entries) = match path.strip_prefix("entries/") {
+        Some(rest) => (format!("tile/{TILE_HEIGHT}/data/{rest}"), true),
+        None => (format!("tile/{TILE_HEIGHT}/{path}"), false),
+    };
+    let tile = Tile::from_path(&go_path).map_err(|_| not_found("not a tile path"))?;
+    let mut conn = state.db.pool.acquire().await?;
+    let size = tlog::tree_size(&mut conn)
+        .await
+        .map_err(ApiError::internal)?;
+    // The tile exists when the tree holds every hash it covers at its level.
+    let level_shift = u32::from(tile.level()) * u32::from(TILE_HEIGHT);
+    let available = size.checked_shr(level_shift).unwrap_or(0);
+    let width = u64::from(tile.width());
+    let end = tile
+        .level_index()
+        .checked_mul(1 << TILE_HEIGHT)
+        .and_then(|start| start.checked_add(width))
+        .ok_or_else(|| not_found("tile out of range"))?;
+    if end > available || (is_entries && tile.level() != 0) {
+        return Err(not_found("the log has no such tile yet"));
+    }
+    let data = if is_entries {
+        tlog::entry_bundle(&mut conn, end - width, width).await
+    } else {
+        tlog::tile_hashes(&mut conn, &tile).await
+    }
+    .map_err(ApiError::internal)?;
+    let cache = if width == 1 << TILE_HEIGHT {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream"),
+            (header::CACHE_CONTROL, cache),
+        ],
+        data,
+    )
+        .into_response())
+}
+
+/// Query of the inclusion proof endpoint.
+#[derive(Debug, Deserialize)]
+pub struct InclusionQuery {
+    leaf_index: u64,
+    tree_size: u64,
+}
+
+/// A proof.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ProofResponse {
+    /// The proof's hashes, hex.
+    pub proof: Vec<String>,
+}
+
+/// A consistency proof with the sizes it links.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ConsistencyResponse {
+    /// Older tree size.
+    pub from: u64,
+    /// Newer tree size.
+    pub to: u64,
+    /// The proof's hashes, hex.
+    pub proof: Vec<String>,
+}
+
+/// `GET /api/v1/log/inclusion?leaf_index=I&tree_size=N`.
+pub async fn inclusion(
+    State(state): State<Arc<AppState>>,
+    query: Result<Query<InclusionQuery>, QueryRejection>,
+) -> Result<Json<ProofResponse>, ApiError> {
+    let Query(q) = query.map_err(|_| {
+        ApiError::bad_request("malformed_request", "expected leaf_index and tree_size")
+    })?;
+    let mut conn = state.db.pool.acquire().await?;
+    let size = tlog::tree_size(&mut conn)
+        .await
+        .map_err(ApiError::internal)?;
+    if q.tree_size > size || q.leaf_index >= q.tree_size {
+        return Err(ApiError::bad_request(
+            "out_of_range",
+            format!("need leaf_index < tree_size <= {size}"),
+        ));
+    }
+    let proof = tlog::inclusion_proof(&mut conn, q.leaf_index, q.tree_size)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(Json(ProofResponse {
+        proof: hexes(&proof),
+    }))
+}
+
+/// Query of the consistency proof endpoint.
+#[derive(Debug, Deserialize)]
+pub struct ConsistencyQuery {
+    from: u64,
+    to: u64,
+}
+
+/// `GET /api/v1/log/consistency?from=M&to=N`.
+pub async fn consistency(
+    State(state): State<Arc<AppState>>,
+    query: Result<Query<ConsistencyQuery>, QueryRejection>,
+) -> Result<Json<ConsistencyResponse>, ApiError> {
+    let Query(q) =
+        query.map_err(|_| ApiError::bad_request("malformed_request", "expected from and to"))?;
+    let mut conn = state.db.pool.acquire().await?;
+    let size = tlog::tree_size(&mut conn)
+        .await
+        .map_err(ApiError::internal)?;
+    if q.from > q.to || q.to > size {
+        return Err(ApiError::bad_request(
+            "out_of_range",
+            format!("need from <= to <= {size}"),
+        ));
+    }
+    // Every tree extends the empty tree and itself: those proofs are empty (an agent enrolled
+    // on an empty log asks for `from=0`).
+    let proof = if q.from == 0 || q.from == q.to {
+        Vec::new()
+    } else {
+        tlog::consistency_proof(&mut conn, q.from, q.to)
+            .await
+            .map_err(ApiError::internal)?
+    };
+    Ok(Json(ConsistencyResponse {
+        from: q.from,
+        to: q.to,
+        proof: hexes(&proof),
+    }))
+}

@@ -1,0 +1,40 @@
+//! Health, metrics and the API description.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The OpenAPI 3.1 document, written by hand next to the code (see `server/openapi.json`).
+pub const OPENAPI_JSON: &str = include_str!("../../openapi.json");
+
+/// `GET /healthz`: the database answers.
+pub async fn healthz(State(state): State<Arc<AppState>>) -> Result<&'static str, ApiError> {
+    sqlx::query("SELECT 1").execute(&state.db.pool).await?;
+    Ok("ok\n")
+}
+
+/// `GET /metrics`.
+pub async fn metrics(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let size = crate::tlog::tree_size(&mut conn)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics.render(size),
+    )
+        .into_response())
+}
+
+/// `GET /openapi.json`.
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON).into_response()
+}

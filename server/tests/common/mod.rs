@@ -1,0 +1,388 @@
+//! Shared harness of the server's integration tests: a real server on a loopback port, over
+//! a fresh SQLite file or a fresh PostgreSQL database, and an agent that enrols and signs
+//! with the profiles crate's real envelope code.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use base64::Engine as _;
+use ring::rand::SecureRandom as _;
+use ring::signature::{Ed25519KeyPair, KeyPair as _};
+use sqlx::Connection as _;
+
+use lucarne_profiles::envelope::{sha256_hex, Envelope};
+use lucarne_profiles::snapshot::Snapshot;
+use lucarne_server::{AppState, Config};
+
+/// Where PostgreSQL tests create their databases.
+pub fn postgres_admin_url() -> String {
+    std::env::var("LUCARNE_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    ring::rand::SystemRandom::new().fill(&mut buf).unwrap();
+    hex::encode(buf)
+}
+
+/// A database for one test, removed by [`TestDb::drop_database`].
+pub enum TestDb {
+    /// A SQLite file in the data directory.
+    Sqlite,
+    /// A database of its own on the test PostgreSQL server.
+    Postgres {
+        /// Its URL.
+        url: String,
+        /// Its name.
+        name: String,
+    },
+}
+
+impl TestDb {
+    /// A fresh SQLite database (the server's default: a file in its data directory).
+    pub fn sqlite() -> TestDb {
+        TestDb::Sqlite
+    }
+
+    /// A fresh PostgreSQL database.
+    pub async fn postgres() -> TestDb {
+        let admin = postgres_admin_url();
+        let name = format!("lucarne_test_{}", random_hex(6));
+        let mut conn = sqlx::postgres::PgConnection::connect(&admin)
+            .await
+            .expect("PostgreSQL for tests (see tests/setup.sh, LUCARNE_TEST_POSTGRES)");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap().to_string();
+        TestDb::Postgres {
+            url: format!("{base}/{name}"),
+            name,
+        }
+    }
+
+    /// The URL to give the server (`None`: its default SQLite file).
+    pub fn url(&self) -> Option<String> {
+        match self {
+            TestDb::Sqlite => None,
+            TestDb::Postgres { url, .. } => Some(url.clone()),
+        }
+    }
+
+    /// Drops a PostgreSQL database (after every server using it stopped).
+    pub async fn drop_database(self) {
+        if let TestDb::Postgres { name, .. } = self {
+            let mut conn = sqlx::postgres::PgConnection::connect(&postgres_admin_url())
+                .await
+                .unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        }
+    }
+}
+
+/// A server running on a loopback port.
+pub struct TestServer {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// Its address.
+    pub addr: SocketAddr,
+    /// Its state, to create invites as the operator would.
+    pub state: Arc<AppState>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+/// A configuration for tests: loopback, data in `dir`, database from `db`.
+pub fn config(dir: &std::path::Path, db: &TestDb) -> Config {
+    Config {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        database: db.url(),
+        data_dir: dir.to_path_buf(),
+        origin: "lucarne.test/log".to_string(),
+        max_body_bytes: 256 * 1024,
+        max_connections: 4,
+    }
+}
+
+impl TestServer {
+    /// Starts a server with `config`.
+    pub async fn start(config: &Config) -> TestServer {
+        let state = AppState::open(config).await.unwrap();
+        let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(lucarne_server::serve::run(listener, state.clone(), async {
+            let _ = stopped.await;
+        }));
+        TestServer {
+            base: format!("http://{addr}"),
+            addr,
+            state,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// Stops the server gracefully and closes its database pool.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap().unwrap();
+        }
+        self.state.db.pool.close().await;
+    }
+
+    /// A fresh enrolment code, as `lucarne-server invite` prints.
+    pub async fn invite(&self) -> String {
+        lucarne_server::invite::create(&self.state.db, 3600)
+            .await
+            .unwrap()
+    }
+
+    /// `url` under this server.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+/// An official's agent: a key pair and the device chain it keeps.
+pub struct Agent {
+    /// The key.
+    pub key: Ed25519KeyPair,
+    /// Its id.
+    pub key_id: String,
+    /// HTTP client.
+    pub http: reqwest::Client,
+}
+
+impl Agent {
+    /// A new key.
+    pub fn new() -> Agent {
+        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new()).unwrap();
+        let key = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+        let key_id = lucarne_profiles::envelope::key_id(key.public_key().as_ref());
+        Agent {
+            key,
+            key_id,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// Base64 of the public key.
+    pub fn public_key_b64(&self) -> String {
+        base64::engine::general_purpose::STANDARD.encode(self.key.public_key().as_ref())
+    }
+
+    /// Posts an enrolment request; returns status and JSON body.
+    pub async fn enroll(&self, server: &TestServer, code: &str) -> (u16, serde_json::Value) {
+        let body = serde_json::json!({
+            "code": code, "public_key": self.public_key_b64(), "label": "test computer"
+        });
+        let response = self
+            .http
+            .post(server.url("/api/v1/enroll"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        (response.status().as_u16(), response.json().await.unwrap())
+    }
+
+    /// Signs snapshot bytes into an envelope body.
+    pub fn envelope(&self, snapshot: &[u8]) -> Vec<u8> {
+        serde_json::to_vec(&Envelope::sign(snapshot, &self.key)).unwrap()
+    }
+
+    /// Posts an envelope body; returns status and JSON body.
+    pub async fn post(&self, server: &TestServer, body: Vec<u8>) -> (u16, serde_json::Value) {
+        let response = self
+            .http
+            .post(server.url("/api/v1/snapshots"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        (response.status().as_u16(), response.json().await.unwrap())
+    }
+
+    /// A GET signed with the agent key.
+    pub async fn signed_get(&self, server: &TestServer, path: &str) -> (u16, serde_json::Value) {
+        let ts = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let sig = self.key.sign(format!("GET {path} {ts}").as_bytes());
+        let response = self
+            .http
+            .get(server.url(path))
+            .header("authorization", format!("Lucarne {}", self.key_id))
+            .header("x-lucarne-timestamp", ts.to_string())
+            .header(
+                "x-lucarne-signature",
+                base64::engine::general_purpose::STANDARD.encode(sig.as_ref()),
+            )
+            .send()
+            .await
+            .unwrap();
+        (response.status().as_u16(), response.json().await.unwrap())
+    }
+}
+
+impl Default for Agent {
+    fn default() -> Self {
+        Agent::new()
+    }
+}
+
+/// A device's chain of snapshots as the agent builds it.
+#[derive(Clone)]
+pub struct Chain {
+    /// The device's UDID.
+    pub udid: String,
+    /// Next sequence number.
+    pub next: u64,
+    /// Hash of the last snapshot's bytes.
+    pub previous: Option<String>,
+}
+
+impl Chain {
+    /// A new device.
+    pub fn new(udid: &str) -> Chain {
+        Chain {
+            udid: udid.to_string(),
+            next: 1,
+            previous: None,
+        }
+    }
+
+    /// The next snapshot's bytes, built from `state` (its chain fields are filled here).
+    pub fn next_bytes(&mut self, state: &Snapshot) -> Vec<u8> {
+        let mut snapshot = state.clone();
+        snapshot.sequence = self.next;
+        snapshot.previous_hash = self.previous.clone();
+        snapshot.taken_at = format!("2026-11-25T20:{:02}:00Z", self.next % 60);
+        snapshot.device.udid = Some(self.udid.clone());
+        let bytes = serde_json::to_vec(&snapshot).unwrap();
+        self.next += 1;
+        self.previous = Some(sha256_hex(&bytes));
+        bytes
+    }
+}
+
+impl Chain {
+    /// The bytes the next snapshot would have, without advancing the chain.
+    pub fn clone_next(&self, state: &Snapshot) -> Vec<u8> {
+        self.clone().next_bytes(state)
+    }
+}
+
+/// A plain device state to start from.
+pub fn base_state() -> Snapshot {
+    let mut s = Snapshot::new("2026-11-25T20:00:00Z");
+    s.device.name = Some("iPad de Marie".into());
+    s.enrolment.supervised = Some(false);
+    s.enrolment.mdm_server = Some("https://mdm.region.example/mdm".into());
+    s.enrolment.access_rights = Some(1);
+    s.apps.push(lucarne_profiles::snapshot::App {
+        bundle_id: "com.example.notes".into(),
+        name: Some("Notes".into()),
+        version: Some("1.0".into()),
+        ..Default::default()
+    });
+    s
+}
+
+/// The parts of a checkpoint note: origin, size, root hash.
+pub fn parse_checkpoint(note: &str) -> (String, u64, [u8; 32]) {
+    let mut lines = note.lines();
+    let origin = lines.next().unwrap().to_string();
+    let size = lines.next().unwrap().parse().unwrap();
+    let root = base64::engine::general_purpose::STANDARD
+        .decode(lines.next().unwrap())
+        .unwrap();
+    (origin, size, root.try_into().unwrap())
+}
+
+/// Checks the note's signature with the verifier key the server gave at enrolment.
+pub fn checkpoint_signed_by(note: &str, verifier_key: &str) -> bool {
+    let verifier = signed_note::StandardVerifier::new(verifier_key).unwrap();
+    let list = signed_note::VerifierList::new(vec![Box::new(verifier)]);
+    signed_note::Note::from_bytes(note.as_bytes())
+        .and_then(|n| n.verify(&list))
+        .is_ok()
+}
+
+/// Hex hashes joined into the bytes ct-merkle's proofs are made of.
+pub fn proof_bytes(proof: &serde_json::Value) -> Vec<u8> {
+    proof
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|h| hex::decode(h.as_str().unwrap()).unwrap())
+        .collect()
+}
+
+/// Verifies an inclusion proof with ct-merkle (RFC 6962), a verifier written outside Lucarne.
+pub fn ct_merkle_inclusion(
+    root: [u8; 32],
+    size: u64,
+    leaf_data: &[u8; 32],
+    index: u64,
+    proof: Vec<u8>,
+) -> bool {
+    let root = ct_merkle::RootHash::<sha2::Sha256>::new(root.into(), size);
+    let Ok(proof) = ct_merkle::InclusionProof::<sha2::Sha256>::try_from_bytes(proof) else {
+        return false;
+    };
+    root.verify_inclusion(leaf_data, index, &proof).is_ok()
+}
+
+/// Verifies a consistency proof with ct-merkle.
+pub fn ct_merkle_consistency(old: ([u8; 32], u64), new: ([u8; 32], u64), proof: Vec<u8>) -> bool {
+    let old = ct_merkle::RootHash::<sha2::Sha256>::new(old.0.into(), old.1);
+    let new = ct_merkle::RootHash::<sha2::Sha256>::new(new.0.into(), new.1);
+    let Ok(proof) = ct_merkle::ConsistencyProof::<sha2::Sha256>::try_from_bytes(proof) else {
+        return false;
+    };
+    new.verify_consistency(&old, &proof).is_ok()
+}
+
+/// SHA-256 of bytes.
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+    ring::digest::digest(&ring::digest::SHA256, bytes)
+        .as_ref()
+        .try_into()
+        .unwrap()
+}
+
+/// GET returning status and text.
+pub async fn get_text(server: &TestServer, path: &str) -> (u16, String) {
+    let response = reqwest::get(server.url(path)).await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// GET returning status and bytes.
+pub async fn get_bytes(server: &TestServer, path: &str) -> (u16, Vec<u8>) {
+    let response = reqwest::get(server.url(path)).await.unwrap();
+    (
+        response.status().as_u16(),
+        response.bytes().await.unwrap().to_vec(),
+    )
+}
+
+/// GET returning status and JSON.
+pub async fn get_json(server: &TestServer, path: &str) -> (u16, serde_json::Value) {
+    let response = reqwest::get(server.url(path)).await.unwrap();
+    (response.status().as_u16(), response.json().await.unwrap())
+}
