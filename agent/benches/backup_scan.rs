@@ -2,7 +2,9 @@
 //! Apple's real iteration counts (10,000,000 SHA-256 + 10,000 SHA-1). The derivation is the
 //! price of the password by design; everything else the scan does (unwrapping keys,
 //! decrypting `Manifest.db` and the files, parsing, extracting) should add little to it.
-//! Target: scan ≤ 1.15 × derivation. The ratio is printed at the end.
+//! Target: scan ≤ 1.15 × derivation. The ratios are printed at the end: of the criterion
+//! means, of the best of interleaved runs, and derivation + the rest of the scan measured on
+//! its own (`scan_with_derived_key`).
 
 use std::path::Path;
 use std::time::Duration;
@@ -44,7 +46,46 @@ fn bench(c: &mut Criterion) {
             facts
         })
     });
+    // Everything the scan does besides deriving the key: what the ratio is really about.
+    let derived = keybag.derive_key(PASSWORD).expect("derive");
+    group.bench_function("scan_with_derived_key", |b| {
+        b.iter(|| {
+            let manifest = lucarne::backup::reader::read_manifest_plist(&dir).expect("manifest");
+            let backup = lucarne::backup::Backup::open_with_key(
+                &dir,
+                manifest,
+                Some((keybag.clone(), derived)),
+            )
+            .expect("open");
+            lucarne::backup::extract(&backup)
+        })
+    });
     group.finish();
+    interleaved(&dir, &keybag);
+}
+
+/// The machine is shared: load that comes and goes during one criterion group and not the
+/// other skews a ratio of two means. Alternating the two measurements and keeping the best
+/// of each gives a ratio that load cannot inflate.
+fn interleaved(dir: &Path, keybag: &Keybag) {
+    let mut best_derive = f64::MAX;
+    let mut best_scan = f64::MAX;
+    for _ in 0..5 {
+        let t = std::time::Instant::now();
+        std::hint::black_box(keybag.derive_key(PASSWORD).expect("derive"));
+        best_derive = best_derive.min(t.elapsed().as_secs_f64());
+        let t = std::time::Instant::now();
+        std::hint::black_box(
+            lucarne::backup::scan(dir, Some(PASSWORD), &mut |_| {}).expect("scan"),
+        );
+        best_scan = best_scan.min(t.elapsed().as_secs_f64());
+    }
+    println!(
+        "interleaved best of 5: full_scan / key_derivation = {:.3} (scan {:.3} s, derivation {:.3} s)",
+        best_scan / best_derive,
+        best_scan,
+        best_derive
+    );
 }
 
 criterion_group!(benches, bench);
@@ -69,10 +110,19 @@ fn main() {
         .final_summary();
     if let (Some(derive), Some(scan)) = (mean_ns("key_derivation"), mean_ns("full_scan")) {
         println!(
-            "ratio full_scan / key_derivation = {:.3} (scan {:.3} s, derivation {:.3} s; target ≤ 1.15)",
+            "criterion means: full_scan / key_derivation = {:.3} (scan {:.3} s, derivation {:.3} s; target ≤ 1.15)",
             scan / derive,
             scan / 1e9,
             derive / 1e9
+        );
+    }
+    if let (Some(derive), Some(rest)) =
+        (mean_ns("key_derivation"), mean_ns("scan_with_derived_key"))
+    {
+        println!(
+            "work besides the derivation: {:.1} ms, i.e. a ratio of {:.4}",
+            rest / 1e6,
+            (derive + rest) / derive
         );
     }
 }

@@ -17,9 +17,22 @@ fn start(knobs: Knobs) -> (tempfile::TempDir, VirtualIpad) {
     (dir, ipad)
 }
 
+/// A data directory of its own for each run, so tests never touch the user's history.
+fn fresh_home() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!("lucarne-test-home-{}-{n}", std::process::id()))
+}
+
 fn lucarne(args: &[&str], address: &str) -> std::process::Output {
+    lucarne_in(&fresh_home(), args, address)
+}
+
+fn lucarne_in(home: &Path, args: &[&str], address: &str) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_lucarne"))
         .args(args)
+        .env("LUCARNE_HOME", home)
         .env("USBMUXD_SOCKET_ADDRESS", address)
         .output()
         .unwrap()
@@ -77,4 +90,39 @@ fn scan_failure_prints_the_message_and_no_snapshot() {
     let out = lucarne(&["scan", "--lang", "en"], &ipad.address());
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("is locked"), "{err}");
+}
+
+#[test]
+fn each_scan_is_sealed_into_the_local_history_as_a_chain() {
+    let (_dir, ipad) = start(Knobs::default());
+    let home = fresh_home();
+    for expected in ["1", "2"] {
+        let out = lucarne_in(&home, &["scan", "--lang", "en"], &ipad.address());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("Snapshot no. {expected} signed and kept")),
+            "{err}"
+        );
+    }
+    // The second snapshot names the first one's hash: a chain per device.
+    let history = home.join("history");
+    let device_dir = std::fs::read_dir(&history)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut files: Vec<_> = std::fs::read_dir(&device_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 2, "{files:?}");
+    let _ = std::fs::remove_dir_all(&home);
 }

@@ -85,6 +85,23 @@ error-service-missing = The iPad { $udid } does not offer the { $service } servi
 error-connection-lost = The connection to the iPad { $udid } was cut during the reading (cable unplugged?). Nothing was recorded. Plug the iPad in again, unlock it and run "lucarne scan" again.
 error-protocol = The iPad { $udid } gave an unexpected answer ({ $cause }). Nothing was recorded.
 
+# lucarne scan: local history and upload
+scan-kept = Snapshot no. { $sequence } signed and kept in this computer's history ({ $path }).
+scan-accepted = Snapshot no. { $sequence } accepted by the server, receipt verified: entry { $leaf } of a log of { $size } entries; { $alerts } alert(s).
+scan-refused = Snapshot no. { $sequence } refused by the server: { $reason }
+scan-queued = { $count } snapshot(s) waiting to be sent ({ $reason }): nothing is lost, "lucarne push" will send them.
+
+# lucarne-demo
+demo-step-ipad = ① A virtual councillor's iPad is plugged in (simulated usbmuxd: { $socket }).
+demo-step-scan = ② Lucarne reads the iPad, never writing anything to it, and explains what the administration can do:
+demo-readonly = The virtual iPad received { $count } requests from Lucarne, all of them reads ({ $refused } refused).
+demo-step-server = ③ An independent Lucarne server starts ({ $url }, embedded SQLite); single-use enrolment code: { $code }.
+demo-step-enrolled = ④ This computer enrols with the server using its key { $key }; the signed snapshot is sent.
+demo-step-week2 = ⑤ A week later, the administration has changed things. New reading, new upload; the server answers with what changed:
+demo-event = • { $text }
+demo-alert = ⚠ { $text }
+demo-done = End of the demonstration (temporary data: { $dir }, removed on exit).
+
 # lucarne key, enroll, push
 key-fingerprint = Fingerprint of this computer's key: { $key_id }
 key-public = Public key (Ed25519, base64): { $public_key }

@@ -85,6 +85,23 @@ error-service-missing = L'iPad { $udid } ne propose pas le service { $service } 
 error-connection-lost = La connexion avec l'iPad { $udid } a été coupée pendant la lecture (câble débranché ?). Rien n'a été enregistré. Rebranchez l'iPad, déverrouillez-le et relancez « lucarne scan ».
 error-protocol = L'iPad { $udid } a répondu de façon inattendue ({ $cause }). Rien n'a été enregistré.
 
+# lucarne scan : historique local et envoi
+scan-kept = Instantané n° { $sequence } signé et gardé dans l'historique de cet ordinateur ({ $path }).
+scan-accepted = Instantané n° { $sequence } accepté par le serveur, reçu vérifié : entrée { $leaf } d'un journal de { $size } entrées ; { $alerts } alerte(s).
+scan-refused = Instantané n° { $sequence } refusé par le serveur : { $reason }
+scan-queued = { $count } instantané(s) en attente d'envoi ({ $reason }) : rien n'est perdu, « lucarne push » les enverra.
+
+# lucarne-demo
+demo-step-ipad = ① Un iPad virtuel de conseiller régional est branché (usbmuxd simulé : { $socket }).
+demo-step-scan = ② Lucarne lit l'iPad, sans jamais rien y écrire, et explique ce que l'administration peut faire :
+demo-readonly = L'iPad virtuel a reçu { $count } requêtes de Lucarne, toutes de lecture ({ $refused } refusée(s)).
+demo-step-server = ③ Un serveur Lucarne indépendant démarre ({ $url }, base SQLite intégrée) ; code d'inscription à usage unique : { $code }.
+demo-step-enrolled = ④ Cet ordinateur s'inscrit auprès du serveur avec sa clé { $key } ; l'instantané signé est envoyé.
+demo-step-week2 = ⑤ Une semaine plus tard, l'administration a changé des choses. Nouvelle lecture, nouvel envoi ; le serveur répond par ce qui a changé :
+demo-event = • { $text }
+demo-alert = ⚠ { $text }
+demo-done = Fin de la démonstration (données temporaires : { $dir }, supprimées à la sortie).
+
 # lucarne key, enroll, push
 key-fingerprint = Empreinte de la clé de cet ordinateur : { $key_id }
 key-public = Clé publique (Ed25519, base64) : { $public_key }

@@ -22,9 +22,12 @@ use crate::collect;
 use crate::device::collect::{self as live, ScanOptions};
 use crate::device::snapshot::to_snapshot;
 use crate::device::{ScanError, UsbmuxAddress};
+use crate::home::Home;
 use crate::i18n::{arg, Messages};
+use crate::keys;
 use crate::privacy_report;
 use crate::report::{render_analysis, safe};
+use crate::upload::{self, UploadOutcome};
 
 /// Arguments of `lucarne scan`.
 #[derive(Debug, Args)]
@@ -100,8 +103,11 @@ pub fn run(args: ScanArgs) -> anyhow::Result<()> {
         return Err(UserError(message(lang, "nothing-to-scan", &[])).into());
     }
     let mut snapshot = collect::merge(parts, &collect::now_rfc3339());
-    // Secrets a payload may carry are redacted before anything is shown.
-    lucarne_profiles::redact::Redactor::new(&crate::salt::session_salt()?).snapshot(&mut snapshot);
+    // Secrets a payload may carry are redacted before anything is shown, kept or sent, with
+    // this computer's own salt: the same secret keeps the same hash, so a diff shows a change.
+    let home = Home::locate().context("opening Lucarne's data directory")?;
+    let salt = keys::salt_in(&home).context("reading the redaction salt")?;
+    lucarne_profiles::redact::Redactor::new(&salt).snapshot(&mut snapshot);
     if !warnings.is_empty() {
         eprintln!(
             "{}",
@@ -117,6 +123,64 @@ pub fn run(args: ScanArgs) -> anyhow::Result<()> {
         writeln!(out)?;
     } else {
         writeln!(out, "{}", render_summary(&snapshot, lang))?;
+    }
+    drop(out);
+    if snapshot.device.udid.is_some() {
+        keep_and_send(&home, snapshot, lang)?;
+    }
+    Ok(())
+}
+
+/// Seals the snapshot into the local history and, when this computer is enrolled, sends the
+/// outbox (see [`crate::upload`]). Reports on standard error, so `--json` output stays clean.
+fn keep_and_send(home: &Home, snapshot: Snapshot, lang: Lang) -> anyhow::Result<()> {
+    let say = |id: &str, vars: &[(&str, &str)]| eprintln!("{}", message(lang, id, vars));
+    match upload::block_on(upload::after_scan_in(home, snapshot))?? {
+        UploadOutcome::NotEnrolled { sealed } => say(
+            "scan-kept",
+            &[
+                ("sequence", &sealed.sequence.to_string()),
+                ("path", &sealed.history_path.display().to_string()),
+            ],
+        ),
+        UploadOutcome::Pushed { sealed, report } => {
+            say(
+                "scan-kept",
+                &[
+                    ("sequence", &sealed.sequence.to_string()),
+                    ("path", &sealed.history_path.display().to_string()),
+                ],
+            );
+            for accepted in &report.accepted {
+                say(
+                    "scan-accepted",
+                    &[
+                        ("sequence", &accepted.sequence.to_string()),
+                        ("leaf", &accepted.leaf_index.to_string()),
+                        ("size", &accepted.tree_size.to_string()),
+                        ("alerts", &accepted.alerts.to_string()),
+                    ],
+                );
+            }
+            for refused in &report.refused {
+                say(
+                    "scan-refused",
+                    &[
+                        ("sequence", &refused.sequence.to_string()),
+                        ("reason", &safe(&refused.reason.message)),
+                    ],
+                );
+            }
+            if let Some(why) = &report.stopped {
+                say(
+                    "scan-queued",
+                    &[
+                        ("count", &report.remaining.to_string()),
+                        ("reason", &safe(why)),
+                    ],
+                );
+            }
+        }
     }
     Ok(())
 }

@@ -1,0 +1,166 @@
+//! `lucarne-demo`: the whole of Lucarne on one machine, with nothing to install. A virtual
+//! council iPad (it speaks the real usbmuxd/lockdown protocol) is read by the agent, which
+//! explains what the administration can do, signs the snapshot and sends it to an embedded
+//! server (SQLite); a week later the administration has changed things, and the server's
+//! receipt says what changed. Everything lives in a temporary folder removed at the end.
+//!
+//! `cargo run --release -p lucarne-e2e --bin lucarne-demo [-- --lang en]`
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use fluent_bundle::FluentValue;
+use lucarne::device::collect::{self, ScanOptions};
+use lucarne::device::snapshot::to_snapshot;
+use lucarne::device::UsbmuxAddress;
+use lucarne::devicedir::DeviceDir;
+use lucarne::home::Home;
+use lucarne::i18n::{arg, Messages};
+use lucarne::report::{render_analysis, safe};
+use lucarne::upload::{self, UploadOutcome};
+use lucarne::virtual_ipad::{Knobs, VirtualIpad};
+use lucarne_profiles::analysis::analyze_snapshot;
+use lucarne_profiles::diff::ChangeEvent;
+use lucarne_profiles::receipt::Receipt;
+use lucarne_profiles::redact::Redactor;
+use lucarne_profiles::{Lang, Snapshot};
+use lucarne_server::{AppState, Config};
+
+fn devices_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../agent/devices")
+}
+
+/// Reads the virtual iPad described by `device` the way `lucarne scan` reads a real one.
+fn scan(work: &Path, device: &str, home: &Home) -> anyhow::Result<(Snapshot, VirtualIpad)> {
+    let dir = DeviceDir::load(devices_dir().join(device))
+        .with_context(|| format!("loading the device directory {device}"))?;
+    let socket = work.join(format!("usbmuxd-{device}"));
+    let ipad = VirtualIpad::start(&socket, vec![dir], Knobs::default())?;
+    let options = ScanOptions {
+        address: UsbmuxAddress::parse(&ipad.address()).map_err(anyhow::Error::msg)?,
+        udid: None,
+    };
+    let reading = collect::scan(&options)?;
+    let mut snapshot = to_snapshot(&reading, &lucarne::collect::now_rfc3339());
+    Redactor::new(&lucarne::keys::salt_in(home)?).snapshot(&mut snapshot);
+    Ok((snapshot, ipad))
+}
+
+fn main() -> anyhow::Result<()> {
+    let lang = match std::env::args().skip_while(|a| a != "--lang").nth(1) {
+        Some(l) => l.parse::<Lang>().map_err(anyhow::Error::msg)?,
+        None => Lang::Fr,
+    };
+    let msgs = Messages::new(lang);
+    let say = |id: &str, args: &[(&str, FluentValue<'_>)]| println!("{}", msgs.get(id, args));
+    let work = tempfile::tempdir()?;
+    let home = Home::at(work.path().join("agent"))?;
+    let runtime = tokio::runtime::Runtime::new()?;
+
+    // 1. The council iPad, read over the (virtual) USB connection.
+    let (first, ipad) = scan(work.path(), "council-ipad", &home)?;
+    say("demo-step-ipad", &[("socket", arg(&ipad.address()))]);
+    say("demo-step-scan", &[]);
+    println!(
+        "{}",
+        render_analysis(&analyze_snapshot(&first), lang, &msgs)
+    );
+    let refused = ipad.refused().len();
+    say(
+        "demo-readonly",
+        &[
+            ("count", FluentValue::from(ipad.requests().len())),
+            ("refused", FluentValue::from(refused)),
+        ],
+    );
+    anyhow::ensure!(
+        refused == 0,
+        "the agent sent a request outside the read allowlist"
+    );
+    drop(ipad);
+
+    // 2. An independent server, embedded, with SQLite in the temporary folder.
+    let config = Config {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        data_dir: work.path().join("server"),
+        origin: "lucarne.demo/log".into(),
+        ..Config::default()
+    };
+    let (base, code) = runtime.block_on(async {
+        let state = AppState::open(&config).await?;
+        let listener = tokio::net::TcpListener::bind(config.listen).await?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let code = lucarne_server::invite::create(&state.db, 3600).await?;
+        tokio::spawn(lucarne_server::serve::run(
+            listener,
+            state,
+            std::future::pending::<()>(),
+        ));
+        anyhow::Ok((base, code))
+    })?;
+    say(
+        "demo-step-server",
+        &[("url", arg(&base)), ("code", arg(&code))],
+    );
+    let enrolment = runtime.block_on(lucarne::enrolment::enroll(&home, &base, &code, "démo"))?;
+    say("demo-step-enrolled", &[("key", arg(&enrolment.key_id))]);
+    report_upload(&runtime, &home, first, lang, &msgs)?;
+
+    // 3. A week later: one restriction changed, one new app.
+    say("demo-step-week2", &[]);
+    let (second, _ipad) = scan(work.path(), "council-ipad-week2", &home)?;
+    report_upload(&runtime, &home, second, lang, &msgs)?;
+    say(
+        "demo-done",
+        &[("dir", arg(&work.path().display().to_string()))],
+    );
+    Ok(())
+}
+
+/// Seals, sends, verifies the receipt, and prints what the server found changed.
+fn report_upload(
+    runtime: &tokio::runtime::Runtime,
+    home: &Home,
+    snapshot: Snapshot,
+    lang: Lang,
+    msgs: &Messages,
+) -> anyhow::Result<()> {
+    let UploadOutcome::Pushed { sealed, report } =
+        runtime.block_on(upload::after_scan_in(home, snapshot))?
+    else {
+        anyhow::bail!("the demo agent is enrolled, yet nothing was sent");
+    };
+    anyhow::ensure!(report.refused.is_empty(), "refused: {:?}", report.refused);
+    let accepted = report
+        .accepted
+        .iter()
+        .find(|a| a.sequence == sealed.sequence)
+        .context("the server did not accept the snapshot")?;
+    println!(
+        "{}",
+        msgs.get(
+            "scan-accepted",
+            &[
+                ("sequence", FluentValue::from(accepted.sequence)),
+                ("leaf", FluentValue::from(accepted.leaf_index)),
+                ("size", FluentValue::from(accepted.tree_size)),
+                ("alerts", FluentValue::from(accepted.alerts)),
+            ],
+        )
+    );
+    let receipt: Receipt = serde_json::from_slice(&std::fs::read(&accepted.receipt_path)?)?;
+    for value in receipt.events {
+        let event: ChangeEvent = serde_json::from_value(value)?;
+        let id = if event.alert {
+            "demo-alert"
+        } else {
+            "demo-event"
+        };
+        println!(
+            "{}",
+            msgs.get(id, &[("text", arg(&safe(event.text.get(lang))))])
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,46 @@
+//! The README's main command, `lucarne-demo`, run as a user runs it: it must go through the
+//! whole path (virtual iPad → agent → server → receipt → changes a week later) and say so.
+#![allow(clippy::unwrap_used)]
+
+use std::process::Command;
+
+#[test]
+fn the_demo_runs_the_whole_path_in_french_and_in_english() {
+    for (lang, lines) in [
+        (
+            "fr",
+            [
+                "toutes de lecture (0 refusée(s))",
+                "Instantané n° 1 accepté par le serveur, reçu vérifié",
+                "Instantané n° 2 accepté par le serveur, reçu vérifié",
+                "Restriction allowScreenShot",
+            ],
+        ),
+        (
+            "en",
+            [
+                "all of them reads (0 refused)",
+                "Snapshot no. 1 accepted by the server, receipt verified",
+                "Snapshot no. 2 accepted by the server, receipt verified",
+                "Restriction allowScreenShot",
+            ],
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_lucarne-demo"))
+            .args(["--lang", lang])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            out.status.success(),
+            "{text}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for line in lines {
+            assert!(
+                text.contains(line),
+                "{lang}: `{line}` missing from:\n{text}"
+            );
+        }
+    }
+}
