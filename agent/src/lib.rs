@@ -15,7 +15,6 @@
 //! - [`state`]: sealing snapshots: per-device hash chain, local history, outbox.
 //! - [`enrolment`]: registering the key with a server, and what the server answered.
 //! - [`upload`]: sending the outbox, verifying receipts, keeping them.
-//! - [`texts`]: the agent's sentences in French and English.
 //! - [`virtual_ipad`]: a usbmuxd + lockdownd + services answering from a device directory.
 //!
 //! Invariant: nothing in this crate writes to a device. See `ARCHITECTURE.md`.
@@ -33,6 +32,5 @@ pub mod privacy_report;
 pub mod report;
 pub mod salt;
 pub mod state;
-pub mod texts;
 pub mod upload;
 pub mod virtual_ipad;

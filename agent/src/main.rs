@@ -42,10 +42,10 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(&args),
         Command::Scan(args) => scan::run(args).map(|()| 0),
         Command::Backups(args) => backups::run(args).map(|()| 0),
-        Command::Key(args) => key::run(args).map(|()| 0),
-        Command::Enroll(args) => enroll::run(args).map(|()| 0),
-        // `false`: some snapshots were refused or could not be sent.
-        Command::Push(args) => push::run(args).map(|all_sent| if all_sent { 0 } else { 1 }),
+        Command::Key(args) => key::run(&args),
+        Command::Enroll(args) => enroll::run(&args),
+        // 1: some snapshots were refused or could not be sent.
+        Command::Push(args) => push::run(&args),
         Command::Dev(args) => dev::run(args).map(|()| 0),
         Command::Devices(args) => devices::run(&args),
         Command::Simulate(args) => simulate::run(&args),

@@ -101,3 +101,16 @@ demo-step-week2 = ⑤ A week later, the administration has changed things. New r
 demo-event = • { $text }
 demo-alert = ⚠ { $text }
 demo-done = End of the demonstration (temporary data: { $dir }, removed on exit).
+
+# lucarne key, enroll, push
+key-fingerprint = Fingerprint of this computer's key: { $key_id }
+key-public = Public key (Ed25519, base64): { $public_key }
+key-file = Key file: { $path }
+enrolled = Computer enrolled with { $server } (key { $key_id }).
+enrolled-log = Server log: { $origin }, verifier key { $verifier_key }. Compare it with the one the server's operator publishes.
+push-accepted = Sent: device { $device }, snapshot #{ $sequence } — receipt verified (entry { $leaf_index } of a log of { $tree_size }).
+push-alerts = { "  " }The server reports { $alerts } alert(s) and { $events } change(s) for this snapshot.
+push-refused = Refused by the server: device { $device }, snapshot #{ $sequence } ({ $code }): { $message }. It was set aside in { $path } and will not be sent again.
+push-stopped = Sending stopped: { $reason }. { $remaining } snapshot(s) remain queued and will go with the next push; nothing is lost.
+push-nothing = No snapshot waiting.
+push-consistency-deferred = The log's consistency could not be checked this time ({ $reason }); it will be at the next push.

@@ -101,3 +101,16 @@ demo-step-week2 = ⑤ Une semaine plus tard, l'administration a changé des chos
 demo-event = • { $text }
 demo-alert = ⚠ { $text }
 demo-done = Fin de la démonstration (données temporaires : { $dir }, supprimées à la sortie).
+
+# lucarne key, enroll, push
+key-fingerprint = Empreinte de la clé de cet ordinateur : { $key_id }
+key-public = Clé publique (Ed25519, base64) : { $public_key }
+key-file = Fichier de la clé : { $path }
+enrolled = Ordinateur inscrit auprès de { $server } (clé { $key_id }).
+enrolled-log = Journal du serveur : { $origin }, clé de vérification { $verifier_key }. Comparez-la avec celle que publie l'opérateur du serveur.
+push-accepted = Envoyé : appareil { $device }, relevé n° { $sequence } — reçu vérifié (entrée { $leaf_index } d'un journal de { $tree_size }).
+push-alerts = { "  " }Le serveur signale { $alerts } alerte(s) et { $events } changement(s) pour ce relevé.
+push-refused = Refusé par le serveur : appareil { $device }, relevé n° { $sequence } ({ $code }) : { $message }. Il a été mis de côté dans { $path } et ne sera pas renvoyé.
+push-stopped = Envoi interrompu : { $reason }. { $remaining } relevé(s) restent en attente et partiront au prochain envoi ; rien n'est perdu.
+push-nothing = Aucun relevé en attente.
+push-consistency-deferred = La cohérence du journal n'a pas pu être vérifiée cette fois ({ $reason }) ; elle le sera au prochain envoi.

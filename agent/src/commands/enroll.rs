@@ -5,7 +5,7 @@ use lucarne_profiles::Lang;
 
 use crate::enrolment;
 use crate::home::Home;
-use crate::texts::say;
+use crate::i18n::{arg, Messages};
 use crate::upload::block_on;
 
 /// Arguments of `lucarne enroll`.
@@ -37,30 +37,31 @@ fn host_name() -> String {
 }
 
 /// Runs `lucarne enroll`.
-pub fn run(args: Args) -> anyhow::Result<()> {
+pub fn run(args: &Args) -> anyhow::Result<u8> {
     let home = Home::locate().context("opening Lucarne's data directory")?;
-    let label = args.label.unwrap_or_else(host_name);
+    let label = args.label.clone().unwrap_or_else(host_name);
     let enrolment = block_on(enrolment::enroll(&home, &args.server, &args.code, &label))?
         .with_context(|| format!("enrolling with {}", args.server))?;
-    let lang = args.lang;
+    let msgs = Messages::new(args.lang);
     println!(
         "{}",
-        say(
-            lang,
+        msgs.get(
             "enrolled",
-            &[("server", &enrolment.server), ("key_id", &enrolment.key_id)]
-        )
-    );
-    println!(
-        "{}",
-        say(
-            lang,
-            "enrolled_log",
             &[
-                ("origin", &enrolment.log.origin),
-                ("verifier_key", &enrolment.log.verifier_key)
+                ("server", arg(&enrolment.server)),
+                ("key_id", arg(&enrolment.key_id))
             ]
         )
     );
-    Ok(())
+    println!(
+        "{}",
+        msgs.get(
+            "enrolled-log",
+            &[
+                ("origin", arg(&enrolment.log.origin)),
+                ("verifier_key", arg(&enrolment.log.verifier_key))
+            ]
+        )
+    );
+    Ok(0)
 }

@@ -4,8 +4,8 @@ use anyhow::Context as _;
 use lucarne_profiles::Lang;
 
 use crate::home::Home;
+use crate::i18n::{arg, Messages};
 use crate::keys::{AgentKey, KEY_FILE};
-use crate::texts::say;
 
 /// Arguments of `lucarne key`.
 #[derive(Debug, clap::Args)]
@@ -27,27 +27,26 @@ pub enum Action {
 }
 
 /// Runs `lucarne key`.
-pub fn run(args: Args) -> anyhow::Result<()> {
+pub fn run(args: &Args) -> anyhow::Result<u8> {
     let home = Home::locate().context("opening Lucarne's data directory")?;
     match args.action {
         Action::Show => {
             let key = AgentKey::load_or_create(&home).context("loading this computer's key")?;
-            let lang = args.lang;
+            let msgs = Messages::new(args.lang);
             println!(
                 "{}",
-                say(lang, "key_fingerprint", &[("key_id", &key.key_id())])
+                msgs.get("key-fingerprint", &[("key_id", arg(&key.key_id()))])
             );
             println!(
                 "{}",
-                say(
-                    lang,
-                    "key_public",
-                    &[("public_key", &key.public_key_base64())]
+                msgs.get(
+                    "key-public",
+                    &[("public_key", arg(&key.public_key_base64()))]
                 )
             );
             let path = home.path(KEY_FILE).display().to_string();
-            println!("{}", say(lang, "key_file", &[("path", &path)]));
+            println!("{}", msgs.get("key-file", &[("path", arg(&path))]));
         }
     }
-    Ok(())
+    Ok(0)
 }

@@ -4,7 +4,7 @@ use anyhow::Context as _;
 use lucarne_profiles::Lang;
 
 use crate::home::Home;
-use crate::texts::say;
+use crate::i18n::{arg, Messages};
 use crate::upload::{block_on, push_queued, PushReport};
 
 /// Arguments of `lucarne push`.
@@ -17,6 +17,7 @@ pub struct Args {
 
 /// Prints what a push did, one line per snapshot.
 pub fn print_report(lang: Lang, report: &PushReport) {
+    let msgs = Messages::new(lang);
     for a in &report.accepted {
         let (seq, leaf, size) = (
             a.sequence.to_string(),
@@ -25,14 +26,13 @@ pub fn print_report(lang: Lang, report: &PushReport) {
         );
         println!(
             "{}",
-            say(
-                lang,
-                "push_accepted",
+            msgs.get(
+                "push-accepted",
                 &[
-                    ("device", &a.device),
-                    ("sequence", &seq),
-                    ("leaf_index", &leaf),
-                    ("tree_size", &size)
+                    ("device", arg(&a.device)),
+                    ("sequence", arg(&seq)),
+                    ("leaf_index", arg(&leaf)),
+                    ("tree_size", arg(&size))
                 ]
             )
         );
@@ -40,10 +40,9 @@ pub fn print_report(lang: Lang, report: &PushReport) {
             let (alerts, events) = (a.alerts.to_string(), a.events.to_string());
             println!(
                 "{}",
-                say(
-                    lang,
-                    "push_alerts",
-                    &[("alerts", &alerts), ("events", &events)]
+                msgs.get(
+                    "push-alerts",
+                    &[("alerts", arg(&alerts)), ("events", arg(&events))]
                 )
             );
         }
@@ -53,15 +52,14 @@ pub fn print_report(lang: Lang, report: &PushReport) {
         let path = r.moved_to.display().to_string();
         eprintln!(
             "{}",
-            say(
-                lang,
-                "push_refused",
+            msgs.get(
+                "push-refused",
                 &[
-                    ("device", &r.device),
-                    ("sequence", &seq),
-                    ("code", &r.reason.code),
-                    ("message", &r.reason.message),
-                    ("path", &path)
+                    ("device", arg(&r.device)),
+                    ("sequence", arg(&seq)),
+                    ("code", arg(&r.reason.code)),
+                    ("message", arg(&r.reason.message)),
+                    ("path", arg(&path))
                 ]
             )
         );
@@ -69,28 +67,31 @@ pub fn print_report(lang: Lang, report: &PushReport) {
     if let Some(reason) = &report.consistency_deferred {
         eprintln!(
             "{}",
-            say(lang, "push_consistency_deferred", &[("reason", reason)])
+            msgs.get("push-consistency-deferred", &[("reason", arg(reason))])
         );
     }
     if let Some(reason) = &report.stopped {
         let remaining = report.remaining.to_string();
         eprintln!(
             "{}",
-            say(
-                lang,
-                "push_stopped",
-                &[("reason", reason), ("remaining", &remaining)]
+            msgs.get(
+                "push-stopped",
+                &[("reason", arg(reason)), ("remaining", arg(&remaining))]
             )
         );
     } else if report.accepted.is_empty() && report.refused.is_empty() {
-        println!("{}", say(lang, "push_nothing", &[]));
+        println!("{}", msgs.get("push-nothing", &[]));
     }
 }
 
 /// Runs `lucarne push`. Exit status: 0 when the outbox was emptied, 1 otherwise.
-pub fn run(args: Args) -> anyhow::Result<bool> {
+pub fn run(args: &Args) -> anyhow::Result<u8> {
     let home = Home::locate().context("opening Lucarne's data directory")?;
     let report = block_on(push_queued(&home))?.context("sending the queued snapshots")?;
     print_report(args.lang, &report);
-    Ok(report.stopped.is_none() && report.refused.is_empty())
+    Ok(if report.stopped.is_none() && report.refused.is_empty() {
+        0
+    } else {
+        1
+    })
 }

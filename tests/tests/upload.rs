@@ -1,0 +1,231 @@
+//! Taking the server down while the agent scans loses nothing: snapshots sealed while the
+//! server is unreachable stay queued, and once it is back (same data, same address) `push`
+//! sends them in order and the agent verifies every receipt. A snapshot the server refuses is
+//! set aside with the server's reason and never sent again.
+#![allow(clippy::unwrap_used)]
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use base64::Engine as _;
+use lucarne::home::Home;
+use lucarne::upload::{self, queue, UploadOutcome};
+use lucarne_profiles::envelope::Envelope;
+use lucarne_profiles::receipt::Receipt;
+use lucarne_profiles::snapshot::{App, Snapshot};
+use lucarne_server::{AppState, Config};
+
+const UDID: &str = "00008103-0000DEADBEEF0001";
+
+fn state(apps: &[&str]) -> Snapshot {
+    let mut s = Snapshot::new("2026-11-25T21:30:00Z");
+    s.device.udid = Some(UDID.into());
+    s.enrolment.supervised = Some(true);
+    s.apps = apps
+        .iter()
+        .map(|id| App {
+            bundle_id: (*id).into(),
+            ..Default::default()
+        })
+        .collect();
+    s
+}
+
+struct Running {
+    state: Arc<AppState>,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+/// Starts the server on `listen` with its data in `dir`.
+async fn start(dir: &Path, listen: SocketAddr) -> (Running, SocketAddr) {
+    let config = Config {
+        listen,
+        data_dir: dir.to_path_buf(),
+        origin: "lucarne.upload-test/log".into(),
+        ..Config::default()
+    };
+    let state = AppState::open(&config).await.unwrap();
+    let listener = tokio::net::TcpListener::bind(listen).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(lucarne_server::serve::run(listener, state.clone(), async {
+        let _ = stopped.await;
+    }));
+    (Running { state, stop, task }, addr)
+}
+
+async fn stop(running: Running) {
+    let _ = running.stop.send(());
+    running.task.await.unwrap().unwrap();
+    running.state.db.pool.close().await;
+}
+
+fn report(outcome: UploadOutcome) -> upload::PushReport {
+    match outcome {
+        UploadOutcome::Pushed { report, .. } => report,
+        other => panic!("not pushed: {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn taking_the_server_down_while_the_agent_scans_loses_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server_dir = tmp.path().join("server");
+    let (running, addr) = start(&server_dir, SocketAddr::from(([127, 0, 0, 1], 0))).await;
+    let base = format!("http://{addr}");
+
+    let home = Home::at(tmp.path().join("agent")).unwrap();
+    let code = lucarne_server::invite::create(&running.state.db, 3600)
+        .await
+        .unwrap();
+    let enrolment = lucarne::enrolment::enroll(&home, &base, &code, "laptop")
+        .await
+        .unwrap();
+    let first = report(upload::after_scan_in(&home, state(&["a"])).await.unwrap());
+    assert_eq!(first.accepted.len(), 1, "{first:?}");
+
+    // The server goes down; the agent scans twice meanwhile.
+    stop(running).await;
+    for apps in [&["a", "b"][..], &["a", "b", "c"][..]] {
+        let offline = report(upload::after_scan_in(&home, state(apps)).await.unwrap());
+        assert!(offline.accepted.is_empty() && offline.refused.is_empty());
+        let reason = offline
+            .stopped
+            .expect("the push stops when the server is away");
+        assert!(reason.contains("cannot reach the server"), "{reason}");
+    }
+    let waiting = queue::queued(&home).unwrap();
+    assert_eq!(
+        waiting.iter().map(|q| q.sequence).collect::<Vec<_>>(),
+        vec![2, 3]
+    );
+    let bodies: Vec<Vec<u8>> = waiting.iter().map(|q| q.envelope().unwrap()).collect();
+
+    // Back on the same data and address: push sends both, in order, receipts verified.
+    let (running, _) = start(&server_dir, addr).await;
+    let back = upload::push_queued(&home).await.unwrap();
+    assert_eq!(back.stopped, None, "{back:?}");
+    assert_eq!(
+        back.accepted
+            .iter()
+            .map(|a| (a.sequence, a.leaf_index))
+            .collect::<Vec<_>>(),
+        vec![(2, 1), (3, 2)]
+    );
+    assert_eq!(back.consistency_deferred, None);
+    assert!(queue::queued(&home).unwrap().is_empty());
+    // Each kept receipt proves the exact bytes that were queued, checked again here.
+    for (accepted, body) in back.accepted.iter().zip(&bodies) {
+        let receipt = Receipt::from_json(&std::fs::read(&accepted.receipt_path).unwrap()).unwrap();
+        let verified = receipt.verify(body, &enrolment.log).unwrap();
+        assert_eq!(verified.leaf_index, accepted.leaf_index);
+        assert_eq!(receipt.sequence, accepted.sequence);
+    }
+    // Nothing left: a second push sends nothing.
+    let again = upload::push_queued(&home).await.unwrap();
+    assert!(again.accepted.is_empty() && again.refused.is_empty() && again.stopped.is_none());
+    stop(running).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_snapshot_is_set_aside_with_the_reason_and_not_sent_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (running, addr) = start(
+        &tmp.path().join("server"),
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+    )
+    .await;
+    let home = Home::at(tmp.path().join("agent")).unwrap();
+    let code = lucarne_server::invite::create(&running.state.db, 3600)
+        .await
+        .unwrap();
+    lucarne::enrolment::enroll(&home, &format!("http://{addr}"), &code, "laptop")
+        .await
+        .unwrap();
+
+    // Seal without sending (as if offline), then damage the queued envelope's signature.
+    let key = lucarne::keys::AgentKey::load(&home).unwrap();
+    let sealed = lucarne::state::seal(&home, &key, state(&["a"])).unwrap();
+    let queued = queue::queued(&home).unwrap();
+    assert_eq!(queued.len(), 1);
+    let mut envelope = Envelope::from_json(&sealed.envelope).unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut sig = b64.decode(&envelope.signature).unwrap();
+    sig[0] ^= 1;
+    envelope.signature = b64.encode(sig);
+    std::fs::write(&queued[0].path, serde_json::to_vec(&envelope).unwrap()).unwrap();
+
+    let pushed = upload::push_queued(&home).await.unwrap();
+    assert!(
+        pushed.accepted.is_empty() && pushed.stopped.is_none(),
+        "{pushed:?}"
+    );
+    assert_eq!(pushed.refused.len(), 1);
+    let refused = &pushed.refused[0];
+    assert_eq!(refused.reason.code, "bad_signature", "{refused:?}");
+    assert!(refused.reason.status >= 400 && refused.reason.status < 500);
+    assert!(refused.moved_to.exists());
+    let reason: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(refused.moved_to.with_file_name("1.error.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(reason["code"], "bad_signature");
+    assert!(queue::queued(&home).unwrap().is_empty());
+    // Not retried.
+    let again = upload::push_queued(&home).await.unwrap();
+    assert!(again.refused.is_empty() && again.accepted.is_empty());
+    stop(running).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receipt_for_other_bytes_is_refused_and_the_snapshot_stays_queued() {
+    // A server that answers every upload with a real receipt of the log for another
+    // envelope: the agent must not accept it.
+    let tmp = tempfile::tempdir().unwrap();
+    let (running, addr) = start(
+        &tmp.path().join("server"),
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+    )
+    .await;
+    let base = format!("http://{addr}");
+    let home = Home::at(tmp.path().join("agent")).unwrap();
+    let code = lucarne_server::invite::create(&running.state.db, 3600)
+        .await
+        .unwrap();
+    lucarne::enrolment::enroll(&home, &base, &code, "laptop")
+        .await
+        .unwrap();
+    let first = report(upload::after_scan_in(&home, state(&["a"])).await.unwrap());
+    let genuine = std::fs::read(&first.accepted[0].receipt_path).unwrap();
+    stop(running).await;
+
+    // The impostor answers on the same address with that genuine but unrelated receipt.
+    let app = axum::Router::new().route(
+        "/api/v1/snapshots",
+        axum::routing::post(move || {
+            let genuine = genuine.clone();
+            async move { genuine }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+    let impostor = tokio::spawn(async move { axum::serve(listener, app).await });
+    let err = upload::after_scan_in(&home, state(&["a", "b"]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, upload::UploadError::InvalidReceipt { sequence: 2, .. }),
+        "{err}"
+    );
+    assert_eq!(
+        queue::queued(&home)
+            .unwrap()
+            .iter()
+            .map(|q| q.sequence)
+            .collect::<Vec<_>>(),
+        vec![2]
+    );
+    assert!(!queue::receipt_path(&home, UDID, 2).exists());
+    impostor.abort();
+}
