@@ -1,7 +1,8 @@
 //! Accepting a signed snapshot: the checks in the contract's order (size, envelope, key,
 //! signature, snapshot, schema, then the device's chain), storage, log append, diff, alerts,
 //! receipt. A refused upload stores nothing, except the alert a chain break leaves on the
-//! device.
+//! device. An envelope sent again byte for byte (its answer was lost) gets its receipt again
+//! instead of a replay refusal.
 
 use axum::http::StatusCode;
 use serde::Deserialize;
@@ -182,25 +183,78 @@ async fn last_accepted(
     }))
 }
 
-/// Which chain rule the upload breaks, if any.
-async fn chain_break(
+/// What is stored of the envelope already accepted for a device and sequence.
+struct AlreadyAccepted {
+    leaf_index: u64,
+    envelope_sha256: String,
+    duplicate_content: bool,
+    events: String,
+    alerts: String,
+}
+
+async fn already_accepted(
     conn: &mut AnyConnection,
     c: &Checked,
-    last: Option<&LastAccepted>,
-) -> Result<Option<ChainBreak>, ApiError> {
-    let Some(last) = last else {
-        return Ok(c.previous_hash.is_some().then_some(ChainBreak::Fork));
-    };
-    let seen = sqlx::query(
-        "SELECT 1 FROM snapshots WHERE key_id = $1 AND device_id = $2 AND sequence = $3",
+) -> Result<Option<AlreadyAccepted>, ApiError> {
+    let row = sqlx::query(
+        "SELECT leaf_index, envelope_sha256, duplicate_content, events, alerts FROM snapshots \
+         WHERE key_id = $1 AND device_id = $2 AND sequence = $3",
     )
     .bind(&c.key_id)
     .bind(&c.device_id)
     .bind(i64::try_from(c.sequence).map_err(ApiError::internal)?)
     .fetch_optional(&mut *conn)
-    .await?
-    .is_some();
-    Ok(if seen {
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let leaf_index: i64 = row.try_get(0)?;
+    let duplicate_content: i64 = row.try_get(2)?;
+    Ok(Some(AlreadyAccepted {
+        leaf_index: u64::try_from(leaf_index).map_err(ApiError::internal)?,
+        envelope_sha256: row.try_get(1)?,
+        duplicate_content: duplicate_content != 0,
+        events: row.try_get(3)?,
+        alerts: row.try_get(4)?,
+    }))
+}
+
+/// The receipt of an envelope accepted earlier, sent again byte for byte (its answer was
+/// lost): same leaf, with its inclusion proof in the current tree (`size` leaves) and the
+/// current signed checkpoint, so it verifies against the latest checkpoint.
+async fn receipt_again(
+    conn: &mut AnyConnection,
+    c: Checked,
+    size: u64,
+    accepted: AlreadyAccepted,
+) -> Result<Receipt, ApiError> {
+    let proof = tlog::inclusion_proof(conn, accepted.leaf_index, size)
+        .await
+        .map_err(ApiError::internal)?;
+    let checkpoint = tlog::current_checkpoint(conn)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(Receipt {
+        schema: RECEIPT_SCHEMA.to_string(),
+        key_id: c.key_id,
+        device_id: c.device_id,
+        sequence: c.sequence,
+        envelope_sha256: accepted.envelope_sha256,
+        leaf_index: accepted.leaf_index,
+        tree_size: size,
+        inclusion_proof: proof.iter().map(|h| hex::encode(h.0)).collect(),
+        checkpoint,
+        duplicate_content: accepted.duplicate_content,
+        events: serde_json::from_str(&accepted.events).map_err(ApiError::internal)?,
+        alerts: serde_json::from_str(&accepted.alerts).map_err(ApiError::internal)?,
+    })
+}
+
+/// Which chain rule the upload breaks, if any; `seen` tells whether its sequence number was
+/// already accepted for the device.
+fn chain_break(c: &Checked, last: Option<&LastAccepted>, seen: bool) -> Option<ChainBreak> {
+    let Some(last) = last else {
+        return c.previous_hash.is_some().then_some(ChainBreak::Fork);
+    };
+    if seen {
         Some(ChainBreak::Replay)
     } else if c.sequence < last.sequence {
         Some(ChainBreak::Rollback)
@@ -208,7 +262,7 @@ async fn chain_break(
         Some(ChainBreak::Fork)
     } else {
         None
-    })
+    }
 }
 
 /// Verifies, stores, logs and diffs one envelope; returns its receipt.
@@ -223,8 +277,17 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> 
     let size = tlog::lock_for_append(&mut tx, state.db.backend)
         .await
         .map_err(ApiError::internal)?;
+    let accepted = already_accepted(&mut tx, &checked).await?;
+    let seen = accepted.is_some();
+    if let Some(accepted) = accepted.filter(|a| a.envelope_sha256 == envelope_sha256) {
+        // The same bytes again: the agent lost our answer. It gets its receipt back; nothing
+        // is appended and it is no replay.
+        let receipt = receipt_again(&mut tx, checked, size, accepted).await;
+        tx.rollback().await?;
+        return receipt;
+    }
     let last = last_accepted(&mut tx, &checked.key_id, &checked.device_id).await?;
-    if let Some(kind) = chain_break(&mut tx, &checked, last.as_ref()).await? {
+    if let Some(kind) = chain_break(&checked, last.as_ref(), seen) {
         tx.rollback().await?;
         let last_sequence = last.as_ref().map_or(0, |l| l.sequence);
         let alert = diff::chain_alert(kind, &checked.device_id, last_sequence, checked.sequence);
