@@ -1,7 +1,7 @@
 //! Taking the server down while the agent scans loses nothing: snapshots sealed while the
 //! server is unreachable stay queued, and once it is back (same data, same address) `push`
 //! sends them in order and the agent verifies every receipt. A snapshot the server refuses is
-//! set aside with the server's reason and never sent again.
+//! set aside with the server's reason and never sent again. A lost answer costs no receipt.
 #![allow(clippy::unwrap_used)]
 
 use std::net::SocketAddr;
@@ -228,4 +228,79 @@ async fn a_receipt_for_other_bytes_is_refused_and_the_snapshot_stays_queued() {
     );
     assert!(!queue::receipt_path(&home, UDID, 2).exists());
     impostor.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_answer_does_not_lose_the_receipt() {
+    // The server stores the snapshot but its answer never reaches the agent: the next push
+    // sends the same bytes and gets the receipt of the entry already in the log.
+    let tmp = tempfile::tempdir().unwrap();
+    let server_dir = tmp.path().join("server");
+    let (running, addr) = start(&server_dir, SocketAddr::from(([127, 0, 0, 1], 0))).await;
+    let home = Home::at(tmp.path().join("agent")).unwrap();
+    let code = lucarne_server::invite::create(&running.state.db, 3600)
+        .await
+        .unwrap();
+    let enrolment = lucarne::enrolment::enroll(&home, &format!("http://{addr}"), &code, "laptop")
+        .await
+        .unwrap();
+    let first = report(upload::after_scan_in(&home, state(&["a"])).await.unwrap());
+    assert_eq!(first.accepted.len(), 1, "{first:?}");
+    stop(running).await;
+
+    // On the agent's address, a front that has the real server ingest the envelope, then
+    // loses the answer.
+    let (hidden, _) = start(&server_dir, SocketAddr::from(([127, 0, 0, 1], 0))).await;
+    let state_behind = hidden.state.clone();
+    let app = axum::Router::new().route(
+        "/api/v1/snapshots",
+        axum::routing::post(move |body: axum::body::Bytes| {
+            let state = state_behind.clone();
+            async move {
+                lucarne_server::ingest::ingest(&state, &body).await.unwrap();
+                axum::http::StatusCode::BAD_GATEWAY
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+    let front = tokio::spawn(async move { axum::serve(listener, app).await });
+    let lost = report(
+        upload::after_scan_in(&home, state(&["a", "b"]))
+            .await
+            .unwrap(),
+    );
+    assert!(
+        lost.accepted.is_empty() && lost.refused.is_empty(),
+        "{lost:?}"
+    );
+    assert!(lost.stopped.is_some(), "{lost:?}");
+    let queued = queue::queued(&home).unwrap();
+    assert_eq!(
+        queued.iter().map(|q| q.sequence).collect::<Vec<_>>(),
+        vec![2]
+    );
+    let body = queued[0].envelope().unwrap();
+    front.abort();
+    let _ = front.await;
+    stop(hidden).await;
+
+    // The real server back on that address: the resend gets leaf 1, nothing is appended.
+    let (running, _) = start(&server_dir, addr).await;
+    let back = upload::push_queued(&home).await.unwrap();
+    assert_eq!(back.stopped, None, "{back:?}");
+    assert!(back.refused.is_empty(), "{back:?}");
+    assert_eq!(
+        back.accepted
+            .iter()
+            .map(|a| (a.sequence, a.leaf_index))
+            .collect::<Vec<_>>(),
+        vec![(2, 1)]
+    );
+    assert!(queue::queued(&home).unwrap().is_empty());
+    assert!(!home.root().join("rejected").join(UDID).exists());
+    let receipt =
+        Receipt::from_json(&std::fs::read(&back.accepted[0].receipt_path).unwrap()).unwrap();
+    let verified = receipt.verify(&body, &enrolment.log).unwrap();
+    assert_eq!(verified.checkpoint.size, 2, "the resend appended nothing");
+    stop(running).await;
 }
