@@ -391,3 +391,41 @@ fn snapshot_facts_supervision_apps_and_privacy_report() {
         .iter()
         .any(|c| c.text.en.contains("com.example.store")));
 }
+
+#[test]
+fn proxies_inside_cellular_and_vpn_payloads_are_traffic_paths() {
+    let cellular = json!({"PayloadType": "com.apple.cellular", "PayloadUUID": "C",
+                          "APNs": [{"Name": "region.apn", "ProxyServer": "10.1.2.3",
+                                    "ProxyPort": 8080}]});
+    let vpn = json!({"PayloadType": "com.apple.vpn.managed", "PayloadUUID": "V",
+                     "UserDefinedName": "VPN", "VPNType": "IKEv2",
+                     "IKEv2": {"RemoteAddress": "vpn.region-exemple.fr"},
+                     "Proxies": {"HTTPSProxy": "proxy.region-exemple.fr", "HTTPSProxyPort": "3128"}});
+    let a = analyze_profiles([&profile(json!([cellular, vpn]))], Context::default());
+    let paths: Vec<(TrafficKind, Option<&str>, Option<&str>)> = a
+        .traffic
+        .iter()
+        .map(|t| (t.kind, t.server.as_deref(), t.evidence.key.as_deref()))
+        .collect();
+    assert!(paths.contains(&(
+        TrafficKind::Proxy,
+        Some("10.1.2.3:8080"),
+        Some("APNs/ProxyServer")
+    )));
+    assert!(paths.contains(&(
+        TrafficKind::Proxy,
+        Some("proxy.region-exemple.fr:3128"),
+        Some("Proxies/HTTPSProxy")
+    )));
+    assert!(paths.contains(&(
+        TrafficKind::Vpn,
+        Some("vpn.region-exemple.fr"),
+        Some("IKEv2/RemoteAddress")
+    )));
+    let apn = a
+        .traffic
+        .iter()
+        .find(|t| t.evidence.payload_uuid.as_deref() == Some("C"))
+        .unwrap();
+    assert!(apn.scope.fr.contains("region.apn"));
+}

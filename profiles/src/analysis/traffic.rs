@@ -16,13 +16,13 @@ pub(super) fn read(b: &mut Builder, profile: &Profile, payload: &Payload) -> boo
     match payload.payload_type.as_str() {
         "com.apple.proxy.http.global" => {
             let scope = t.word("global", &[]);
-            proxy_settings(b, profile, payload, &payload.content, "", scope);
+            proxy_settings(b, profile, payload, scope);
             true
         }
         "com.apple.wifi.managed" => {
             let name = same(payload.str("SSID_STR").unwrap_or("?"));
             let scope = t.word("wifi", &[("name", &name)]);
-            proxy_settings(b, profile, payload, &payload.content, "", scope);
+            proxy_settings(b, profile, payload, scope);
             // The Wi-Fi payload also joins a network: described from the catalogue too.
             false
         }
@@ -136,16 +136,31 @@ fn add(
     });
 }
 
-/// Proxy keys (`ProxyType` Manual/Auto with `ProxyServer`/`ProxyPACURL`), found in the global
-/// proxy payload and in Wi-Fi payloads. `prefix` names the dictionary they sit in.
-fn proxy_settings(
+/// `host:port`, or the host alone when no port is given.
+fn with_port(host: &str, port: Option<i64>) -> String {
+    match port {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_string(),
+    }
+}
+
+/// States a proxy read from `key` of the payload.
+fn add_proxy(
     b: &mut Builder,
     profile: &Profile,
     payload: &Payload,
-    dict: &serde_json::Map<String, Value>,
-    prefix: &str,
+    key: &str,
+    server: Option<String>,
     scope: Text,
 ) {
+    let ev = evidence(profile, payload, Some(key), server.clone());
+    add(b, TrafficKind::Proxy, "traffic.proxy", server, scope, ev);
+}
+
+/// Proxy keys (`ProxyType` Manual/Auto with `ProxyServer`/`ProxyPACURL`), found in the global
+/// proxy payload and in Wi-Fi payloads.
+fn proxy_settings(b: &mut Builder, profile: &Profile, payload: &Payload, scope: Text) {
+    let dict = &payload.content;
     let kind = dict.get("ProxyType").and_then(Value::as_str).unwrap_or("");
     let (key, server) = match kind {
         "Manual" => {
@@ -154,10 +169,9 @@ fn proxy_settings(
                 .get("ProxyServerPort")
                 .or_else(|| dict.get("ProxyPort"))
                 .and_then(value::as_i64_lenient);
-            match (host, port) {
-                (Some(h), Some(p)) => ("ProxyServer", Some(format!("{h}:{p}"))),
-                (Some(h), None) => ("ProxyServer", Some(h.to_string())),
-                _ => ("ProxyType", None),
+            match host {
+                Some(h) => ("ProxyServer", Some(with_port(h, port))),
+                None => ("ProxyType", None),
             }
         }
         "Auto" => (
@@ -178,13 +192,7 @@ fn proxy_settings(
     if server.is_none() && kind.is_empty() {
         return;
     }
-    let ev = evidence(
-        profile,
-        payload,
-        Some(&format!("{prefix}{key}")),
-        server.clone(),
-    );
-    add(b, TrafficKind::Proxy, "traffic.proxy", server, scope, ev);
+    add_proxy(b, profile, payload, key, server, scope);
 }
 
 fn cellular_proxies(b: &mut Builder, profile: &Profile, payload: &Payload) {
@@ -200,26 +208,10 @@ fn cellular_proxies(b: &mut Builder, profile: &Profile, payload: &Payload) {
         let Some(host) = apn.get("ProxyServer").and_then(Value::as_str) else {
             continue;
         };
-        let server = match apn.get("ProxyPort").and_then(value::as_i64_lenient) {
-            Some(p) => format!("{host}:{p}"),
-            None => host.to_string(),
-        };
+        let server = with_port(host, apn.get("ProxyPort").and_then(value::as_i64_lenient));
         let name = same(apn.get("Name").and_then(Value::as_str).unwrap_or("APN"));
         let scope = templates().word("cellular", &[("name", &name)]);
-        let ev = evidence(
-            profile,
-            payload,
-            Some("APNs/ProxyServer"),
-            Some(server.clone()),
-        );
-        add(
-            b,
-            TrafficKind::Proxy,
-            "traffic.proxy",
-            Some(server),
-            scope,
-            ev,
-        );
+        add_proxy(b, profile, payload, "APNs/ProxyServer", Some(server), scope);
     }
 }
 
@@ -342,24 +334,17 @@ fn vpn(b: &mut Builder, profile: &Profile, payload: &Payload, per_app: bool) {
                     .map(|h| (k.to_string(), h.to_string()))
             });
         if let Some((key, host)) = server {
-            let port_key = format!("{key}Port");
-            let server = match proxies.get(&port_key).and_then(value::as_i64_lenient) {
-                Some(p) => format!("{host}:{p}"),
-                None => host,
-            };
-            let ev = evidence(
+            let port = proxies
+                .get(&format!("{key}Port"))
+                .and_then(value::as_i64_lenient);
+            let server = with_port(&host, port);
+            add_proxy(
+                b,
                 profile,
                 payload,
-                Some(&format!("Proxies/{key}")),
-                Some(server.clone()),
-            );
-            add(
-                b,
-                TrafficKind::Proxy,
-                "traffic.proxy",
+                &format!("Proxies/{key}"),
                 Some(server),
                 scope,
-                ev,
             );
         }
     }
