@@ -90,6 +90,12 @@ pub fn merge(parts: Vec<Snapshot>, taken_at: &str) -> Snapshot {
             }
         }
     }
+    // Certificates installed through profiles whose payloads are known, whatever the source.
+    for p in profiles.values() {
+        for c in lucarne_profiles::certificate::installed_certificates(&p.profile, Some(p.source)) {
+            certificates.entry(c.sha256.clone()).or_insert(c);
+        }
+    }
     let mut profiles: Vec<_> = profiles.into_values().collect();
     profiles.sort_by(|a, b| {
         a.installed_at

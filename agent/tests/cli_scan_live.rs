@@ -51,6 +51,15 @@ fn scan_json_prints_the_snapshot() {
     assert_eq!(snap.schema, "lucarne.snapshot/1");
     assert_eq!(snap.enrolment.access_rights, Some(8191));
     assert_eq!(snap.profiles.len(), 5);
+    // The council's root CA, read from its payload, is listed among the certificates.
+    let ca = snap
+        .certificates
+        .iter()
+        .find(|c| c.is_ca)
+        .expect("a certificate authority");
+    assert!(ca.subject.contains("Région Exemple"), "{}", ca.subject);
+    assert_eq!(ca.sha256.len(), 64);
+    assert!(ca.profile.is_some() && ca.payload_uuid.is_some());
 
     let out = lucarne(&["scan", "--lang", "en"], &ipad.address());
     let text = String::from_utf8(out.stdout).unwrap();

@@ -88,6 +88,50 @@ pub fn summarize_any(bytes: &[u8]) -> Result<Vec<CertSummary>, CertError> {
     Ok(vec![summarize_der(bytes)?])
 }
 
+/// Payload types that install certificates (`root` is an alias of `pkcs1`; `pem` is the same
+/// in PEM text). PKCS#12 identities are secrets and are redacted, not read.
+pub const CERTIFICATE_PAYLOADS: &[&str] = &[
+    "com.apple.security.root",
+    "com.apple.security.pkcs1",
+    "com.apple.security.pem",
+];
+
+/// The certificates a payload installs, when it is a certificate payload whose content reads.
+pub fn payload_certificates(payload: &crate::profile::Payload) -> Option<Vec<CertSummary>> {
+    if !CERTIFICATE_PAYLOADS.contains(&payload.payload_type.as_str()) {
+        return None;
+    }
+    let bytes = payload
+        .get("PayloadContent")
+        .and_then(crate::value::as_bytes)?;
+    summarize_any(&bytes).ok()
+}
+
+/// The certificates a profile installs, in the snapshot's form.
+pub fn installed_certificates(
+    profile: &crate::profile::Profile,
+    source: Option<crate::snapshot::Source>,
+) -> Vec<crate::snapshot::Certificate> {
+    profile
+        .payloads
+        .iter()
+        .filter_map(|payload| Some((payload, payload_certificates(payload)?)))
+        .flat_map(|(payload, certs)| {
+            certs
+                .into_iter()
+                .map(move |c| crate::snapshot::Certificate {
+                    subject: c.subject,
+                    issuer: c.issuer,
+                    sha256: c.sha256,
+                    is_ca: c.is_ca,
+                    profile: Some(profile.identifier.clone()),
+                    payload_uuid: Some(payload.uuid.clone()).filter(|u| !u.is_empty()),
+                    source,
+                })
+        })
+        .collect()
+}
+
 /// Formats Unix seconds as RFC 3339 UTC (civil-from-days, proleptic Gregorian).
 pub fn rfc3339(secs: u64) -> String {
     let days = (secs / 86_400) as i64;
@@ -118,6 +162,22 @@ mod tests {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(rfc3339(1_767_225_599), "2025-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn a_profile_lists_the_certificates_it_installs() {
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/profiles/icpbrasil__ac-icp-brasil.mobileconfig"
+        ))
+        .unwrap_or_default();
+        let profile = crate::parse_profile(&bytes).unwrap_or_default();
+        let certs = installed_certificates(&profile, Some(crate::snapshot::Source::ProfileFile));
+        assert_eq!(certs.len(), 5);
+        assert!(certs.iter().all(|c| c.is_ca && c.sha256.len() == 64));
+        assert!(certs
+            .iter()
+            .all(|c| c.profile.as_deref() == Some(profile.identifier.as_str())));
     }
 
     #[test]

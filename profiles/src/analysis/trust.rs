@@ -5,22 +5,9 @@ use super::templates::{same, templates};
 use super::{evidence, Builder, TrustAnchor};
 use crate::certificate;
 use crate::profile::{Payload, Profile};
-use crate::value;
-
-const CERT_PAYLOADS: &[&str] = &[
-    "com.apple.security.root",
-    "com.apple.security.pkcs1",
-    "com.apple.security.pem",
-];
 
 pub(super) fn read(b: &mut Builder, profile: &Profile, payload: &Payload) -> bool {
-    if !CERT_PAYLOADS.contains(&payload.payload_type.as_str()) {
-        return false;
-    }
-    let Some(bytes) = payload.get("PayloadContent").and_then(value::as_bytes) else {
-        return false;
-    };
-    let Ok(certs) = certificate::summarize_any(&bytes) else {
+    let Some(certs) = certificate::payload_certificates(payload) else {
         return false;
     };
     let mut found_ca = false;

@@ -42,7 +42,8 @@ fn scan(work: &Path, device: &str, home: &Home) -> anyhow::Result<(Snapshot, Vir
         udid: None,
     };
     let reading = collect::scan(&options)?;
-    let mut snapshot = to_snapshot(&reading, &lucarne::collect::now_rfc3339());
+    let taken_at = lucarne::collect::now_rfc3339();
+    let mut snapshot = lucarne::collect::merge(vec![to_snapshot(&reading, &taken_at)], &taken_at);
     Redactor::new(&lucarne::keys::salt_in(home)?).snapshot(&mut snapshot);
     Ok((snapshot, ipad))
 }
