@@ -3,6 +3,8 @@
 //! file, never a panic, and nothing is written.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -11,12 +13,9 @@ use lucarne::backup::layout::{self, PROFILES_DOMAIN};
 use lucarne::backup::manifest::CatalogueError;
 use lucarne::backup::writer::{write_backup, WriteOptions};
 use lucarne::backup::{self, BackupError};
-use lucarne::devicedir::DeviceDir;
 
 fn write(dir: &Path, password: Option<&str>) -> PathBuf {
-    let device =
-        DeviceDir::load(Path::new(env!("CARGO_MANIFEST_DIR")).join("devices/council-ipad"))
-            .unwrap();
+    let device = common::device("council-ipad");
     let out = dir.join("backup");
     let options = WriteOptions {
         password: password.map(|p| p.as_bytes().to_vec()),

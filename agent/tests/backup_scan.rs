@@ -2,6 +2,8 @@
 //! payloads, managed apps, restrictions and the dated history.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use lucarne::backup::writer::{write_backup, WriteOptions};
@@ -11,7 +13,7 @@ use lucarne_profiles::snapshot::Source;
 use serde_json::json;
 
 fn council() -> DeviceDir {
-    DeviceDir::load(Path::new(env!("CARGO_MANIFEST_DIR")).join("devices/council-ipad")).unwrap()
+    common::device("council-ipad")
 }
 
 fn write(dir: &Path, password: Option<&str>) -> PathBuf {

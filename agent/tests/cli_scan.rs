@@ -3,22 +3,16 @@
 //! input, never on the command line), with and without the App Privacy Report.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-/// A data directory of its own for each run, so tests never touch the user's history.
-fn fresh_home() -> std::path::PathBuf {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    std::env::temp_dir().join(format!("lucarne-test-home-{}-{n}", std::process::id()))
-}
-
 fn lucarne(args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_lucarne"))
         .args(args)
-        .env("LUCARNE_HOME", fresh_home())
+        .env("LUCARNE_HOME", common::fresh_home())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

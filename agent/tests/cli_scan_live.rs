@@ -1,32 +1,16 @@
 //! The `lucarne scan` and `lucarne devices` binaries against a virtual iPad.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
-use lucarne::devicedir::DeviceDir;
-use lucarne::virtual_ipad::{Knobs, VirtualIpad};
+use lucarne::virtual_ipad::Knobs;
 use lucarne_profiles::Snapshot;
 
-fn start(knobs: Knobs) -> (tempfile::TempDir, VirtualIpad) {
-    let dir = tempfile::tempdir().unwrap();
-    let device =
-        DeviceDir::load(Path::new(env!("CARGO_MANIFEST_DIR")).join("devices/council-ipad"))
-            .unwrap();
-    let ipad = VirtualIpad::start(&dir.path().join("usbmuxd"), vec![device], knobs).unwrap();
-    (dir, ipad)
-}
-
-/// A data directory of its own for each run, so tests never touch the user's history.
-fn fresh_home() -> std::path::PathBuf {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    std::env::temp_dir().join(format!("lucarne-test-home-{}-{n}", std::process::id()))
-}
-
 fn lucarne(args: &[&str], address: &str) -> std::process::Output {
-    lucarne_in(&fresh_home(), args, address)
+    lucarne_in(&common::fresh_home(), args, address)
 }
 
 fn lucarne_in(home: &Path, args: &[&str], address: &str) -> std::process::Output {
@@ -40,7 +24,7 @@ fn lucarne_in(home: &Path, args: &[&str], address: &str) -> std::process::Output
 
 #[test]
 fn scan_json_prints_the_snapshot() {
-    let (_dir, ipad) = start(Knobs::default());
+    let (_dir, ipad) = common::start(&["council-ipad"], Knobs::default());
     let out = lucarne(&["scan", "--json"], &ipad.address());
     assert!(
         out.status.success(),
@@ -87,10 +71,13 @@ fn scan_json_prints_the_snapshot() {
 
 #[test]
 fn scan_failure_prints_the_message_and_no_snapshot() {
-    let (_dir, ipad) = start(Knobs {
-        locked: true,
-        ..Knobs::default()
-    });
+    let (_dir, ipad) = common::start(
+        &["council-ipad"],
+        Knobs {
+            locked: true,
+            ..Knobs::default()
+        },
+    );
     let out = lucarne(&["scan", "--json"], &ipad.address());
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty(), "a partial snapshot was printed");
@@ -103,8 +90,8 @@ fn scan_failure_prints_the_message_and_no_snapshot() {
 
 #[test]
 fn each_scan_is_sealed_into_the_local_history_as_a_chain() {
-    let (_dir, ipad) = start(Knobs::default());
-    let home = fresh_home();
+    let (_dir, ipad) = common::start(&["council-ipad"], Knobs::default());
+    let home = common::fresh_home();
     for expected in ["1", "2"] {
         let out = lucarne_in(&home, &["scan", "--lang", "en"], &ipad.address());
         assert!(

@@ -4,10 +4,10 @@
 //! GetValue, StartService, installation_proxy Browse — and print what the device directory says.
 #![allow(clippy::unwrap_used)]
 
-use std::path::Path;
+mod common;
+
 use std::process::Command;
 
-use lucarne::devicedir::DeviceDir;
 use lucarne::virtual_ipad::{Knobs, VirtualIpad};
 
 fn run(tool: &str, args: &[&str], address: &str) -> String {
@@ -37,8 +37,7 @@ fn plain(value: &plist::Value) -> Option<String> {
 
 #[test]
 fn libimobiledevice_tools_read_the_virtual_ipad() {
-    let dir = DeviceDir::load(Path::new(env!("CARGO_MANIFEST_DIR")).join("devices/council-ipad"))
-        .unwrap();
+    let dir = common::device("council-ipad");
     let tmp = tempfile::tempdir().unwrap();
     let ipad = VirtualIpad::start(
         &tmp.path().join("usbmuxd"),

@@ -2,25 +2,15 @@
 //! own message (French by default, English on request) and no snapshot at all.
 #![allow(clippy::unwrap_used)]
 
-use std::path::Path;
+mod common;
 
 use lucarne::commands::scan::{error_message, scan_snapshot};
 use lucarne::device::allowlist::AllowedService;
 use lucarne::device::collect::ScanOptions;
 use lucarne::device::{ScanError, UsbmuxAddress};
-use lucarne::devicedir::DeviceDir;
 use lucarne::i18n::Messages;
 use lucarne::virtual_ipad::{Knobs, VirtualIpad};
 use lucarne_profiles::Lang;
-
-fn device(name: &str) -> DeviceDir {
-    DeviceDir::load(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("devices")
-            .join(name),
-    )
-    .unwrap()
-}
 
 /// Starts a virtual iPad with `names` and `knobs`, scans it, returns the error and the
 /// requests the virtual iPad refused.
@@ -28,7 +18,7 @@ fn fail(names: &[&str], knobs: Knobs, udid: Option<&str>) -> ScanError {
     let tmp = tempfile::tempdir().unwrap();
     let ipad = VirtualIpad::start(
         &tmp.path().join("usbmuxd"),
-        names.iter().map(|n| device(n)).collect(),
+        names.iter().map(|n| common::device(n)).collect(),
         knobs,
     )
     .unwrap();
@@ -177,7 +167,7 @@ fn cable_pulled_mid_scan() {
     let tmp = tempfile::tempdir().unwrap();
     let ipad = VirtualIpad::start(
         &tmp.path().join("usbmuxd"),
-        vec![device("council-ipad")],
+        vec![common::device("council-ipad")],
         Knobs::default(),
     )
     .unwrap();

@@ -2,31 +2,13 @@
 //! directory says, and the agent sent nothing outside the read-only allowlist.
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
+mod common;
 
 use lucarne::device::collect::{self, ScanOptions};
 use lucarne::device::snapshot::to_snapshot;
 use lucarne::device::UsbmuxAddress;
-use lucarne::devicedir::DeviceDir;
 use lucarne::virtual_ipad::{Knobs, VirtualIpad};
 use lucarne_profiles::snapshot::Source;
-
-fn device(name: &str) -> DeviceDir {
-    DeviceDir::load(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("devices")
-            .join(name),
-    )
-    .unwrap()
-}
-
-fn start(names: &[&str], knobs: Knobs) -> (tempfile::TempDir, VirtualIpad) {
-    let dir = tempfile::tempdir().unwrap();
-    let socket: PathBuf = dir.path().join("usbmuxd");
-    let ipad =
-        VirtualIpad::start(&socket, names.iter().map(|n| device(n)).collect(), knobs).unwrap();
-    (dir, ipad)
-}
 
 fn options(ipad: &VirtualIpad) -> ScanOptions {
     ScanOptions {
@@ -37,10 +19,10 @@ fn options(ipad: &VirtualIpad) -> ScanOptions {
 
 #[test]
 fn council_ipad_snapshot_matches_its_directory() {
-    let (_dir, ipad) = start(&["council-ipad"], Knobs::default());
+    let (_dir, ipad) = common::start(&["council-ipad"], Knobs::default());
     let reading = collect::scan(&options(&ipad)).unwrap();
     let snap = to_snapshot(&reading, "2026-11-25T20:00:00Z");
-    let dir = device("council-ipad");
+    let dir = common::device("council-ipad");
 
     assert_eq!(snap.schema, "lucarne.snapshot/1");
     assert_eq!(snap.sources[0].source, Source::Live);
@@ -145,7 +127,7 @@ fn capability_ids(snap: &lucarne_profiles::Snapshot) -> Vec<String> {
 
 #[test]
 fn council_ipad_capabilities_from_a_live_scan() {
-    let (_dir, ipad) = start(&["council-ipad"], Knobs::default());
+    let (_dir, ipad) = common::start(&["council-ipad"], Knobs::default());
     let snap = to_snapshot(
         &collect::scan(&options(&ipad)).unwrap(),
         "2026-11-25T20:00:00Z",
@@ -172,7 +154,7 @@ fn council_ipad_capabilities_from_a_live_scan() {
 
 #[test]
 fn personal_ipad_has_no_management() {
-    let (_dir, ipad) = start(&["personal-ipad"], Knobs::default());
+    let (_dir, ipad) = common::start(&["personal-ipad"], Knobs::default());
     let snap = to_snapshot(
         &collect::scan(&options(&ipad)).unwrap(),
         "2026-11-25T20:00:00Z",
@@ -182,7 +164,7 @@ fn personal_ipad_has_no_management() {
     assert_eq!(snap.enrolment.supervised, Some(false));
     assert_eq!(snap.enrolment.ade, None);
     assert_eq!(snap.enrolment.access_rights, None);
-    assert_eq!(snap.apps.len(), device("personal-ipad").apps.len());
+    assert_eq!(snap.apps.len(), common::device("personal-ipad").apps.len());
     assert!(snap.apps.iter().all(|a| !a.provisioned));
     let ids = capability_ids(&snap);
     assert!(
@@ -199,10 +181,10 @@ fn week2_shows_the_changed_restriction_and_the_new_app() {
         |opts: &ScanOptions| to_snapshot(&collect::scan(opts).unwrap(), "2026-11-25T20:00:00Z");
     // The same iPad a week apart: same UDID.
     assert_eq!(
-        device("council-ipad").udid(),
-        device("council-ipad-week2").udid()
+        common::device("council-ipad").udid(),
+        common::device("council-ipad-week2").udid()
     );
-    let (_dir, ipad) = start(&["council-ipad"], Knobs::default());
+    let (_dir, ipad) = common::start(&["council-ipad"], Knobs::default());
     let first = scan(&options(&ipad));
     let value = |s: &lucarne_profiles::Snapshot, k: &str| {
         s.restrictions
@@ -216,7 +198,7 @@ fn week2_shows_the_changed_restriction_and_the_new_app() {
     );
     drop(ipad);
 
-    let (_dir2, ipad2) = start(&["council-ipad-week2"], Knobs::default());
+    let (_dir2, ipad2) = common::start(&["council-ipad-week2"], Knobs::default());
     let second = scan(&options(&ipad2));
     assert_eq!(
         value(&second, "allowScreenShot"),
@@ -239,7 +221,7 @@ fn week2_shows_the_changed_restriction_and_the_new_app() {
 
 #[test]
 fn profile_list_without_payloads_marks_them_unknown() {
-    let (_dir, ipad) = start(
+    let (_dir, ipad) = common::start(
         &["council-ipad"],
         Knobs {
             payloads_in_profile_list: false,
@@ -276,7 +258,7 @@ fn profile_list_without_payloads_marks_them_unknown() {
 fn gate_lookup_by_bundle_id() {
     use lucarne::device::allowlist::InstallationProxyRequest;
     use lucarne::device::gate::{list_devices, DeviceLink};
-    let (_dir, ipad) = start(&["council-ipad"], Knobs::default());
+    let (_dir, ipad) = common::start(&["council-ipad"], Knobs::default());
     let address = UsbmuxAddress::parse(&ipad.address()).unwrap();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -3,8 +3,9 @@
 //! installation_proxy). This is what makes "the agent sent nothing else" checkable.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::io::{Read, Write};
-use std::path::Path;
 
 use lucarne::device::allowlist::AllowedService;
 use lucarne::device::framing::{read_message, write_message};
@@ -13,7 +14,7 @@ use lucarne::virtual_ipad::{self, lockdownd, services, Knobs, VirtualIpad};
 use plist::{Dictionary, Value};
 
 fn council() -> DeviceDir {
-    DeviceDir::load(Path::new(env!("CARGO_MANIFEST_DIR")).join("devices/council-ipad")).unwrap()
+    common::device("council-ipad")
 }
 
 fn dict(pairs: &[(&str, &str)]) -> Dictionary {
