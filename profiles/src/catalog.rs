@@ -49,7 +49,6 @@
 //! let opened: Vec<&str> = c.commands_opened_by(8).iter().map(|m| m.request_type.as_str()).collect();
 //! assert!(opened.contains(&"EraseDevice") && opened.contains(&"EnableLostMode"));
 //! assert_eq!(c.decode_rights(8)[0].name, "AllowDeviceErase");
-//! println!("{}", c.command("DeviceLocation").map(|m| m.does.fr.as_str()).unwrap_or_default());
 //! ```
 
 use std::collections::HashSet;
@@ -58,8 +57,7 @@ use std::sync::OnceLock;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::capability::Verb;
-use crate::text::Text;
+use crate::capability::{Topic, Verb};
 
 /// The text of the four catalogue files.
 #[derive(Debug, Clone, Copy)]
@@ -229,19 +227,15 @@ impl ScalarValue {
 pub struct PayloadEntry {
     /// `PayloadType`, e.g. `com.apple.proxy.http.global`.
     pub payload_type: String,
-    /// Short name.
-    pub title: Text,
     /// Apple's flag: the payload installs only on a supervised device.
     pub supervised_only: bool,
-    /// Where Apple's text qualifies the flag (a key or mode that needs supervision).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub supervised_note: Option<Text>,
     /// Theme.
     pub category: Category,
     /// The kinds of power the payload gives.
     pub verbs: Vec<Verb>,
-    /// What the payload lets the administration do or see, and what it does not.
-    pub lets: Text,
+    /// What it is about, for ranking by harm (from the first verb when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<Topic>,
 }
 
 /// One key of the restrictions payload `com.apple.applicationaccess`.
@@ -265,8 +259,10 @@ pub struct RestrictionEntry {
     /// For boolean keys, the value that restricts the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restricted_value: Option<bool>,
-    /// What the restricting value (or the key, when not boolean) does to the user.
-    pub meaning: Text,
+    /// Restricting it takes away the official's means of keeping evidence (screenshots,
+    /// screen recording, backups).
+    #[serde(default)]
+    pub evidence_keeping: bool,
 }
 
 /// One MDM command.
@@ -279,9 +275,6 @@ pub struct CommandEntry {
     pub kind: CommandKind,
     /// The `AccessRights` bit the command needs; 0 when it needs none.
     pub access_right: u32,
-    /// Where the right needed is not a single bit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_right_note: Option<Text>,
     /// Works only on a supervised device.
     pub supervised_only: bool,
     /// Needs a device enrolled through Automated Device Enrollment.
@@ -290,8 +283,15 @@ pub struct CommandEntry {
     pub user_enrollment: UserEnrollment,
     /// The kind of power it gives.
     pub verb: Verb,
-    /// What the command lets the administration do.
-    pub does: Text,
+    /// What it is about, for ranking by harm (from the verb when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<Topic>,
+    /// Acts only on a Shared iPad.
+    #[serde(default)]
+    pub shared_ipad_only: bool,
+    /// The iOS version from which the command no longer acts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub obsolete_since: Option<String>,
 }
 
 /// One bit of the `AccessRights` key of the MDM payload.
@@ -302,10 +302,11 @@ pub struct AccessRightEntry {
     pub bit: u32,
     /// The name Apple's schema uses, e.g. `AllowDeviceErase`.
     pub name: String,
-    /// What the bit allows the server to do.
-    pub allows: Text,
     /// The kind of power it gives.
     pub verb: Verb,
+    /// What it is about, for ranking by harm (from the verb when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<Topic>,
 }
 
 /// The whole catalogue.
@@ -416,10 +417,6 @@ pub fn load(sources: Sources<'_>) -> Result<Catalog, CatalogError> {
     for p in &payloads {
         let id = &p.payload_type;
         unique(PAYLOADS, id, &mut seen)?;
-        texts(PAYLOADS, id, &[&p.title, &p.lets])?;
-        if let Some(note) = &p.supervised_note {
-            texts(PAYLOADS, id, &[note])?;
-        }
         if p.verbs.is_empty() {
             return Err(invalid(PAYLOADS, id, "no verb"));
         }
@@ -429,7 +426,6 @@ pub fn load(sources: Sources<'_>) -> Result<Catalog, CatalogError> {
     for r in &restrictions {
         let id = &r.key;
         unique(RESTRICTIONS, id, &mut seen)?;
-        texts(RESTRICTIONS, id, &[&r.meaning])?;
         if let Some(default) = &r.default {
             if !default.fits(r.value_type) {
                 return Err(invalid(RESTRICTIONS, id, "default does not fit value_type"));
@@ -447,7 +443,6 @@ pub fn load(sources: Sources<'_>) -> Result<Catalog, CatalogError> {
     let mut seen = HashSet::new();
     for a in &access_rights {
         unique(ACCESS_RIGHTS, &a.name, &mut seen)?;
-        texts(ACCESS_RIGHTS, &a.name, &[&a.allows])?;
         if !a.bit.is_power_of_two() {
             return Err(invalid(ACCESS_RIGHTS, &a.name, "bit is not a power of two"));
         }
@@ -462,10 +457,6 @@ pub fn load(sources: Sources<'_>) -> Result<Catalog, CatalogError> {
     for c in &commands {
         let id = &c.request_type;
         unique(COMMANDS, id, &mut seen)?;
-        texts(COMMANDS, id, &[&c.does])?;
-        if let Some(note) = &c.access_right_note {
-            texts(COMMANDS, id, &[note])?;
-        }
         if c.access_right != 0 && !access_rights.iter().any(|a| a.bit == c.access_right) {
             return Err(invalid(COMMANDS, id, "access_right is not a known bit"));
         }
@@ -530,19 +521,32 @@ fn unique(file: &'static str, id: &str, seen: &mut HashSet<String>) -> Result<()
     Ok(())
 }
 
-fn texts(file: &'static str, id: &str, all: &[&Text]) -> Result<(), CatalogError> {
-    for text in all {
-        if text.fr.trim().is_empty() || text.en.trim().is_empty() {
-            return Err(invalid(file, id, "a text is empty in French or English"));
-        }
-    }
-    Ok(())
-}
-
 fn invalid(file: &'static str, entry: &str, reason: &str) -> CatalogError {
     CatalogError::Invalid {
         file,
         entry: entry.to_owned(),
         reason: reason.to_owned(),
+    }
+}
+
+// WIP(lead): replaced on merge by the catalogue's app_categories.toml (branch `catalog`).
+/// A kind of app that gives reach over the screen or the device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppCategory {
+    /// Remote control.
+    RemoteControl,
+}
+impl AppCategory {
+    /// Its name.
+    pub fn as_str(self) -> &'static str {
+        "remote-control"
+    }
+}
+impl Catalog {
+    /// WIP.
+    pub fn app_category(&self, bundle_id: &str) -> Option<AppCategory> {
+        bundle_id
+            .starts_with("com.teamviewer.")
+            .then_some(AppCategory::RemoteControl)
     }
 }

@@ -19,9 +19,8 @@
 //! - [`analysis`]: profiles or a snapshot → what the administration can do, with evidence.
 //! - [`capability`]: what the analysis states, with its evidence.
 //! - [`certificate`]: X.509 certificates shipped in payloads.
-//! - [`text`]: French and English wordings.
 //! - [`envelope`]: the signed envelope around a snapshot.
-//! - [`diff`]: typed change events between two snapshots of one device, and alerts.
+//! - [`compare`]: typed changes between two snapshots of one device, with levels and alerts.
 //! - [`merkle`]: RFC 9162 inclusion and consistency proof verification.
 //! - [`checkpoint`]: signed checkpoints of the server's transparency log.
 //! - [`receipt`]: the server's receipt for a snapshot, and its verification.
@@ -32,7 +31,7 @@ pub mod catalog;
 pub mod certificate;
 pub mod checkpoint;
 pub mod cms;
-pub mod diff;
+pub mod compare;
 pub mod envelope;
 pub mod merkle;
 pub mod parse;
@@ -41,12 +40,10 @@ pub mod profile;
 pub mod receipt;
 pub mod redact;
 pub mod snapshot;
-pub mod text;
 pub mod value;
 
-pub use capability::{Capability, Evidence, Verb};
+pub use capability::{Capability, Condition, Evidence, Param, Status, Topic, Tri, Verb};
 pub use catalog::{Catalog, CatalogError};
 pub use parse::{parse_profile, ParseError};
 pub use profile::{Payload, Profile, Signer};
 pub use snapshot::{Snapshot, SNAPSHOT_SCHEMA};
-pub use text::{Lang, Text};

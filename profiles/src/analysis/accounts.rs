@@ -1,79 +1,74 @@
 //! Managed accounts and the servers that hold their data: whoever runs the server reads what
 //! syncs through it.
 
-use super::templates::{same, templates};
 use super::{evidence, AccountKind, Builder, ManagedAccount};
+use crate::capability::{Capability, Param, Topic, Verb};
 use crate::profile::{Payload, Profile};
 
-/// Per payload type: account kind, template, the key holding the host, keys naming the user.
-const ACCOUNTS: &[(&str, AccountKind, &str, &str, &[&str])] = &[
+/// Per payload type: account kind, the key holding the host, keys naming the user.
+const ACCOUNTS: &[(&str, AccountKind, &str, &[&str])] = &[
     (
         "com.apple.mail.managed",
         AccountKind::Mail,
-        "account.mail",
         "IncomingMailServerHostName",
         &["EmailAddress", "IncomingMailServerUsername"],
     ),
     (
         "com.apple.eas.account",
         AccountKind::Exchange,
-        "account.exchange",
         "Host",
         &["EmailAddress", "UserName"],
     ),
     (
         "com.apple.caldav.account",
         AccountKind::Caldav,
-        "account.caldav",
         "CalDAVHostName",
         &["CalDAVUsername"],
     ),
     (
         "com.apple.carddav.account",
         AccountKind::Carddav,
-        "account.carddav",
         "CardDAVHostName",
         &["CardDAVUsername"],
     ),
     (
         "com.apple.ldap.account",
         AccountKind::Ldap,
-        "account.ldap",
         "LDAPAccountHostName",
         &["LDAPAccountUserName"],
     ),
     (
         "com.apple.google-oauth",
         AccountKind::Google,
-        "account.google",
         "",
         &["EmailAddress", "AccountName"],
     ),
     (
         "com.apple.subscribedcalendar.account",
         AccountKind::SubscribedCalendar,
-        "account.subscribed-calendar",
         "SubCalAccountHostName",
         &["SubCalAccountUsername"],
     ),
 ];
 
 pub(super) fn read(b: &mut Builder, profile: &Profile, payload: &Payload) -> bool {
-    let Some((_, kind, template, host_key, user_keys)) =
+    let Some((_, kind, host_key, user_keys)) =
         ACCOUNTS.iter().find(|(t, ..)| *t == payload.payload_type)
     else {
         return false;
     };
-    let t = templates();
     // Google accounts live on Google's servers; the payload names no host.
     let host = if *kind == AccountKind::Google {
         Some("google.com".to_string())
     } else {
-        payload.str(host_key).map(str::to_string)
+        payload
+            .str(host_key)
+            .filter(|h| !h.trim().is_empty())
+            .map(str::to_string)
     };
     let user = user_keys
         .iter()
-        .find_map(|k| payload.str(k))
+        .find_map(|k| payload.str(k).filter(|u| !u.trim().is_empty()))
         .map(str::to_string);
     let ev = evidence(
         profile,
@@ -85,18 +80,28 @@ pub(super) fn read(b: &mut Builder, profile: &Profile, payload: &Payload) -> boo
         }),
         host.clone(),
     );
-    let unspecified = t.word("unspecified", &[]);
-    let host_text = host
-        .clone()
-        .map(same)
-        .unwrap_or_else(|| unspecified.clone());
-    let user_text = user.clone().map(same).unwrap_or(unspecified);
-    b.push(t.capability(
-        template,
-        &[("host", &host_text), ("user", &user_text)],
-        false,
-        vec![ev.clone()],
-    ));
+    let target = if payload.uuid.is_empty() {
+        format!("{}/{}", profile.identifier, payload.payload_type)
+    } else {
+        payload.uuid.clone()
+    };
+    b.push(
+        Capability::new(format!("account.{}", kind.as_str()), Verb::Read, Topic::Mail)
+            .with_target(target.clone())
+            .with_param_opt("server", host.clone().map(Param::Host))
+            .with_param_opt("user", user.clone().map(Param::Name))
+            .with_evidence(ev.clone()),
+    );
+    if *kind == AccountKind::Exchange {
+        // Exchange ActiveSync lets its server wipe the device by itself (remote wipe), with
+        // no MDM involved.
+        b.push(
+            Capability::new("account.exchange-wipe", Verb::Erase, Topic::Erase)
+                .with_target(target)
+                .with_param_opt("server", host.clone().map(Param::Host))
+                .with_evidence(ev.clone()),
+        );
+    }
     b.analysis.accounts.push(ManagedAccount {
         kind: *kind,
         host,

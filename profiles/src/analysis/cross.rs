@@ -1,54 +1,54 @@
 //! Conclusions drawn from several facts together: a certificate authority the device trusts,
 //! plus a path that carries the device's traffic to the administration, means the content of
-//! HTTPS connections on that path can be decrypted there. Both pieces of evidence are given.
+//! HTTPS connections on that path can be decrypted there — for apps that do not pin their
+//! certificates. Both pieces of evidence are given, and the trust condition is carried over.
 
-use super::templates::{same, templates};
-use super::{Builder, TrafficKind};
-
-/// Paths that carry connections' content (DNS and filters see names, not content).
-const CONTENT_PATHS: &[TrafficKind] = &[
-    TrafficKind::Proxy,
-    TrafficKind::Vpn,
-    TrafficKind::AlwaysOnVpn,
-    TrafficKind::PerAppVpn,
-    TrafficKind::Relay,
-];
+use super::Builder;
+use crate::capability::{Capability, Condition, Param, Topic, Tri, Verb};
 
 /// Bounds the statements when a hostile profile ships hundreds of anchors and paths.
 const MAX_PAIRS: usize = 64;
 
 pub(super) fn https_decryption(b: &mut Builder) {
-    let t = templates();
     let mut caps = Vec::new();
     for anchor in &b.analysis.root_certificates {
         for path in b
             .analysis
             .traffic
             .iter()
-            .filter(|p| CONTENT_PATHS.contains(&p.kind))
+            .filter(|p| p.kind.carries_content())
         {
             if caps.len() >= MAX_PAIRS {
                 break;
             }
-            let server = path
-                .server
-                .clone()
-                .map(same)
-                .unwrap_or_else(|| t.word("unspecified", &[]));
-            let kind = serde_json::to_value(path.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            caps.push(t.capability(
-                "traffic.https-decryption",
-                &[
-                    ("subject", &same(anchor.subject.clone())),
-                    ("path", &same(kind)),
-                    ("server", &server),
-                ],
-                false,
-                vec![anchor.evidence.clone(), path.evidence.clone()],
-            ));
+            let trust = b
+                .analysis
+                .capabilities
+                .iter()
+                .find(|c| c.id == "trust.root" && c.target.as_deref() == Some(&anchor.sha256))
+                .and_then(|c| {
+                    c.conditions
+                        .iter()
+                        .find(|k| matches!(k, Condition::CertificateTrust { .. }))
+                        .cloned()
+                });
+            let mut cap = Capability::new("traffic.https-decryption", Verb::Intercept, Topic::Https)
+                .with_target(format!(
+                    "{}+{}",
+                    anchor.sha256,
+                    path.evidence.payload_uuid.clone().unwrap_or_default()
+                ))
+                .with_param("subject", Param::Name(anchor.subject.clone()))
+                .with_param("path", Param::Term(path.kind.as_str().to_string()))
+                .with_param_opt("server", path.server.clone().map(Param::Host))
+                .with_condition(Condition::ControlledTrafficPath { holds: Tri::Yes })
+                .with_condition(Condition::AppsWithoutPinning)
+                .with_evidence(anchor.evidence.clone())
+                .with_evidence(path.evidence.clone());
+            if let Some(trust) = trust {
+                cap = cap.with_condition(trust);
+            }
+            caps.push(cap);
         }
     }
     for cap in caps {

@@ -2,15 +2,12 @@
 //! only from a listing, restrictions in force, apps that did not come from the App Store or
 //! that the MDM manages, and what the App Privacy Report says those managed apps did.
 
-use super::templates::{same, templates};
+use super::inventory::{snapshot_inventory, APP_STORE_SIGNER};
 use super::{mdm, restrictions, Builder, MdmFinding};
-use crate::capability::Evidence;
+use crate::capability::{Capability, Condition, Evidence, Param, Topic, Tri, Verb};
 use crate::catalog::catalog;
 use crate::snapshot::{Snapshot, Source};
-use crate::text::Text;
 
-/// Signer of every App Store app.
-const APP_STORE_SIGNER: &str = "Apple iPhone OS Application Signing";
 /// Domains named in one statement.
 const DOMAINS_SHOWN: usize = 5;
 
@@ -22,38 +19,39 @@ fn source_name(source: Option<Source>) -> String {
 }
 
 pub(super) fn snapshot_facts(b: &mut Builder, snapshot: &Snapshot) {
-    let t = templates();
+    snapshot_inventory(b, snapshot);
+    let device = &mut b.analysis.device;
+    device.organisation = snapshot.enrolment.organisation.clone();
+    device.name = snapshot.device.name.clone();
+    device.model = snapshot.device.model.clone();
     let enrolment = &snapshot.enrolment;
     let enrolment_source = format!("{}:cloud-configuration", source_name(enrolment.source));
     if enrolment.supervised == Some(true) {
-        let organisation = enrolment
-            .organisation
-            .as_ref()
-            .map(|o| t.word("organisation", &[("name", &same(o.clone()))]))
-            .unwrap_or_default();
-        b.push(t.capability(
-            "device.supervised",
-            &[("organisation", &organisation)],
-            false,
-            vec![Evidence {
-                profile: enrolment_source.clone(),
-                key: Some("IsSupervised".into()),
-                value: Some("true".into()),
-                ..Default::default()
-            }],
-        ));
+        b.push(
+            Capability::new("device.supervised", Verb::Install, Topic::Apps)
+                .with_target("device")
+                .with_param_opt("organisation", enrolment.organisation.clone().map(Param::Name))
+                .with_evidence(Evidence {
+                    profile: enrolment_source.clone(),
+                    key: Some("IsSupervised".into()),
+                    value: Some("true".into()),
+                    ..Default::default()
+                }),
+        );
     }
     if enrolment.ade == Some(true) {
-        b.push(t.capability(
-            "device.ade",
-            &[],
-            false,
-            vec![Evidence {
-                profile: enrolment_source.clone(),
-                key: Some("ConfigurationURL".into()),
-                ..Default::default()
-            }],
-        ));
+        // Only a device enrolled through Automated Device Enrollment re-enrols itself after
+        // an erase.
+        b.push(
+            Capability::new("device.ade", Verb::Install, Topic::Erase)
+                .with_target("device")
+                .with_condition(Condition::AutomatedEnrollment { holds: Tri::Unknown })
+                .with_evidence(Evidence {
+                    profile: enrolment_source.clone(),
+                    key: Some("ConfigurationURL".into()),
+                    ..Default::default()
+                }),
+        );
     }
     // Over USB the profile list may name the MDM without its payload: use the enrolment.
     if b.analysis.mdm.is_none() && enrolment.mdm_server.is_some() {
@@ -101,8 +99,12 @@ pub(super) fn snapshot_facts(b: &mut Builder, snapshot: &Snapshot) {
         restrictions::restriction(b, &r.key, &r.value, ev);
     }
     for app in &snapshot.apps {
-        let name = same(app.name.clone().unwrap_or_else(|| app.bundle_id.clone()));
-        let bundle = same(app.bundle_id.clone());
+        let app_cap = |id: &str, verb: Verb, topic: Topic| {
+            Capability::new(id, verb, topic)
+                .with_target(app.bundle_id.clone())
+                .with_param_opt("name", app.name.clone().map(Param::Name))
+                .with_param("bundle", Param::Id(app.bundle_id.clone()))
+        };
         let ev = |key: &str, value: Option<String>| Evidence {
             profile: format!("{}:apps", source_name(app.source)),
             key: Some(format!("{}/{key}", app.bundle_id)),
@@ -111,24 +113,29 @@ pub(super) fn snapshot_facts(b: &mut Builder, snapshot: &Snapshot) {
         };
         let signer = app.signer.as_deref().unwrap_or("");
         if app.provisioned && signer != APP_STORE_SIGNER {
-            b.push(t.capability(
-                "app.in-house",
-                &[
-                    ("name", &name),
-                    ("bundle", &bundle),
-                    ("signer", &same(signer)),
-                ],
-                false,
-                vec![ev("SignerIdentity", Some(signer.to_string()))],
-            ));
+            b.push(
+                app_cap("app.in-house", Verb::Install, Topic::Apps)
+                    .with_param("signer", Param::Name(signer.to_string()))
+                    .with_evidence(ev("SignerIdentity", Some(signer.to_string()))),
+            );
         }
         if app.managed == Some(true) {
-            b.push(t.capability(
-                "app.managed",
-                &[("name", &name), ("bundle", &bundle)],
-                false,
-                vec![ev("managed", Some("true".into()))],
-            ));
+            b.push(
+                app_cap("app.managed", Verb::Install, Topic::Apps)
+                    .with_evidence(ev("managed", Some("true".into()))),
+            );
+        }
+        // An app that lets someone see or control the screen, whoever installed it.
+        if let Some(category) = catalog().app_category(&app.bundle_id) {
+            b.push(
+                app_cap("app.screen-access", Verb::Observe, Topic::Screen)
+                    .with_param("category", Param::Term(category.as_str().to_string()))
+                    .with_param(
+                        "managed",
+                        Param::Term(Tri::from_option(app.managed).as_str().to_string()),
+                    )
+                    .with_evidence(ev("CFBundleIdentifier", Some(app.bundle_id.clone()))),
+            );
         }
     }
     privacy(b, snapshot);
@@ -136,7 +143,6 @@ pub(super) fn snapshot_facts(b: &mut Builder, snapshot: &Snapshot) {
 
 /// What the App Privacy Report shows of the apps the administration manages.
 fn privacy(b: &mut Builder, snapshot: &Snapshot) {
-    let t = templates();
     let Some(report) = &snapshot.privacy else {
         return;
     };
@@ -148,7 +154,6 @@ fn privacy(b: &mut Builder, snapshot: &Snapshot) {
         else {
             continue;
         };
-        let name = same(app.name.clone().unwrap_or_else(|| app.bundle_id.clone()));
         let ev = |key: &str| Evidence {
             profile: "privacy-report".into(),
             key: Some(format!("{}/{key}", entry.bundle_id)),
@@ -169,17 +174,16 @@ fn privacy(b: &mut Builder, snapshot: &Snapshot) {
                 .map(|a| a.to.as_deref().unwrap_or(a.from.as_str()))
                 .max()
                 .unwrap_or("");
-            b.push(t.capability(
-                "privacy.managed-app-access",
-                &[
-                    ("name", &name),
-                    ("category", &same(category)),
-                    ("from", &same(from)),
-                    ("to", &same(to)),
-                ],
-                false,
-                vec![ev(category)],
-            ));
+            b.push(
+                Capability::new("privacy.managed-app-access", Verb::Read, Topic::Inventory)
+                    .with_target(format!("{}/{category}", app.bundle_id))
+                    .with_param_opt("name", app.name.clone().map(Param::Name))
+                    .with_param("bundle", Param::Id(app.bundle_id.clone()))
+                    .with_param("category", Param::Term(category.to_string()))
+                    .with_param("from", Param::Date(from.to_string()))
+                    .with_param("to", Param::Date(to.to_string()))
+                    .with_evidence(ev(category)),
+            );
         }
         if !entry.domains.is_empty() {
             let mut domains = entry.domains.clone();
@@ -201,18 +205,20 @@ fn privacy(b: &mut Builder, snapshot: &Snapshot) {
                 .filter_map(|d| d.last.as_deref())
                 .max()
                 .unwrap_or("");
-            b.push(t.capability(
-                "privacy.managed-app-domains",
-                &[
-                    ("name", &name),
-                    ("count", &same(entry.domains.len().to_string())),
-                    ("domains", &Text::new(shown.join(", "), shown.join(", "))),
-                    ("from", &same(from)),
-                    ("to", &same(to)),
-                ],
-                false,
-                vec![ev("networkActivity")],
-            ));
+            b.push(
+                Capability::new("privacy.managed-app-domains", Verb::Read, Topic::Traffic)
+                    .with_target(app.bundle_id.clone())
+                    .with_param_opt("name", app.name.clone().map(Param::Name))
+                    .with_param("bundle", Param::Id(app.bundle_id.clone()))
+                    .with_param("count", Param::Count(entry.domains.len() as u64))
+                    .with_param(
+                        "domains",
+                        Param::List(shown.iter().map(|d| Param::Host(d.to_string())).collect()),
+                    )
+                    .with_param("from", Param::Date(from.to_string()))
+                    .with_param("to", Param::Date(to.to_string()))
+                    .with_evidence(ev("networkActivity")),
+            );
         }
     }
 }

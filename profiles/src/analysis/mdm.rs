@@ -1,9 +1,8 @@
 //! The `com.apple.mdm` payload: which server manages the device, its access rights, and the
 //! commands those rights open — including the commands that need no right at all.
 
-use super::templates::{same, templates};
 use super::{evidence, host_of, Builder, MdmFinding};
-use crate::capability::Evidence;
+use crate::capability::{Capability, Condition, Evidence, Param, Topic, Tri, Verb};
 use crate::catalog::{catalog, UserEnrollment};
 use crate::profile::{Payload, Profile};
 use crate::value;
@@ -57,28 +56,22 @@ pub(super) fn read(b: &mut Builder, profile: &Profile, payload: &Payload) -> boo
 /// States the MDM server and every command the rights open. Also used for enrolments known
 /// only from a device listing (no payload content).
 pub(super) fn opened_commands(b: &mut Builder, finding: &MdmFinding, rights_evidence: Evidence) {
-    let t = templates();
-    let host = finding
-        .host
-        .clone()
-        .map(same)
-        .unwrap_or_else(|| t.word("unspecified", &[]));
-    b.push(t.capability(
-        "mdm.server",
-        &[("host", &host)],
-        false,
-        vec![finding.evidence.clone()],
-    ));
+    b.push(
+        Capability::new("mdm.server", Verb::Change, Topic::Management)
+            .with_target("mdm")
+            .with_param_opt("server", finding.host.clone().map(Param::Host))
+            .with_evidence(finding.evidence.clone()),
+    );
     if finding.user_enrollment {
-        b.push(t.capability(
-            "mdm.user-enrollment",
-            &[],
-            false,
-            vec![finding.evidence.clone()],
-        ));
+        b.push(
+            Capability::new("mdm.user-enrollment", Verb::Read, Topic::Management)
+                .with_target("mdm")
+                .with_evidence(finding.evidence.clone()),
+        );
     }
     // Under User Enrollment the device ignores AccessRights; what the schema allows there is
-    // what remains.
+    // what remains. Rights unknown (a USB listing without the payload): no command is stated
+    // as granted, and the analysis records the rights as unknown.
     let mask = if finding.user_enrollment {
         u32::MAX
     } else {
@@ -100,13 +93,28 @@ pub(super) fn opened_commands(b: &mut Builder, finding: &MdmFinding, rights_evid
             ev.key = Some(format!("AccessRights/{right}"));
             ev
         };
-        b.push(crate::capability::Capability {
-            id: format!("command.{}", command.request_type),
-            verb: command.verb,
-            text: command.does.clone(),
-            supervised_only: command.supervised_only,
-            usable: None,
-            evidence: vec![ev],
-        });
+        let mut cap = Capability::new(
+            format!("command.{}", command.request_type),
+            command.verb,
+            command.topic.unwrap_or_else(|| Topic::for_verb(command.verb)),
+        )
+        .with_target("mdm")
+        .with_evidence(ev);
+        if command.supervised_only {
+            cap = cap.with_condition(Condition::Supervised { holds: Tri::Unknown });
+        }
+        if command.requires_ade {
+            cap = cap.with_condition(Condition::AutomatedEnrollment { holds: Tri::Unknown });
+        }
+        if command.shared_ipad_only {
+            cap = cap.with_condition(Condition::SharedIpad { holds: Tri::Unknown });
+        }
+        if let Some(version) = &command.obsolete_since {
+            cap = cap.with_condition(Condition::OsBefore {
+                version: version.clone(),
+                holds: Tri::Unknown,
+            });
+        }
+        b.push(cap);
     }
 }

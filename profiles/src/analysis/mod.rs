@@ -1,9 +1,10 @@
-//! The analysis: from profiles, or a whole device snapshot, to what the administration can
-//! change on the device or read from it. Every statement is a [`Capability`] carrying its
-//! [`Evidence`]; where nothing supports a claim, none is made.
+//! The analysis: from profiles, or a whole device snapshot, to facts about what the
+//! administration can change on the device or read from it. Every statement is a
+//! [`Capability`] carrying its [`Evidence`] and its [`Condition`]s; where nothing supports a
+//! claim, none is made; what the source read could not observe is recorded as an
+//! [`Unknown`], never as 0 or false. No sentence is made here: `lucarne-words` renders facts.
 //!
 //! # Layout
-//! - [`templates`]: the analysis's own sentences (`catalog/capabilities.toml`).
 //! - `mdm`: the enrolment payload, its access rights, the commands they open.
 //! - `trust`: certificate authorities installed through payloads.
 //! - `traffic`: every path the administration can put network traffic through.
@@ -12,27 +13,37 @@
 //! - `other`: every other payload, described from the catalogue.
 //! - `device`: facts only a whole snapshot has (supervision, apps, privacy report).
 //! - `cross`: conclusions from several facts (trust anchor + traffic path).
+//! - `limits`: what the administration cannot do, where facts prove it, and what the source
+//!   could not see.
+//! - `inventory`: what is on the device (profiles, apps, certificates) and who put it there.
 
 mod accounts;
 mod cross;
 mod device;
+mod inventory;
+mod limits;
 mod mdm;
 mod other;
 mod restrictions;
-pub mod templates;
 mod traffic;
 mod trust;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::capability::{Capability, Evidence, Verb};
+use crate::capability::{Capability, Condition, Evidence, Param, Tri, TrustRoute};
 use crate::profile::{Payload, Profile};
 use crate::snapshot::Snapshot;
 
-/// What the analysis found.
+pub use inventory::{AppFact, CertificateFact, Installer, Inventory, ProfileFact};
+pub use limits::{Limit, Unknown};
+
+/// What the analysis found: facts only.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Analysis {
+    /// What is known of the device itself.
+    #[serde(default)]
+    pub device: DeviceFacts,
     /// The MDM enrolment, if any.
     pub mdm: Option<MdmFinding>,
     /// Certificate authorities the device is told to trust.
@@ -43,12 +54,44 @@ pub struct Analysis {
     pub accounts: Vec<ManagedAccount>,
     /// Restriction keys set by the profiles (and in force on the device).
     pub restrictions: Vec<RestrictionFinding>,
+    /// What is on the device and who put it there.
+    #[serde(default)]
+    pub inventory: Inventory,
     /// Payload types the catalogue does not know.
     pub unknown_payload_types: Vec<String>,
     /// Number of payloads read.
     pub payload_count: usize,
-    /// Every statement, most serious first.
+    /// Everything the administration can do, most harmful topic first.
     pub capabilities: Vec<Capability>,
+    /// What the administration cannot do, where facts prove it.
+    #[serde(default)]
+    pub limits: Vec<Limit>,
+    /// What the source read could not observe, and which source would tell.
+    #[serde(default)]
+    pub unknowns: Vec<Unknown>,
+}
+
+/// What is known of the device around its profiles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DeviceFacts {
+    /// Supervised.
+    pub supervised: Tri,
+    /// Enrolled through Automated Device Enrollment (it re-enrols itself after an erase).
+    pub ade: Tri,
+    /// A Shared iPad (several users).
+    pub shared_ipad: Tri,
+    /// The organisation named at enrolment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+    /// iOS/iPadOS version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_version: Option<String>,
+    /// Device name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Model identifier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
 }
 
 /// The MDM enrolment payload.
@@ -86,6 +129,9 @@ pub struct TrustAnchor {
     pub sha256: String,
     /// End of validity.
     pub not_after: String,
+    /// How the device came to trust it for TLS.
+    #[serde(default)]
+    pub route: TrustRoute,
     /// Where it was read.
     pub evidence: Evidence,
 }
@@ -96,6 +142,8 @@ pub struct TrustAnchor {
 pub enum TrafficKind {
     /// An HTTP(S) proxy: global, or inside a Wi-Fi, cellular or VPN payload.
     Proxy,
+    /// A proxy auto-configuration script (PAC): it chooses proxies per address.
+    ProxyAutoConfig,
     /// A VPN.
     Vpn,
     /// An always-on VPN (`VPNType` = `AlwaysOn`).
@@ -112,6 +160,84 @@ pub enum TrafficKind {
     Relay,
 }
 
+impl TrafficKind {
+    /// Its name, as in JSON and message ids.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrafficKind::Proxy => "proxy",
+            TrafficKind::ProxyAutoConfig => "proxy-auto-config",
+            TrafficKind::Vpn => "vpn",
+            TrafficKind::AlwaysOnVpn => "always-on-vpn",
+            TrafficKind::PerAppVpn => "per-app-vpn",
+            TrafficKind::ContentFilter => "content-filter",
+            TrafficKind::Dns => "dns",
+            TrafficKind::DnsProxy => "dns-proxy",
+            TrafficKind::Relay => "relay",
+        }
+    }
+
+    /// Whether the path carries the content of connections (not only names), so that a
+    /// trusted certificate authority lets the administration decrypt HTTPS on it.
+    pub fn carries_content(self) -> bool {
+        matches!(
+            self,
+            TrafficKind::Proxy
+                | TrafficKind::ProxyAutoConfig
+                | TrafficKind::Vpn
+                | TrafficKind::AlwaysOnVpn
+                | TrafficKind::PerAppVpn
+                | TrafficKind::Relay
+        )
+    }
+}
+
+/// Which traffic a path takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TrafficScope {
+    /// All of the device's traffic (global proxy, always-on VPN, a VPN including all networks).
+    AllTraffic,
+    /// Traffic on one Wi-Fi network.
+    Wifi,
+    /// Mobile data through one access point.
+    Cellular,
+    /// Traffic inside one VPN.
+    InsideVpn,
+    /// The apps and domains bound to it.
+    BoundApps,
+    /// When on-demand rules say so.
+    OnDemand,
+    /// The routes the VPN server pushes (part of the traffic).
+    Selected,
+    /// The listed domains.
+    Domains,
+    /// Web pages only.
+    WebPages,
+    /// Every app's network connections (sockets), not only web pages.
+    AllConnections,
+    /// Name lookups of the whole device.
+    NameLookups,
+}
+
+impl TrafficScope {
+    /// Its name, as in JSON and message ids.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrafficScope::AllTraffic => "all-traffic",
+            TrafficScope::Wifi => "wifi",
+            TrafficScope::Cellular => "cellular",
+            TrafficScope::InsideVpn => "inside-vpn",
+            TrafficScope::BoundApps => "bound-apps",
+            TrafficScope::OnDemand => "on-demand",
+            TrafficScope::Selected => "selected",
+            TrafficScope::Domains => "domains",
+            TrafficScope::WebPages => "web-pages",
+            TrafficScope::AllConnections => "all-connections",
+            TrafficScope::NameLookups => "name-lookups",
+        }
+    }
+}
+
 /// A path the administration puts traffic through.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrafficPath {
@@ -119,8 +245,14 @@ pub struct TrafficPath {
     pub kind: TrafficKind,
     /// The server, app or URL traffic goes to, as written in the payload.
     pub server: Option<String>,
-    /// Which traffic (`global`, a Wi-Fi name, …), in words.
-    pub scope: crate::text::Text,
+    /// Which traffic.
+    pub scope: TrafficScope,
+    /// The Wi-Fi network, access point or VPN it belongs to, as named in the payload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<String>,
+    /// Domains bound to it, as listed in the payload.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<String>,
     /// Where it was read.
     pub evidence: Evidence,
 }
@@ -143,6 +275,21 @@ pub enum AccountKind {
     Google,
     /// Subscribed calendar.
     SubscribedCalendar,
+}
+
+impl AccountKind {
+    /// Its name, as in JSON and message ids.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountKind::Mail => "mail",
+            AccountKind::Exchange => "exchange",
+            AccountKind::Caldav => "caldav",
+            AccountKind::Carddav => "carddav",
+            AccountKind::Ldap => "ldap",
+            AccountKind::Google => "google",
+            AccountKind::SubscribedCalendar => "subscribed-calendar",
+        }
+    }
 }
 
 /// A managed account.
@@ -177,34 +324,70 @@ pub struct RestrictionFinding {
 }
 
 /// What the analysis knows of the device around the profiles.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Context {
-    /// Whether the device is supervised, when known.
-    pub supervised: Option<bool>,
+    /// Whether the device is supervised.
+    pub supervised: Tri,
+    /// Whether it was enrolled through Automated Device Enrollment.
+    pub ade: Tri,
+    /// Whether it is a Shared iPad.
+    pub shared_ipad: Tri,
+    /// Its iOS/iPadOS version, when known.
+    pub os_version: Option<String>,
 }
 
-/// Analyses profiles on their own (e.g. files given to `lucarne inspect`).
+impl Context {
+    /// What a snapshot tells of its device.
+    pub fn of_snapshot(snapshot: &Snapshot) -> Context {
+        let e = &snapshot.enrolment;
+        let supervised = Tri::from_option(e.supervised);
+        let ade = Tri::from_option(e.ade);
+        // Shared iPad needs supervision and Automated Device Enrollment; the cloud
+        // configuration says `IsMultiUser` when the device was set up as one.
+        let shared_ipad = match e.cloud_configuration.get("IsMultiUser") {
+            Some(v) => Tri::from_option(crate::value::as_bool_lenient(v)),
+            None if !e.cloud_configuration.is_empty() => Tri::No,
+            None if supervised == Tri::No || ade == Tri::No => Tri::No,
+            None => Tri::Unknown,
+        };
+        Context {
+            supervised,
+            ade,
+            shared_ipad,
+            os_version: snapshot.device.os_version.clone(),
+        }
+    }
+}
+
+/// Analyses profiles on their own (e.g. files given to `lucarne inspect`): nothing is known
+/// of the device they would go on beyond `context`.
 pub fn analyze_profiles<'a>(
     profiles: impl IntoIterator<Item = &'a Profile>,
     context: Context,
 ) -> Analysis {
     let mut builder = Builder::default();
     for profile in profiles {
-        builder.profile(profile);
+        builder.profile(profile, Tri::Unknown);
+        builder.inventory_profile(profile, true, Installer::Unknown, None);
     }
-    builder.finish(context)
+    builder.finish(context, None)
 }
 
 /// Analyses a whole device snapshot.
 pub fn analyze_snapshot(snapshot: &Snapshot) -> Analysis {
     let mut builder = Builder::default();
     for installed in &snapshot.profiles {
-        builder.profile(&installed.profile);
+        let installed_by_mdm = Tri::from_option(installed.managed);
+        builder.profile(&installed.profile, installed_by_mdm);
+        builder.inventory_profile(
+            &installed.profile,
+            installed.payloads_known,
+            Installer::from_managed(installed.managed),
+            installed.installed_at.clone(),
+        );
     }
     device::snapshot_facts(&mut builder, snapshot);
-    builder.finish(Context {
-        supervised: snapshot.enrolment.supervised,
-    })
+    builder.finish(Context::of_snapshot(snapshot), Some(snapshot))
 }
 
 /// Collects findings while profiles are read.
@@ -214,47 +397,49 @@ pub(crate) struct Builder {
 }
 
 impl Builder {
-    fn profile(&mut self, profile: &Profile) {
+    fn profile(&mut self, profile: &Profile, installed_by_mdm: Tri) {
         if profile.removal_disallowed {
-            let name = profile
-                .display_name
-                .clone()
-                .unwrap_or_else(|| profile.identifier.clone());
-            let cap = templates::templates().capability(
+            let cap = Capability::new(
                 "profile.unremovable",
-                &[("name", &templates::same(name))],
-                true,
-                vec![Evidence {
-                    profile: profile.identifier.clone(),
-                    key: Some("PayloadRemovalDisallowed".into()),
-                    value: Some("true".into()),
-                    ..Default::default()
-                }],
-            );
+                crate::capability::Verb::Restrict,
+                crate::capability::Topic::Restrict,
+            )
+            .with_target(profile.identifier.clone())
+            .with_param_opt("name", profile.display_name.clone().map(Param::Name))
+            .with_param("profile", Param::Id(profile.identifier.clone()))
+            // Apple: PayloadRemovalDisallowed is honoured on supervised devices only.
+            .with_condition(Condition::Supervised { holds: Tri::Unknown })
+            .with_evidence(Evidence {
+                profile: profile.identifier.clone(),
+                key: Some("PayloadRemovalDisallowed".into()),
+                value: Some("true".into()),
+                ..Default::default()
+            });
             self.push(cap);
         }
         for payload in &profile.payloads {
             self.analysis.payload_count += 1;
-            self.payload(profile, payload);
+            self.payload(profile, payload, installed_by_mdm);
         }
     }
 
-    fn payload(&mut self, profile: &Profile, payload: &Payload) {
+    fn payload(&mut self, profile: &Profile, payload: &Payload, installed_by_mdm: Tri) {
         let handled = mdm::read(self, profile, payload)
-            | trust::read(self, profile, payload)
+            | trust::read(self, profile, payload, installed_by_mdm)
             | traffic::read(self, profile, payload)
             | accounts::read(self, profile, payload)
             | restrictions::read(self, profile, payload);
         other::read(self, profile, payload, handled);
     }
 
+    /// Adds a capability. The same (id, target) from two payloads gathers evidence instead of
+    /// being stated twice.
     pub(crate) fn push(&mut self, capability: Capability) {
-        // One statement per sentence: the same sentence from two payloads gathers evidence.
         if let Some(existing) = self
             .analysis
             .capabilities
             .iter_mut()
-            .find(|c| c.id == capability.id && c.text == capability.text)
+            .find(|c| c.key() == capability.key() && c.params == capability.params)
         {
             for e in capability.evidence {
                 if !existing.evidence.contains(&e) {
@@ -266,23 +451,63 @@ impl Builder {
         self.analysis.capabilities.push(capability);
     }
 
-    fn finish(mut self, context: Context) -> Analysis {
+    fn finish(mut self, context: Context, snapshot: Option<&Snapshot>) -> Analysis {
         cross::https_decryption(&mut self);
+        let device = &mut self.analysis.device;
+        device.supervised = context.supervised;
+        device.ade = context.ade;
+        device.shared_ipad = context.shared_ipad;
+        device.os_version = context.os_version.clone();
         for cap in &mut self.analysis.capabilities {
-            cap.usable = match (cap.supervised_only, context.supervised) {
-                (_, None) => None,
-                (true, Some(s)) => Some(s),
-                (false, Some(_)) => Some(true),
-            };
+            for condition in &mut cap.conditions {
+                evaluate(condition, &context);
+            }
         }
-        let order = |v: Verb| Verb::ALL.iter().position(|x| *x == v).unwrap_or(usize::MAX);
-        self.analysis
-            .capabilities
-            .sort_by(|a, b| order(a.verb).cmp(&order(b.verb)).then(a.id.cmp(&b.id)));
+        limits::limits_and_unknowns(&mut self.analysis, snapshot);
+        self.analysis.capabilities.sort_by(|a, b| {
+            a.topic
+                .cmp(&b.topic)
+                .then(a.id.cmp(&b.id))
+                .then(a.target.cmp(&b.target))
+        });
         self.analysis.unknown_payload_types.sort();
         self.analysis.unknown_payload_types.dedup();
         self.analysis
     }
+}
+
+/// Says whether a condition holds on the device described by `context`. Conditions that do
+/// not depend on the device (certificate trust, traffic paths) are set where they are made.
+fn evaluate(condition: &mut Condition, context: &Context) {
+    match condition {
+        Condition::Supervised { holds } => *holds = context.supervised,
+        Condition::AutomatedEnrollment { holds } => *holds = context.ade,
+        Condition::SharedIpad { holds } => *holds = context.shared_ipad,
+        Condition::OsBefore { version, holds } => {
+            *holds = match context.os_version.as_deref() {
+                Some(os) => Tri::from_option(Some(version_lt(os, version))),
+                None => Tri::Unknown,
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `a < b` for dotted version numbers (`6.1.6` < `17.0`).
+pub(crate) fn version_lt(a: &str, b: &str) -> bool {
+    let parse = |v: &str| -> Vec<u64> {
+        v.split('.')
+            .map(|p| p.trim().parse::<u64>().unwrap_or(0))
+            .collect()
+    };
+    let (a, b) = (parse(a), parse(b));
+    for i in 0..a.len().max(b.len()) {
+        let (x, y) = (a.get(i).copied().unwrap_or(0), b.get(i).copied().unwrap_or(0));
+        if x != y {
+            return x < y;
+        }
+    }
+    false
 }
 
 /// Evidence pointing at a payload key.
@@ -301,14 +526,23 @@ pub(crate) fn evidence(
     }
 }
 
-/// A JSON value as short text for evidence and sentences.
+/// The supervision condition of a payload (or one of its keys): Apple's schema flags, from
+/// the catalogue. `None` when the payload works without supervision.
+pub(crate) fn supervision(payload: &Payload, _key: Option<&str>) -> Option<Condition> {
+    crate::catalog::catalog()
+        .payload(&payload.payload_type)
+        .filter(|entry| entry.supervised_only)
+        .map(|_| Condition::Supervised { holds: Tri::Unknown })
+}
+
+/// A JSON value as short text for evidence.
 pub(crate) fn value_text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         Value::Array(items) => {
             let shown: Vec<String> = items.iter().take(5).map(value_text).collect();
             if items.len() > 5 {
-                format!("[{}, … ({} en tout)]", shown.join(", "), items.len())
+                format!("[{}, … +{}]", shown.join(", "), items.len() - 5)
             } else {
                 format!("[{}]", shown.join(", "))
             }

@@ -1,12 +1,12 @@
 //! Restrictions (`com.apple.applicationaccess`), with their supervised-only flag from the
 //! catalogue, and screen observation through Classroom (`com.apple.education` and the
-//! restrictions that make observation silent).
+//! restrictions that make observation silent). A key set to Apple's default restricts
+//! nothing and is stated as nothing.
 
 use serde_json::Value;
 
-use super::templates::{same, templates};
-use super::{evidence, value_text, Builder, RestrictionFinding};
-use crate::capability::Evidence;
+use super::{evidence, supervision, value_text, Builder, RestrictionFinding};
+use crate::capability::{Capability, Condition, Evidence, Param, Topic, Tri, Verb};
 use crate::catalog::{catalog, RestrictionEntry, ScalarValue};
 use crate::profile::{Payload, Profile};
 
@@ -24,7 +24,13 @@ pub(super) fn read(b: &mut Builder, profile: &Profile, payload: &Payload) -> boo
         }
         "com.apple.education" => {
             let ev = evidence(profile, payload, Some("PayloadType"), None);
-            b.push(templates().capability("observe.classroom", &[], false, vec![ev]));
+            let mut cap = Capability::new("observe.classroom", Verb::Observe, Topic::Screen)
+                .with_target(payload.uuid.clone())
+                .with_evidence(ev);
+            if let Some(c) = supervision(payload, None) {
+                cap = cap.with_condition(c);
+            }
+            b.push(cap);
             true
         }
         _ => false,
@@ -34,10 +40,11 @@ pub(super) fn read(b: &mut Builder, profile: &Profile, payload: &Payload) -> boo
 /// States one restriction key and value; also used for restrictions in force read from a
 /// device (evidence then points at the device settings, not a profile).
 pub(super) fn restriction(b: &mut Builder, key: &str, value: &Value, ev: Evidence) {
-    let t = templates();
     let entry = catalog().restriction(key);
     let restricts = match entry {
         Some(e) => restricts(e, value),
+        // A key the catalogue does not know on iOS (macOS-only, newer, misspelt): stated as
+        // unknown, never as a restriction in force.
         None => true,
     };
     let supervised_only = entry.is_some_and(|e| e.supervised_only);
@@ -52,28 +59,27 @@ pub(super) fn restriction(b: &mut Builder, key: &str, value: &Value, ev: Evidenc
     if !restricts {
         return;
     }
-    let shown = same(value_text(value));
-    let cap = match entry {
-        Some(e) => t.capability(
-            "restriction.set",
-            &[
-                ("key", &same(key)),
-                ("value", &shown),
-                ("meaning", &e.meaning),
-            ],
-            supervised_only,
-            vec![ev.clone()],
-        ),
-        None => t.capability(
-            "restriction.unknown",
-            &[("key", &same(key)), ("value", &shown)],
-            false,
-            vec![ev.clone()],
-        ),
+    let id = if entry.is_some() {
+        "restriction.set"
+    } else {
+        "restriction.unknown"
     };
+    let mut cap = Capability::new(id, Verb::Restrict, Topic::Restrict)
+        .with_target(key.to_string())
+        .with_param("key", Param::Id(key.to_string()))
+        .with_param("value", Param::Id(value_text(value)))
+        .with_evidence(ev.clone());
+    if supervised_only {
+        cap = cap.with_condition(Condition::Supervised { holds: Tri::Unknown });
+    }
     b.push(cap);
     if key == SILENT_OBSERVATION && crate::value::as_bool_lenient(value) == Some(true) {
-        b.push(t.capability("observe.classroom-silent", &[], true, vec![ev]));
+        b.push(
+            Capability::new("observe.classroom-silent", Verb::Observe, Topic::Screen)
+                .with_target(key.to_string())
+                .with_condition(Condition::Supervised { holds: Tri::Unknown })
+                .with_evidence(ev),
+        );
     }
 }
 

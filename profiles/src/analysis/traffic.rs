@@ -1,33 +1,42 @@
 //! Every path the administration can put network traffic through: global proxy, proxies
-//! inside Wi-Fi, cellular and VPN payloads, VPNs (always-on only when `VPNType` really is
-//! `AlwaysOn`), per-app VPNs, web content filters, encrypted DNS, DNS proxies and relays.
+//! inside Wi-Fi, cellular (current and legacy APN payloads) and VPN payloads, proxy
+//! auto-configuration scripts, VPNs (each type read from the dictionary iOS uses for it),
+//! per-app VPNs, content filters, encrypted DNS, DNS proxies and relays.
+//!
+//! A setting present but empty or off is no path: an empty `ProxyServer`, port 0,
+//! `HTTPEnable` false, `ProxyType` None state nothing.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use super::templates::{same, templates};
-use super::{evidence, value_text, Builder, TrafficKind, TrafficPath};
-use crate::capability::Evidence;
+use super::{evidence, supervision, value_text, Builder, TrafficKind, TrafficPath, TrafficScope};
+use crate::capability::{Capability, Condition, Evidence, Param, Topic, Tri, Verb};
 use crate::profile::{Payload, Profile};
-use crate::text::Text;
 use crate::value;
 
+/// Most access points or relays read from one payload (a hostile profile may list thousands).
+const MAX_ENTRIES: usize = 64;
+
 pub(super) fn read(b: &mut Builder, profile: &Profile, payload: &Payload) -> bool {
-    let t = templates();
     match payload.payload_type.as_str() {
         "com.apple.proxy.http.global" => {
-            let scope = t.word("global", &[]);
-            proxy_settings(b, profile, payload, scope);
+            proxy_settings(b, profile, payload, TrafficScope::AllTraffic, None);
             true
         }
         "com.apple.wifi.managed" => {
-            let name = same(payload.str("SSID_STR").unwrap_or("?"));
-            let scope = t.word("wifi", &[("name", &name)]);
-            proxy_settings(b, profile, payload, scope);
-            // The Wi-Fi payload also joins a network: described from the catalogue too.
+            let ssid = payload
+                .str("SSID_STR")
+                .filter(|s| !s.is_empty())
+                .map(str::to_string);
+            proxy_settings(b, profile, payload, TrafficScope::Wifi, ssid);
+            // The Wi-Fi payload also joins a network: described elsewhere too.
             false
         }
-        "com.apple.cellular" | "com.apple.apn" => {
+        "com.apple.cellular" => {
             cellular_proxies(b, profile, payload);
+            false
+        }
+        "com.apple.apn.managed" => {
+            legacy_apn_proxies(b, profile, payload);
             false
         }
         "com.apple.vpn.managed" => {
@@ -43,158 +52,171 @@ pub(super) fn read(b: &mut Builder, profile: &Profile, payload: &Payload) -> boo
             true
         }
         "com.apple.dnsSettings.managed" => {
-            let settings = payload.get("DNSSettings").and_then(Value::as_object);
-            let server = settings.and_then(|s| {
-                ["ServerURL", "ServerName"]
-                    .iter()
-                    .find_map(|k| s.get(*k).and_then(Value::as_str).map(str::to_string))
-                    .or_else(|| s.get("ServerAddresses").map(value_text))
-            });
-            let key = settings.and_then(|s| {
-                ["ServerURL", "ServerName", "ServerAddresses"]
-                    .into_iter()
-                    .find(|k| s.contains_key(*k))
-            });
-            let ev = evidence(
-                profile,
-                payload,
-                Some(&format!("DNSSettings/{}", key.unwrap_or("DNSProtocol"))),
-                server.clone(),
-            );
-            add(
-                b,
-                TrafficKind::Dns,
-                "traffic.dns",
-                server,
-                t.word("global", &[]),
-                ev,
-            );
+            dns_settings(b, profile, payload);
             true
         }
         "com.apple.dnsProxy.managed" => {
             let app = payload
                 .str("AppBundleIdentifier")
                 .or_else(|| payload.str("ProviderBundleIdentifier"))
+                .filter(|a| !a.is_empty())
                 .map(str::to_string);
             let ev = evidence(profile, payload, Some("AppBundleIdentifier"), app.clone());
             add(
                 b,
-                TrafficKind::DnsProxy,
-                "traffic.dns-proxy",
-                app,
-                t.word("global", &[]),
+                payload,
+                Path::new(TrafficKind::DnsProxy, TrafficScope::NameLookups, app),
                 ev,
             );
             true
         }
         "com.apple.relay.managed" => {
-            let relays = payload.get("Relays").and_then(Value::as_array);
-            let server = relays.and_then(|r| {
-                r.iter().find_map(|relay| {
-                    ["HTTP3RelayURL", "HTTP2RelayURL"]
-                        .iter()
-                        .find_map(|k| relay.get(*k).and_then(Value::as_str))
-                        .map(str::to_string)
-                })
-            });
-            let scope = payload
-                .get("MatchDomains")
-                .map(|d| same(value_text(d)))
-                .unwrap_or_else(|| t.word("global", &[]));
-            let ev = evidence(profile, payload, Some("Relays"), server.clone());
-            add(b, TrafficKind::Relay, "traffic.relay", server, scope, ev);
+            relay(b, profile, payload);
             true
         }
         _ => false,
     }
 }
 
-fn add(
-    b: &mut Builder,
+/// A path about to be stated.
+struct Path {
     kind: TrafficKind,
-    template: &str,
+    scope: TrafficScope,
     server: Option<String>,
-    scope: Text,
-    ev: Evidence,
-) {
-    let t = templates();
-    let server_text = server
-        .clone()
-        .map(same)
-        .unwrap_or_else(|| t.word("unspecified", &[]));
-    b.push(t.capability(
-        template,
-        &[("server", &server_text), ("where", &scope)],
-        false,
-        vec![ev.clone()],
-    ));
+    network: Option<String>,
+    domains: Vec<String>,
+    conditions: Vec<Condition>,
+}
+
+impl Path {
+    fn new(kind: TrafficKind, scope: TrafficScope, server: Option<String>) -> Path {
+        Path {
+            kind,
+            scope,
+            server,
+            network: None,
+            domains: Vec::new(),
+            conditions: Vec::new(),
+        }
+    }
+}
+
+/// States a path: one capability and one traffic fact.
+fn add(b: &mut Builder, payload: &Payload, path: Path, ev: Evidence) {
+    // Several paths of one kind may live in one payload (a Wi-Fi and its proxy; two APNs):
+    // the target tells them apart.
+    let target = format!(
+        "{}#{}#{}",
+        if payload.uuid.is_empty() {
+            payload.identifier.as_str()
+        } else {
+            payload.uuid.as_str()
+        },
+        path.kind.as_str(),
+        ev.key.as_deref().unwrap_or("")
+    );
+    let mut cap = Capability::new(
+        format!("traffic.{}", path.kind.as_str()),
+        Verb::Intercept,
+        Topic::Traffic,
+    )
+    .with_target(target)
+    .with_param("scope", Param::Term(path.scope.as_str().to_string()))
+    .with_param_opt("server", path.server.clone().map(Param::Host))
+    .with_param_opt("network", path.network.clone().map(Param::Name))
+    .with_evidence(ev.clone());
+    if !path.domains.is_empty() {
+        cap = cap.with_param(
+            "domains",
+            Param::List(path.domains.iter().cloned().map(Param::Host).collect()),
+        );
+    }
+    if let Some(c) = supervision(payload, None) {
+        cap = cap.with_condition(c);
+    }
+    for c in path.conditions {
+        if !cap.conditions.contains(&c) {
+            cap = cap.with_condition(c);
+        }
+    }
+    b.push(cap);
     b.analysis.traffic.push(TrafficPath {
-        kind,
-        server,
-        scope,
+        kind: path.kind,
+        server: path.server,
+        scope: path.scope,
+        network: path.network,
+        domains: path.domains,
         evidence: ev,
     });
 }
 
-/// `host:port`, or the host alone when no port is given.
-fn with_port(host: &str, port: Option<i64>) -> String {
-    match port {
-        Some(p) => format!("{host}:{p}"),
-        None => host.to_string(),
-    }
+/// A non-empty string value.
+fn text<'a>(dict: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    dict.get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
 }
 
-/// States a proxy read from `key` of the payload.
-fn add_proxy(
-    b: &mut Builder,
-    profile: &Profile,
-    payload: &Payload,
-    key: &str,
-    server: Option<String>,
-    scope: Text,
-) {
-    let ev = evidence(profile, payload, Some(key), server.clone());
-    add(b, TrafficKind::Proxy, "traffic.proxy", server, scope, ev);
+/// A boolean that is on (true, 1, "true").
+fn enabled(dict: &Map<String, Value>, key: &str) -> bool {
+    dict.get(key)
+        .and_then(value::as_bool_lenient)
+        .unwrap_or(false)
+}
+
+/// `host:port`; `None` when the port is given as 0 or out of range (the proxy is not usable).
+fn with_port(host: &str, port: Option<i64>) -> Option<String> {
+    match port {
+        Some(p) if !(1..=65535).contains(&p) => None,
+        Some(p) => Some(format!("{host}:{p}")),
+        None => Some(host.to_string()),
+    }
 }
 
 /// Proxy keys (`ProxyType` Manual/Auto with `ProxyServer`/`ProxyPACURL`), found in the global
 /// proxy payload and in Wi-Fi payloads.
-fn proxy_settings(b: &mut Builder, profile: &Profile, payload: &Payload, scope: Text) {
+fn proxy_settings(
+    b: &mut Builder,
+    profile: &Profile,
+    payload: &Payload,
+    scope: TrafficScope,
+    network: Option<String>,
+) {
     let dict = &payload.content;
-    let kind = dict.get("ProxyType").and_then(Value::as_str).unwrap_or("");
-    let (key, server) = match kind {
-        "Manual" => {
-            let host = dict.get("ProxyServer").and_then(Value::as_str);
-            let port = dict
-                .get("ProxyServerPort")
-                .or_else(|| dict.get("ProxyPort"))
-                .and_then(value::as_i64_lenient);
-            match host {
-                Some(h) => ("ProxyServer", Some(with_port(h, port))),
-                None => ("ProxyType", None),
-            }
-        }
-        "Auto" => (
-            "ProxyPACURL",
-            dict.get("ProxyPACURL")
-                .and_then(Value::as_str)
-                .map(str::to_string),
-        ),
-        // "None" or absent: no proxy. A global proxy payload without ProxyType is Manual.
-        "" if payload.payload_type == "com.apple.proxy.http.global" => (
-            "ProxyServer",
-            dict.get("ProxyServer")
-                .and_then(Value::as_str)
-                .map(str::to_string),
-        ),
-        _ => return,
-    };
-    if server.is_none() && kind.is_empty() {
+    let proxy_type = dict.get("ProxyType").and_then(Value::as_str).unwrap_or("");
+    // The global proxy payload without ProxyType is a manual proxy (Apple's schema makes
+    // ProxyServer required for Manual, the default); in a Wi-Fi payload absence means none.
+    let manual = proxy_type == "Manual"
+        || (proxy_type.is_empty() && payload.payload_type == "com.apple.proxy.http.global");
+    let (kind, key, server) = if manual {
+        let Some(host) = text(dict, "ProxyServer") else {
+            return;
+        };
+        let port = dict
+            .get("ProxyServerPort")
+            .or_else(|| dict.get("ProxyPort"))
+            .and_then(value::as_i64_lenient);
+        let Some(server) = with_port(host, port) else {
+            return;
+        };
+        (TrafficKind::Proxy, "ProxyServer", server)
+    } else if proxy_type == "Auto" {
+        // A PAC URL is a script that chooses a proxy per address, not a proxy itself.
+        let Some(url) = text(dict, "ProxyPACURL") else {
+            return;
+        };
+        (TrafficKind::ProxyAutoConfig, "ProxyPACURL", url.to_string())
+    } else {
         return;
-    }
-    add_proxy(b, profile, payload, key, server, scope);
+    };
+    let ev = evidence(profile, payload, Some(key), Some(server.clone()));
+    let mut path = Path::new(kind, scope, Some(server));
+    path.network = network;
+    add(b, payload, path, ev);
 }
 
+/// Proxies of the access points of a `com.apple.cellular` payload.
 fn cellular_proxies(b: &mut Builder, profile: &Profile, payload: &Payload) {
     let apns = payload
         .get("APNs")
@@ -204,148 +226,216 @@ fn cellular_proxies(b: &mut Builder, profile: &Profile, payload: &Payload) {
             other => vec![other.clone()],
         })
         .unwrap_or_default();
-    for apn in apns.iter().filter_map(Value::as_object).take(64) {
-        let Some(host) = apn.get("ProxyServer").and_then(Value::as_str) else {
+    for (i, apn) in apns.iter().filter_map(Value::as_object).take(MAX_ENTRIES).enumerate() {
+        let Some(host) = text(apn, "ProxyServer") else {
             continue;
         };
-        let server = with_port(host, apn.get("ProxyPort").and_then(value::as_i64_lenient));
-        let name = same(apn.get("Name").and_then(Value::as_str).unwrap_or("APN"));
-        let scope = templates().word("cellular", &[("name", &name)]);
-        add_proxy(b, profile, payload, "APNs/ProxyServer", Some(server), scope);
+        let Some(server) = with_port(host, apn.get("ProxyPort").and_then(value::as_i64_lenient))
+        else {
+            continue;
+        };
+        let key = format!("APNs[{i}]/ProxyServer");
+        let ev = evidence(profile, payload, Some(&key), Some(server.clone()));
+        let mut path = Path::new(TrafficKind::Proxy, TrafficScope::Cellular, Some(server));
+        path.network = text(apn, "Name").map(str::to_string);
+        add(b, payload, path, ev);
     }
 }
 
-/// The server of a VPN payload: the first remote address found in its protocol dictionary.
-fn vpn_server(payload: &Payload) -> Option<(String, String)> {
-    for dict_key in ["VPN", "IKEv2", "IPSec", "PPP", "AlwaysOn"] {
-        let Some(dict) = payload.get(dict_key).and_then(Value::as_object) else {
+/// The legacy `com.apple.apn.managed` payload, still honoured: `DefaultsData/apns/*` may name
+/// a proxy (`proxy`, `proxyPort`) for mobile data.
+fn legacy_apn_proxies(b: &mut Builder, profile: &Profile, payload: &Payload) {
+    let apns = payload
+        .get("DefaultsData")
+        .and_then(|d| d.get("apns"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for (i, apn) in apns.iter().filter_map(Value::as_object).take(MAX_ENTRIES).enumerate() {
+        let Some(host) = text(apn, "proxy") else {
             continue;
         };
-        for key in ["RemoteAddress", "CommRemoteAddress", "ServerAddress"] {
-            if let Some(v) = dict
-                .get(key)
-                .and_then(Value::as_str)
-                .filter(|v| !v.is_empty())
-            {
-                return Some((format!("{dict_key}/{key}"), v.to_string()));
-            }
-        }
-        if let Some(tunnels) = dict.get("TunnelConfigurations").and_then(Value::as_array) {
-            for tunnel in tunnels {
-                if let Some(v) = tunnel.get("RemoteAddress").and_then(Value::as_str) {
-                    return Some((
-                        format!("{dict_key}/TunnelConfigurations/RemoteAddress"),
-                        v.to_string(),
-                    ));
-                }
-            }
-        }
+        let Some(server) = with_port(host, apn.get("proxyPort").and_then(value::as_i64_lenient))
+        else {
+            continue;
+        };
+        let key = format!("DefaultsData/apns[{i}]/proxy");
+        let ev = evidence(profile, payload, Some(&key), Some(server.clone()));
+        let mut path = Path::new(TrafficKind::Proxy, TrafficScope::Cellular, Some(server));
+        path.network = text(apn, "apn").map(str::to_string);
+        add(b, payload, path, ev);
     }
-    None
+}
+
+/// The dictionary iOS reads for a `VPNType`, and the key naming its server there.
+fn vpn_dictionary(vpn_type: &str) -> Option<(&'static str, &'static str)> {
+    match vpn_type {
+        "IKEv2" => Some(("IKEv2", "RemoteAddress")),
+        "IPSec" => Some(("IPSec", "RemoteAddress")),
+        "L2TP" | "PPTP" => Some(("PPP", "CommRemoteAddress")),
+        // Apps' own VPN protocols (VendorConfig next to it holds their settings).
+        "VPN" => Some(("VPN", "RemoteAddress")),
+        "AlwaysOn" => Some(("AlwaysOn", "")),
+        _ => None,
+    }
 }
 
 fn vpn(b: &mut Builder, profile: &Profile, payload: &Payload, per_app: bool) {
-    let t = templates();
     let vpn_type = payload.str("VPNType").unwrap_or("");
-    let found = vpn_server(payload);
-    let server = found.as_ref().map(|(_, v)| v.clone());
-    let key = found
-        .as_ref()
-        .map(|(k, _)| k.clone())
-        .unwrap_or_else(|| "VPNType".into());
-    let ev = evidence(profile, payload, Some(&key), server.clone());
-    let include_all = payload
-        .get("VPN")
-        .and_then(|v| v.get("IncludeAllNetworks"))
-        .and_then(value::as_bool_lenient)
-        .unwrap_or(false);
-    let on_demand = ["VPN", "IKEv2", "IPSec"].iter().any(|k| {
-        payload
-            .get(k)
-            .and_then(|v| v.get("OnDemandEnabled"))
-            .and_then(value::as_bool_lenient)
-            .unwrap_or(false)
-    });
+    let Some((dict_key, server_key)) = vpn_dictionary(vpn_type) else {
+        // An unknown or macOS-only type (TransparentProxy): iOS builds no tunnel from it.
+        return;
+    };
+    let dict = payload.get(dict_key).and_then(Value::as_object);
+    let empty = Map::new();
+    let dict = dict.unwrap_or(&empty);
+
     if vpn_type == "AlwaysOn" {
-        let ev = evidence(profile, payload, Some("VPNType"), Some("AlwaysOn".into()));
-        let scope = t.word("all-traffic", &[]);
-        // Apple's deployment reference: the always-on VPN payload installs on supervised
-        // devices only, although the schema does not flag it.
-        b.push(t.capability("traffic.always-on-vpn", &[], true, vec![ev.clone()]));
-        b.analysis.traffic.push(TrafficPath {
-            kind: TrafficKind::AlwaysOnVpn,
-            server,
-            scope,
-            evidence: ev,
-        });
-    } else if per_app {
-        let domains: Vec<String> = [
+        let tunnels = dict
+            .get("TunnelConfigurations")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let server = tunnels
+            .iter()
+            .filter_map(Value::as_object)
+            .find_map(|t| text(t, "RemoteAddress"))
+            .map(str::to_string);
+        let key = if server.is_some() {
+            "AlwaysOn/TunnelConfigurations/RemoteAddress"
+        } else {
+            "VPNType"
+        };
+        let ev = evidence(
+            profile,
+            payload,
+            Some(key),
+            server.clone().or_else(|| Some("AlwaysOn".into())),
+        );
+        let mut path = Path::new(TrafficKind::AlwaysOnVpn, TrafficScope::AllTraffic, server);
+        // Apple's deployment reference: the always-on VPN installs on supervised devices only,
+        // although the schema does not flag the payload.
+        path.conditions
+            .push(Condition::Supervised { holds: Tri::Unknown });
+        add(b, payload, path, ev);
+        return;
+    }
+
+    let server = text(dict, server_key).map(str::to_string);
+    let key = if server.is_some() {
+        format!("{dict_key}/{server_key}")
+    } else {
+        "VPNType".to_string()
+    };
+    let ev = evidence(
+        profile,
+        payload,
+        Some(&key),
+        server.clone().or_else(|| Some(vpn_type.to_string())),
+    );
+    if per_app {
+        let mut domains: Vec<String> = Vec::new();
+        for k in [
             "SafariDomains",
             "MailDomains",
             "CalendarDomains",
             "ContactsDomains",
             "AssociatedDomains",
-        ]
-        .iter()
-        .filter_map(|k| payload.get(k).map(value_text))
-        .collect();
-        let scope = if domains.is_empty() {
-            t.word("apps-bound", &[])
-        } else {
-            let apps = t.word("apps-bound", &[]);
-            Text::new(
-                format!("{}, {}", apps.fr, domains.join(", ")),
-                format!("{}, {}", apps.en, domains.join(", ")),
-            )
-        };
-        add(
-            b,
-            TrafficKind::PerAppVpn,
-            "traffic.per-app-vpn",
-            server,
-            scope,
-            ev,
-        );
+        ] {
+            if let Some(list) = payload.get(k).and_then(Value::as_array) {
+                domains.extend(
+                    list.iter()
+                        .filter_map(Value::as_str)
+                        .filter(|d| !d.is_empty())
+                        .take(MAX_ENTRIES)
+                        .map(str::to_string),
+                );
+            }
+        }
+        domains.sort();
+        domains.dedup();
+        domains.truncate(MAX_ENTRIES);
+        let mut path = Path::new(TrafficKind::PerAppVpn, TrafficScope::BoundApps, server.clone());
+        path.domains = domains;
+        add(b, payload, path, ev);
     } else {
+        let include_all = enabled(dict, "IncludeAllNetworks");
+        let on_demand = enabled(dict, "OnDemandEnabled");
         let scope = if include_all || full_tunnel(payload) {
-            t.word("all-traffic", &[])
+            TrafficScope::AllTraffic
         } else if on_demand {
-            t.word("on-demand", &[])
+            TrafficScope::OnDemand
         } else {
-            t.word("selected-traffic", &[])
+            TrafficScope::Selected
         };
-        add(b, TrafficKind::Vpn, "traffic.vpn", server, scope, ev);
-    }
-    // Proxies configured inside the VPN.
-    if let Some(proxies) = payload.get("Proxies").and_then(Value::as_object) {
-        let name = same(
-            payload
-                .display_name
-                .clone()
-                .unwrap_or_else(|| payload.identifier.clone()),
-        );
-        let scope = t.word("vpn", &[("name", &name)]);
-        let server = ["HTTPSProxy", "HTTPProxy", "ProxyAutoConfigURLString"]
-            .iter()
-            .find_map(|k| {
-                proxies
-                    .get(*k)
-                    .and_then(Value::as_str)
-                    .map(|h| (k.to_string(), h.to_string()))
-            });
-        if let Some((key, host)) = server {
-            let port = proxies
-                .get(&format!("{key}Port"))
-                .and_then(value::as_i64_lenient);
-            let server = with_port(&host, port);
-            add_proxy(
-                b,
+        let mut path = Path::new(TrafficKind::Vpn, scope, server);
+        if include_all {
+            path.network = None;
+        }
+        let ev = if include_all {
+            evidence(
                 profile,
                 payload,
-                &format!("Proxies/{key}"),
-                Some(server),
-                scope,
+                Some(&format!("{dict_key}/IncludeAllNetworks")),
+                Some("true".into()),
+            )
+        } else {
+            ev
+        };
+        add(b, payload, path, ev);
+    }
+    vpn_proxies(b, profile, payload);
+}
+
+/// Proxies configured inside a VPN (`Proxies`): a manual HTTP or HTTPS proxy only when its
+/// `HTTPEnable`/`HTTPSEnable` switch is on, a PAC script only when `ProxyAutoConfigEnable` is.
+fn vpn_proxies(b: &mut Builder, profile: &Profile, payload: &Payload) {
+    let Some(proxies) = payload.get("Proxies").and_then(Value::as_object) else {
+        return;
+    };
+    let network = payload
+        .str("UserDefinedName")
+        .or(payload.display_name.as_deref())
+        .map(str::to_string);
+    for (switch, host_key, port_key) in [
+        ("HTTPSEnable", "HTTPSProxy", "HTTPSPort"),
+        ("HTTPEnable", "HTTPProxy", "HTTPPort"),
+    ] {
+        if !enabled(proxies, switch) {
+            continue;
+        }
+        let Some(host) = text(proxies, host_key) else {
+            continue;
+        };
+        let Some(server) = with_port(host, proxies.get(port_key).and_then(value::as_i64_lenient))
+        else {
+            continue;
+        };
+        let ev = evidence(
+            profile,
+            payload,
+            Some(&format!("Proxies/{host_key}")),
+            Some(server.clone()),
+        );
+        let mut path = Path::new(TrafficKind::Proxy, TrafficScope::InsideVpn, Some(server));
+        path.network = network.clone();
+        add(b, payload, path, ev);
+    }
+    if enabled(proxies, "ProxyAutoConfigEnable") {
+        if let Some(url) = text(proxies, "ProxyAutoConfigURLString") {
+            let ev = evidence(
+                profile,
+                payload,
+                Some("Proxies/ProxyAutoConfigURLString"),
+                Some(url.to_string()),
             );
+            let mut path = Path::new(
+                TrafficKind::ProxyAutoConfig,
+                TrafficScope::InsideVpn,
+                Some(url.to_string()),
+            );
+            path.network = network;
+            add(b, payload, path, ev);
         }
     }
 }
@@ -360,28 +450,107 @@ fn full_tunnel(payload: &Payload) -> bool {
 }
 
 fn content_filter(b: &mut Builder, profile: &Profile, payload: &Payload) {
-    let t = templates();
+    let dict = &payload.content;
     let filter_type = payload.str("FilterType").unwrap_or("BuiltIn");
-    let (scope, server, key) = if filter_type == "Plugin" {
-        let name = payload
-            .str("PluginBundleID")
-            .or_else(|| payload.str("UserDefinedName"))
-            .unwrap_or("?");
+    let per_app = text(dict, "ContentFilterUUID").is_some();
+    let (scope, server, key, value) = if filter_type == "Plugin" {
+        let plugin = text(dict, "PluginBundleID").map(str::to_string);
+        // FilterSockets: every app's network connections are examined, not only web pages.
+        let scope = if per_app {
+            TrafficScope::BoundApps
+        } else if enabled(dict, "FilterSockets") {
+            TrafficScope::AllConnections
+        } else {
+            TrafficScope::WebPages
+        };
         (
-            t.word("filter-plugin", &[("name", &same(name))]),
-            payload.str("ServerAddress").map(str::to_string),
+            scope,
+            text(dict, "ServerAddress").map(str::to_string),
             "PluginBundleID",
+            plugin,
         )
     } else {
-        (t.word("filter-builtin", &[]), None, "FilterType")
+        (
+            TrafficScope::WebPages,
+            None,
+            "FilterType",
+            Some(filter_type.to_string()),
+        )
     };
-    let ev = evidence(profile, payload, Some(key), Some(filter_type.to_string()));
+    let ev = evidence(profile, payload, Some(key), value.clone());
+    let mut path = Path::new(TrafficKind::ContentFilter, scope, server);
+    path.network = value.filter(|_| filter_type == "Plugin");
+    if !per_app {
+        // Apple: ContentFilterUUID "must be present for unsupervised devices": a device-wide
+        // filter needs supervision.
+        path.conditions
+            .push(Condition::Supervised { holds: Tri::Unknown });
+    }
+    add(b, payload, path, ev);
+}
+
+fn dns_settings(b: &mut Builder, profile: &Profile, payload: &Payload) {
+    let Some(settings) = payload.get("DNSSettings").and_then(Value::as_object) else {
+        return;
+    };
+    let found = ["ServerURL", "ServerName"]
+        .iter()
+        .find_map(|k| text(settings, k).map(|v| (*k, v.to_string())))
+        .or_else(|| {
+            settings
+                .get("ServerAddresses")
+                .and_then(Value::as_array)
+                .filter(|a| !a.is_empty())
+                .map(|a| ("ServerAddresses", value_text(&Value::Array(a.clone()))))
+        });
+    let Some((key, server)) = found else {
+        return;
+    };
+    let ev = evidence(
+        profile,
+        payload,
+        Some(&format!("DNSSettings/{key}")),
+        Some(server.clone()),
+    );
     add(
         b,
-        TrafficKind::ContentFilter,
-        "traffic.content-filter",
-        server,
-        scope,
+        payload,
+        Path::new(TrafficKind::Dns, TrafficScope::NameLookups, Some(server)),
         ev,
     );
+}
+
+fn relay(b: &mut Builder, profile: &Profile, payload: &Payload) {
+    let relays = payload.get("Relays").and_then(Value::as_array);
+    let server = relays.and_then(|r| {
+        r.iter().take(MAX_ENTRIES).find_map(|relay| {
+            ["HTTP3RelayURL", "HTTP2RelayURL"]
+                .iter()
+                .find_map(|k| relay.as_object().and_then(|o| text(o, k)))
+                .map(str::to_string)
+        })
+    });
+    if server.is_none() {
+        return;
+    }
+    let domains: Vec<String> = payload
+        .get("MatchDomains")
+        .and_then(Value::as_array)
+        .map(|d| {
+            d.iter()
+                .filter_map(Value::as_str)
+                .take(MAX_ENTRIES)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let scope = if domains.is_empty() {
+        TrafficScope::AllTraffic
+    } else {
+        TrafficScope::Domains
+    };
+    let ev = evidence(profile, payload, Some("Relays"), server.clone());
+    let mut path = Path::new(TrafficKind::Relay, scope, server);
+    path.domains = domains;
+    add(b, payload, path, ev);
 }

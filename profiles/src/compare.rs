@@ -1,26 +1,60 @@
-//! The diff of two snapshots of one device: typed events saying what the administration
-//! changed, each with the capabilities it gave or took away, and which of them deserve an
-//! alert.
+//! The comparison of two snapshots of one device: typed changes saying what the
+//! administration changed, each with the capabilities it gave, took away or changed, and a
+//! level saying how much it widens the administration's reach.
 //!
-//! Pure: no I/O. Texts come from `catalog/events.toml`. Secrets are compared only through the
-//! redacted values the snapshot carries (`redacted:…`): the raw values never reach here.
+//! Pure: no I/O, no words (`lucarne-words` renders changes). Secrets are compared only
+//! through the redacted values the snapshot carries (`redacted:…`): the raw values never
+//! reach here.
 //!
-//! An event is an alert when it widens what the administration can do or read: a new
-//! capability, a new trust anchor, a new traffic path, wider access rights, supervision
-//! turned on, a newly managed app, or a new MDM server (a new party holding all the MDM
-//! powers). Refused uploads that break the device's chain (replay, rollback, fork) are alerts
-//! too, built with [`chain_alert`].
+//! Capabilities are matched by (id, target): one that appears is added, one that disappears
+//! is removed, one whose parameters differ (a VPN, proxy, MDM or mail server changed in
+//! place) is changed — never a silent edit.
+//!
+//! Levels: [`Level::Alert`] when the change widens what the administration can reach: a new
+//! trust anchor or traffic path, a new or changed account, traffic or MDM server, wider
+//! access rights, supervision acquired, an app that can observe or control the screen
+//! (managed or of unknown management), a restriction that takes away the official's means of
+//! keeping evidence (screenshots, screen recording, backups). [`Level::Warning`] for other
+//! new powers (a new managed app, a new restriction, any other capability gained).
+//! [`Level::Info`] for the rest (removals, updates). Refused uploads that break the device's
+//! chain (replay, rollback, fork) are alerts too, built with [`chain_alert`].
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::OnceLock;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::capability::Capability;
+use crate::analysis::{analyze_snapshot, Analysis};
+use crate::capability::{Capability, Param, Topic, Tri};
+use crate::catalog::catalog;
 use crate::profile::Payload;
 use crate::snapshot::{App, InstalledProfile, Snapshot};
-use crate::text::Text;
+
+/// How much a change widens the administration's reach.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Worth knowing; nothing widened.
+    #[default]
+    Info,
+    /// A new power, to look at.
+    Warning,
+    /// The administration's reach widened where it hurts most.
+    Alert,
+}
+
+impl Level {
+    /// Its name, as in JSON and message ids.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Alert => "alert",
+        }
+    }
+}
 
 /// What kind of change an event reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -55,15 +89,19 @@ pub enum ChangeKind {
     AccessRightsChanged,
     /// A certificate authority the device now trusts.
     TrustAnchorAdded,
+    /// A certificate authority no longer installed.
+    TrustAnchorRemoved,
     /// A new VPN, proxy, DNS, content filter or relay.
     TrafficPathAdded,
-    /// Capabilities changed without a single change above to pin them on.
+    /// A capability whose parameters changed (a server changed in place).
+    CapabilityChanged,
+    /// Capabilities gained or lost without a single change above to pin them on.
     CapabilitiesChanged,
 }
 
 impl ChangeKind {
     /// Every kind.
-    pub const ALL: [ChangeKind; 16] = [
+    pub const ALL: [ChangeKind; 18] = [
         ChangeKind::ProfileAdded,
         ChangeKind::ProfileRemoved,
         ChangeKind::ProfileChanged,
@@ -78,11 +116,13 @@ impl ChangeKind {
         ChangeKind::MdmServerChanged,
         ChangeKind::AccessRightsChanged,
         ChangeKind::TrustAnchorAdded,
+        ChangeKind::TrustAnchorRemoved,
         ChangeKind::TrafficPathAdded,
+        ChangeKind::CapabilityChanged,
         ChangeKind::CapabilitiesChanged,
     ];
 
-    /// The kind's name, as in JSON and in the catalogue.
+    /// The kind's name, as in JSON and message ids.
     pub fn as_str(self) -> &'static str {
         match self {
             ChangeKind::ProfileAdded => "profile-added",
@@ -99,29 +139,44 @@ impl ChangeKind {
             ChangeKind::MdmServerChanged => "mdm-server-changed",
             ChangeKind::AccessRightsChanged => "access-rights-changed",
             ChangeKind::TrustAnchorAdded => "trust-anchor-added",
+            ChangeKind::TrustAnchorRemoved => "trust-anchor-removed",
             ChangeKind::TrafficPathAdded => "traffic-path-added",
+            ChangeKind::CapabilityChanged => "capability-changed",
             ChangeKind::CapabilitiesChanged => "capabilities-changed",
         }
     }
 }
 
-/// A capability gained or lost, as the diff reports it.
+/// A capability gained, lost or changed, as a comparison reports it: its key, and enough to
+/// render it without the analysis at hand.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CapabilityChange {
+pub struct CapabilityRef {
     /// Catalogue identifier of the capability.
     pub id: String,
-    /// Its sentence in French and English.
-    pub text: Text,
+    /// What it points at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// What it is about.
+    pub topic: Topic,
+    /// Its parameters (after the change; before it for a removal).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, Param>,
+    /// For a changed capability, its parameters before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<BTreeMap<String, Param>>,
 }
 
-/// One change between two snapshots.
+/// One change between two snapshots: facts only.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChangeEvent {
     /// What kind of change.
     pub kind: ChangeKind,
     /// What changed: profile identifier, bundle id, restriction key, certificate hash,
-    /// enrolment field.
+    /// enrolment field, capability id.
     pub subject: String,
+    /// The display name of what changed, as the administration or the app wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The profile concerned, when the change is inside one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
@@ -135,16 +190,20 @@ pub struct ChangeEvent {
     /// `-type`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<String>,
-    /// The sentence shown to the official.
-    pub text: Text,
+    /// Other typed facts about the change (an app's category, who manages it).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, Param>,
     /// Capabilities the change gave the administration.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub capabilities_added: Vec<CapabilityChange>,
+    pub capabilities_added: Vec<CapabilityRef>,
     /// Capabilities the change took away.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub capabilities_removed: Vec<CapabilityChange>,
-    /// The change widens what the administration can do or read.
-    pub alert: bool,
+    pub capabilities_removed: Vec<CapabilityRef>,
+    /// Capabilities whose parameters changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub capabilities_changed: Vec<CapabilityRef>,
+    /// How much it widens the administration's reach.
+    pub level: Level,
 }
 
 /// How an upload broke the device's chain of snapshots.
@@ -171,195 +230,130 @@ impl ChainBreak {
     }
 }
 
-/// Something the official should look at now.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Something the official should look at: a change of level warning or alert, or a refused
+/// upload that broke the device's chain. Facts only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Alert {
+    /// How serious.
+    pub level: Level,
     /// The event kind or chain break that raised it (`trust-anchor-added`, `fork`, …).
     pub kind: String,
     /// What it is about.
     pub subject: String,
-    /// The sentence shown.
-    pub text: Text,
+    /// The display name of what it is about, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Typed facts (sequence numbers of a chain break, an app's category…).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, Param>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-struct PayloadTypes {
-    #[serde(default)]
-    trust_anchor: Vec<String>,
-    #[serde(default)]
-    traffic_path: Vec<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct EventCatalog {
-    #[serde(default)]
-    payload_types: PayloadTypes,
-    #[serde(default)]
-    event: HashMap<String, Text>,
-    #[serde(default)]
-    alert: HashMap<String, Text>,
-    #[serde(default)]
-    words: HashMap<String, Text>,
-}
-
-const EVENTS_TOML: &str = include_str!("../catalog/events.toml");
-
-fn parse_catalog() -> Result<EventCatalog, toml::de::Error> {
-    toml::from_str(EVENTS_TOML)
-}
-
-fn catalog() -> &'static EventCatalog {
-    static CATALOG: OnceLock<EventCatalog> = OnceLock::new();
-    // The file is compiled in and a unit test parses it, so the fallback never shows; if it
-    // did, texts would degrade to their kind names instead of the server failing.
-    CATALOG.get_or_init(|| parse_catalog().unwrap_or_default())
-}
-
-fn word(name: &str) -> Text {
-    catalog()
-        .words
-        .get(name)
-        .cloned()
-        .unwrap_or_else(|| Text::new(name, name))
-}
-
-/// A value as words in both languages.
-fn shown(value: Option<&Value>) -> Text {
-    match value {
-        None | Some(Value::Null) => word("unknown"),
-        Some(Value::Bool(true)) => word("yes"),
-        Some(Value::Bool(false)) => word("no"),
-        Some(Value::String(s)) => Text::new(s.clone(), s.clone()),
-        Some(other) => {
-            let s = other.to_string();
-            Text::new(s.clone(), s)
-        }
-    }
-}
-
-fn render(template: &Text, vars: &[(&str, Text)]) -> Text {
-    let fr: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.fr.as_str())).collect();
-    let en: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.en.as_str())).collect();
-    Text::new(template.fill(&fr).fr, template.fill(&en).en)
-}
-
-/// Builds events, filling their texts from the catalogue.
+/// Builds events.
 struct EventBuilder {
-    kind: ChangeKind,
-    subject: String,
-    name: Option<String>,
-    profile: Option<String>,
-    before: Option<Value>,
-    after: Option<Value>,
-    keys: Vec<String>,
-    alert: bool,
+    event: ChangeEvent,
 }
 
 impl EventBuilder {
     fn new(kind: ChangeKind, subject: impl Into<String>) -> Self {
         EventBuilder {
-            kind,
-            subject: subject.into(),
-            name: None,
-            profile: None,
-            before: None,
-            after: None,
-            keys: Vec::new(),
-            alert: false,
+            event: ChangeEvent {
+                kind,
+                subject: subject.into(),
+                name: None,
+                profile: None,
+                before: None,
+                after: None,
+                keys: Vec::new(),
+                params: BTreeMap::new(),
+                capabilities_added: Vec::new(),
+                capabilities_removed: Vec::new(),
+                capabilities_changed: Vec::new(),
+                level: Level::Info,
+            },
         }
     }
     fn name(mut self, name: Option<&str>) -> Self {
-        self.name = name.map(str::to_string);
+        self.event.name = name.map(str::to_string);
         self
     }
     fn profile(mut self, profile: &str) -> Self {
-        self.profile = Some(profile.to_string());
+        self.event.profile = Some(profile.to_string());
         self
     }
     fn values(mut self, before: Option<Value>, after: Option<Value>) -> Self {
-        self.before = before;
-        self.after = after;
+        self.event.before = before;
+        self.event.after = after;
         self
     }
     fn keys(mut self, keys: Vec<String>) -> Self {
-        self.keys = keys;
+        self.event.keys = keys;
         self
     }
-    fn alert(mut self, alert: bool) -> Self {
-        self.alert = alert;
+    fn param(mut self, name: &str, value: Param) -> Self {
+        self.event.params.insert(name.to_string(), value);
+        self
+    }
+    fn level(mut self, level: Level) -> Self {
+        self.event.level = level;
         self
     }
     fn build(self) -> ChangeEvent {
-        let template = catalog()
-            .event
-            .get(self.kind.as_str())
-            .cloned()
-            .unwrap_or_else(|| Text::new(self.kind.as_str(), self.kind.as_str()));
-        let subject = Text::new(self.subject.clone(), self.subject.clone());
-        let name = self
-            .name
-            .as_ref()
-            .map(|n| Text::new(n.clone(), n.clone()))
-            .unwrap_or_else(|| subject.clone());
-        let keys = if self.keys.is_empty() {
-            word("none")
-        } else {
-            let k = self.keys.join(", ");
-            Text::new(k.clone(), k)
-        };
-        let text = render(
-            &template,
-            &[
-                ("subject", subject),
-                ("name", name),
-                ("before", shown(self.before.as_ref())),
-                ("after", shown(self.after.as_ref())),
-                ("keys", keys),
-            ],
-        );
-        ChangeEvent {
-            kind: self.kind,
-            subject: self.subject,
-            profile: self.profile,
-            before: self.before,
-            after: self.after,
-            keys: self.keys,
-            text,
-            capabilities_added: Vec::new(),
-            capabilities_removed: Vec::new(),
-            alert: self.alert,
-        }
+        self.event
     }
 }
 
-/// The capabilities the analysis finds in a snapshot: the one source of capabilities for
-/// diffs and for the server's current view of a device.
-pub fn capabilities_of(snapshot: &Snapshot) -> Vec<Capability> {
-    crate::analysis::analyze_snapshot(snapshot).capabilities
+/// One snapshot with its analysis.
+#[derive(Debug, Clone, Copy)]
+pub struct Side<'a> {
+    /// The snapshot.
+    pub snapshot: &'a Snapshot,
+    /// Its analysis.
+    pub analysis: &'a Analysis,
 }
 
-/// The events that lead from `old` to `new`, in a stable order: enrolment, profiles, trust
+/// The changes that lead from `old` to `new`, analysing both.
+pub fn compare_snapshots(old: &Snapshot, new: &Snapshot) -> Vec<ChangeEvent> {
+    let (a, b) = (analyze_snapshot(old), analyze_snapshot(new));
+    compare(
+        Side {
+            snapshot: old,
+            analysis: &a,
+        },
+        Side {
+            snapshot: new,
+            analysis: &b,
+        },
+    )
+}
+
+/// The changes that lead from `old` to `new`, in a stable order: enrolment, profiles, trust
 /// anchors and traffic paths, restrictions, apps, then capabilities not pinned on any of them.
-pub fn diff(old: &Snapshot, new: &Snapshot) -> Vec<ChangeEvent> {
+pub fn compare(old: Side<'_>, new: Side<'_>) -> Vec<ChangeEvent> {
     let mut events = Vec::new();
-    diff_enrolment(old, new, &mut events);
-    diff_profiles(old, new, &mut events);
-    diff_trust_and_traffic(old, new, &mut events);
-    diff_restrictions(old, new, &mut events);
-    diff_apps(old, new, &mut events);
-    attach_capabilities(&capabilities_of(old), &capabilities_of(new), &mut events);
+    compare_enrolment(old.snapshot, new.snapshot, &mut events);
+    compare_profiles(old.snapshot, new.snapshot, &mut events);
+    compare_trust_and_traffic(old.analysis, new.analysis, &mut events);
+    compare_restrictions(old.snapshot, new.snapshot, &mut events);
+    compare_apps(old.snapshot, new.snapshot, &mut events);
+    attach_capabilities(
+        &old.analysis.capabilities,
+        &new.analysis.capabilities,
+        &mut events,
+    );
     events
 }
 
-/// The alerts raised by a list of events.
+/// The alerts raised by a list of events: those of level warning or alert.
 pub fn alerts(events: &[ChangeEvent]) -> Vec<Alert> {
     events
         .iter()
-        .filter(|e| e.alert)
+        .filter(|e| e.level >= Level::Warning)
         .map(|e| Alert {
+            level: e.level,
             kind: e.kind.as_str().to_string(),
             subject: e.subject.clone(),
-            text: e.text.clone(),
+            name: e.name.clone(),
+            params: e.params.clone(),
         })
         .collect()
 }
@@ -367,22 +361,15 @@ pub fn alerts(events: &[ChangeEvent]) -> Vec<Alert> {
 /// The alert for an upload that broke the chain: `last` is the last accepted sequence,
 /// `sequence` the refused one.
 pub fn chain_alert(kind: ChainBreak, device: &str, last: u64, sequence: u64) -> Alert {
-    let template = catalog()
-        .alert
-        .get(kind.as_str())
-        .cloned()
-        .unwrap_or_else(|| Text::new(kind.as_str(), kind.as_str()));
-    let (last, sequence) = (last.to_string(), sequence.to_string());
+    let mut params = BTreeMap::new();
+    params.insert("last".to_string(), Param::Count(last));
+    params.insert("sequence".to_string(), Param::Count(sequence));
     Alert {
+        level: Level::Alert,
         kind: kind.as_str().to_string(),
         subject: device.to_string(),
-        text: render(
-            &template,
-            &[
-                ("before", Text::new(last.clone(), last)),
-                ("after", Text::new(sequence.clone(), sequence)),
-            ],
-        ),
+        name: None,
+        params,
     }
 }
 
@@ -390,14 +377,14 @@ fn opt<T: Serialize>(value: &Option<T>) -> Option<Value> {
     value.as_ref().and_then(|v| serde_json::to_value(v).ok())
 }
 
-fn diff_enrolment(old: &Snapshot, new: &Snapshot, events: &mut Vec<ChangeEvent>) {
+fn compare_enrolment(old: &Snapshot, new: &Snapshot, events: &mut Vec<ChangeEvent>) {
     let (o, n) = (&old.enrolment, &new.enrolment);
     if o.supervised != n.supervised {
         let turned_on = n.supervised == Some(true) && o.supervised != Some(true);
         events.push(
             EventBuilder::new(ChangeKind::SupervisionChanged, "supervised")
                 .values(opt(&o.supervised), opt(&n.supervised))
-                .alert(turned_on)
+                .level(if turned_on { Level::Alert } else { Level::Info })
                 .build(),
         );
     }
@@ -417,9 +404,16 @@ fn diff_enrolment(old: &Snapshot, new: &Snapshot, events: &mut Vec<ChangeEvent>)
     ];
     for (field, before, after) in others {
         if before != after {
+            // Automated enrolment turned on: the device now re-enrols itself after an erase.
+            let level = if field == "ade" && after == Some(Value::Bool(true)) {
+                Level::Warning
+            } else {
+                Level::Info
+            };
             events.push(
                 EventBuilder::new(ChangeKind::EnrolmentChanged, field)
                     .values(before, after)
+                    .level(level)
                     .build(),
             );
         }
@@ -428,7 +422,7 @@ fn diff_enrolment(old: &Snapshot, new: &Snapshot, events: &mut Vec<ChangeEvent>)
         events.push(
             EventBuilder::new(ChangeKind::MdmServerChanged, "mdm_server")
                 .values(opt(&o.mdm_server), opt(&n.mdm_server))
-                .alert(n.mdm_server.is_some())
+                .level(if n.mdm_server.is_some() { Level::Alert } else { Level::Info })
                 .build(),
         );
     }
@@ -438,7 +432,7 @@ fn diff_enrolment(old: &Snapshot, new: &Snapshot, events: &mut Vec<ChangeEvent>)
         events.push(
             EventBuilder::new(ChangeKind::AccessRightsChanged, "access_rights")
                 .values(opt(&o.access_rights), opt(&n.access_rights))
-                .alert(after & !before != 0)
+                .level(if after & !before != 0 { Level::Alert } else { Level::Info })
                 .build(),
         );
     }
@@ -509,7 +503,7 @@ fn matching_payload<'a>(old: &'a [Payload], p: &Payload) -> Option<&'a Payload> 
         })
 }
 
-fn diff_profiles(old: &Snapshot, new: &Snapshot, events: &mut Vec<ChangeEvent>) {
+fn compare_profiles(old: &Snapshot, new: &Snapshot, events: &mut Vec<ChangeEvent>) {
     let (before, after) = (profiles_by_id(old), profiles_by_id(new));
     for (id, p) in &after {
         let name = p.profile.display_name.as_deref();
@@ -572,77 +566,69 @@ fn diff_profiles(old: &Snapshot, new: &Snapshot, events: &mut Vec<ChangeEvent>) 
     }
 }
 
-/// Payloads of a snapshot with the profile that holds them.
-fn payloads(snapshot: &Snapshot) -> impl Iterator<Item = (&InstalledProfile, &Payload)> {
-    snapshot
-        .profiles
-        .iter()
-        .flat_map(|p| p.profile.payloads.iter().map(move |payload| (p, payload)))
-}
-
-fn was_present(old: &Snapshot, profile: &str, payload: &Payload) -> bool {
-    old.profiles
-        .iter()
-        .filter(|p| p.profile.identifier == profile)
-        .any(|p| matching_payload(&p.profile.payloads, payload).is_some())
-}
-
-fn diff_trust_and_traffic(old: &Snapshot, new: &Snapshot, events: &mut Vec<ChangeEvent>) {
-    let types = &catalog().payload_types;
+/// Trust anchors and traffic paths that appeared or went, from the two analyses.
+fn compare_trust_and_traffic(old: &Analysis, new: &Analysis, events: &mut Vec<ChangeEvent>) {
     let old_cas: BTreeSet<&str> = old
-        .certificates
+        .root_certificates
         .iter()
-        .filter(|c| c.is_ca)
         .map(|c| c.sha256.as_str())
         .collect();
-    let new_cas: Vec<_> = new
-        .certificates
+    let new_cas: BTreeSet<&str> = new
+        .root_certificates
         .iter()
-        .filter(|c| c.is_ca && !old_cas.contains(c.sha256.as_str()))
+        .map(|c| c.sha256.as_str())
         .collect();
-    for cert in &new_cas {
-        let mut event = EventBuilder::new(ChangeKind::TrustAnchorAdded, &cert.sha256)
-            .name(Some(&cert.subject))
-            .alert(true);
-        if let Some(profile) = &cert.profile {
-            event = event.profile(profile);
-        }
-        events.push(event.build());
-    }
-    for (profile, payload) in payloads(new) {
-        let id = profile.profile.identifier.as_str();
-        if was_present(old, id, payload) {
-            continue;
-        }
-        if types.trust_anchor.contains(&payload.payload_type) {
-            // The certificate list already reported this anchor with its subject.
-            let reported = new_cas
-                .iter()
-                .any(|c| c.payload_uuid.as_deref() == Some(payload.uuid.as_str()));
-            if !reported {
-                let name = payload.display_name.as_deref().unwrap_or(&payload.uuid);
-                events.push(
-                    EventBuilder::new(ChangeKind::TrustAnchorAdded, &payload.uuid)
-                        .name(Some(name))
-                        .profile(id)
-                        .alert(true)
-                        .build(),
-                );
-            }
-        }
-        if types.traffic_path.contains(&payload.payload_type) {
+    for anchor in &new.root_certificates {
+        if !old_cas.contains(anchor.sha256.as_str()) {
             events.push(
-                EventBuilder::new(ChangeKind::TrafficPathAdded, &payload.payload_type)
-                    .name(profile.profile.display_name.as_deref().or(Some(id)))
-                    .profile(id)
-                    .alert(true)
+                EventBuilder::new(ChangeKind::TrustAnchorAdded, &anchor.sha256)
+                    .name(Some(&anchor.subject))
+                    .profile(&anchor.evidence.profile)
+                    .level(Level::Alert)
                     .build(),
             );
         }
     }
+    for anchor in &old.root_certificates {
+        if !new_cas.contains(anchor.sha256.as_str()) {
+            events.push(
+                EventBuilder::new(ChangeKind::TrustAnchorRemoved, &anchor.sha256)
+                    .name(Some(&anchor.subject))
+                    .profile(&anchor.evidence.profile)
+                    .build(),
+            );
+        }
+    }
+    // A path is the same when it is of the same kind in the same payload; a server changed in
+    // place is a changed capability, reported by `attach_capabilities`.
+    let key = |p: &crate::analysis::TrafficPath| {
+        (
+            p.kind,
+            p.evidence.profile.clone(),
+            p.evidence.payload_uuid.clone(),
+            p.evidence.key.clone(),
+        )
+    };
+    let before: BTreeSet<_> = old.traffic.iter().map(key).collect();
+    for path in &new.traffic {
+        if before.contains(&key(path)) {
+            continue;
+        }
+        let mut event = EventBuilder::new(ChangeKind::TrafficPathAdded, path.kind.as_str())
+            .profile(&path.evidence.profile)
+            .param("scope", Param::Term(path.scope.as_str().to_string()))
+            .level(Level::Alert);
+        if let Some(server) = &path.server {
+            event = event.param("server", Param::Host(server.clone()));
+        }
+        if let Some(network) = &path.network {
+            event = event.param("network", Param::Name(network.clone()));
+        }
+        events.push(event.build());
+    }
 }
 
-fn diff_restrictions(old: &Snapshot, new: &Snapshot, events: &mut Vec<ChangeEvent>) {
+fn compare_restrictions(old: &Snapshot, new: &Snapshot, events: &mut Vec<ChangeEvent>) {
     let before: BTreeMap<&str, &Value> = old
         .restrictions
         .iter()
@@ -656,13 +642,33 @@ fn diff_restrictions(old: &Snapshot, new: &Snapshot, events: &mut Vec<ChangeEven
     let keys: BTreeSet<&str> = before.keys().chain(after.keys()).copied().collect();
     for key in keys {
         let (b, a) = (before.get(key), after.get(key));
-        if b != a {
-            events.push(
-                EventBuilder::new(ChangeKind::RestrictionChanged, key)
-                    .values(b.map(|v| (*v).clone()), a.map(|v| (*v).clone()))
-                    .build(),
-            );
+        if b == a {
+            continue;
         }
+        let entry = catalog().restriction(key);
+        let restricting = |v: Option<&&Value>| match (entry, v) {
+            (Some(e), Some(v)) => e
+                .restricted_value
+                .map(|r| crate::value::as_bool_lenient(v) == Some(r))
+                .unwrap_or(true),
+            (None, Some(_)) => true,
+            (_, None) => false,
+        };
+        let now_restricts = restricting(a) && !restricting(b);
+        let level = if !now_restricts {
+            Level::Info
+        } else if entry.is_some_and(|e| e.evidence_keeping) {
+            // The official can no longer keep evidence (screenshots, recordings, backups).
+            Level::Alert
+        } else {
+            Level::Warning
+        };
+        events.push(
+            EventBuilder::new(ChangeKind::RestrictionChanged, key)
+                .values(b.map(|v| (*v).clone()), a.map(|v| (*v).clone()))
+                .level(level)
+                .build(),
+        );
     }
 }
 
@@ -674,32 +680,53 @@ fn apps_by_id(snapshot: &Snapshot) -> BTreeMap<&str, &App> {
         .collect()
 }
 
-fn diff_apps(old: &Snapshot, new: &Snapshot, events: &mut Vec<ChangeEvent>) {
+/// The level of an app appearing or becoming managed: an app that can observe or control
+/// the screen is an alert unless the user installed it; a managed app is a warning.
+fn app_level(app: &App) -> Level {
+    let screen = catalog().app_category(&app.bundle_id).is_some();
+    match (screen, app.managed) {
+        (true, Some(false)) => Level::Info,
+        (true, _) => Level::Alert,
+        (false, Some(true)) => Level::Warning,
+        (false, _) => Level::Info,
+    }
+}
+
+fn app_event(kind: ChangeKind, app: &App) -> EventBuilder {
+    let mut event = EventBuilder::new(kind, &app.bundle_id)
+        .name(app.name.as_deref())
+        .param(
+            "managed",
+            Param::Term(Tri::from_option(app.managed).as_str().to_string()),
+        );
+    if let Some(category) = catalog().app_category(&app.bundle_id) {
+        event = event.param("category", Param::Term(category.as_str().to_string()));
+    }
+    event
+}
+
+fn compare_apps(old: &Snapshot, new: &Snapshot, events: &mut Vec<ChangeEvent>) {
     let (before, after) = (apps_by_id(old), apps_by_id(new));
     for (id, app) in &after {
-        let name = app.name.as_deref();
         match before.get(id) {
             None => events.push(
-                EventBuilder::new(ChangeKind::AppAdded, *id)
-                    .name(name)
+                app_event(ChangeKind::AppAdded, app)
                     .values(None, opt(&app.version))
-                    .alert(app.managed == Some(true))
+                    .level(app_level(app))
                     .build(),
             ),
             Some(previous) => {
                 if previous.version != app.version {
                     events.push(
-                        EventBuilder::new(ChangeKind::AppUpdated, *id)
-                            .name(name)
+                        app_event(ChangeKind::AppUpdated, app)
                             .values(opt(&previous.version), opt(&app.version))
                             .build(),
                     );
                 }
                 if app.managed == Some(true) && previous.managed != Some(true) {
                     events.push(
-                        EventBuilder::new(ChangeKind::AppNewlyManaged, *id)
-                            .name(name)
-                            .alert(true)
+                        app_event(ChangeKind::AppNewlyManaged, app)
+                            .level(app_level(app).max(Level::Warning))
                             .build(),
                     );
                 }
@@ -709,8 +736,7 @@ fn diff_apps(old: &Snapshot, new: &Snapshot, events: &mut Vec<ChangeEvent>) {
     for (id, app) in &before {
         if !after.contains_key(id) {
             events.push(
-                EventBuilder::new(ChangeKind::AppRemoved, *id)
-                    .name(app.name.as_deref())
+                app_event(ChangeKind::AppRemoved, app)
                     .values(opt(&app.version), None)
                     .build(),
             );
@@ -718,10 +744,29 @@ fn diff_apps(old: &Snapshot, new: &Snapshot, events: &mut Vec<ChangeEvent>) {
     }
 }
 
-fn change_of(c: &Capability) -> CapabilityChange {
-    CapabilityChange {
+fn reference(c: &Capability) -> CapabilityRef {
+    CapabilityRef {
         id: c.id.clone(),
-        text: c.text.clone(),
+        target: c.target.clone(),
+        topic: c.topic,
+        params: c.params.clone(),
+        before: None,
+    }
+}
+
+/// How much gaining (or seeing changed) a capability widens the administration's reach.
+fn capability_level(c: &Capability) -> Level {
+    let reach = c.id.starts_with("account.")
+        || c.id.starts_with("traffic.")
+        || c.id.starts_with("observe.")
+        || matches!(
+            c.id.as_str(),
+            "trust.root" | "mdm.server" | "app.screen-access" | "device.supervised"
+        );
+    if reach {
+        Level::Alert
+    } else {
+        Level::Warning
     }
 }
 
@@ -742,7 +787,7 @@ fn evidence_matches(event: &ChangeEvent, evidence: &crate::capability::Evidence)
             .is_some_and(|rest| rest.starts_with('/')),
         ChangeKind::SupervisionChanged => key == "IsSupervised",
         ChangeKind::MdmServerChanged | ChangeKind::AccessRightsChanged => {
-            key == "ServerURL" || key == "AccessRights"
+            key == "ServerURL" || key.starts_with("AccessRights")
         }
         ChangeKind::EnrolmentChanged => event.subject == "ade" && key == "ConfigurationURL",
         _ => false,
@@ -754,43 +799,62 @@ fn evidence_matches(event: &ChangeEvent, evidence: &crate::capability::Evidence)
 /// names.
 fn owner_of(events: &[ChangeEvent], capability: &Capability) -> Option<usize> {
     events.iter().rposition(|e| {
-        e.kind != ChangeKind::CapabilitiesChanged
-            && capability.evidence.iter().any(|ev| evidence_matches(e, ev))
+        !matches!(
+            e.kind,
+            ChangeKind::CapabilitiesChanged | ChangeKind::CapabilityChanged
+        ) && capability.evidence.iter().any(|ev| evidence_matches(e, ev))
     })
 }
 
-/// Compares capability ids of both sides and pins each difference on the event it comes
-/// from, or on one `capabilities-changed` event.
+/// Compares capabilities by (id, target) and pins each difference on the event it comes
+/// from, or on one `capabilities-changed` event. A capability whose parameters changed gets
+/// an event of its own (`capability-changed`): a server changed in place is never silent.
 fn attach_capabilities(old: &[Capability], new: &[Capability], events: &mut Vec<ChangeEvent>) {
-    let old_ids: BTreeSet<&str> = old.iter().map(|c| c.id.as_str()).collect();
-    let new_ids: BTreeSet<&str> = new.iter().map(|c| c.id.as_str()).collect();
-    let mut seen = BTreeSet::new();
-    let added: Vec<&Capability> = new
-        .iter()
-        .filter(|c| !old_ids.contains(c.id.as_str()) && seen.insert(c.id.as_str()))
-        .collect();
-    let mut seen = BTreeSet::new();
-    let removed: Vec<&Capability> = old
-        .iter()
-        .filter(|c| !new_ids.contains(c.id.as_str()) && seen.insert(c.id.as_str()))
-        .collect();
+    let index = |caps: &[Capability]| -> BTreeMap<(String, Option<String>), usize> {
+        caps.iter()
+            .enumerate()
+            .map(|(i, c)| ((c.id.clone(), c.target.clone()), i))
+            .collect()
+    };
+    let (old_index, new_index) = (index(old), index(new));
     let mut unpinned = EventBuilder::new(ChangeKind::CapabilitiesChanged, "capabilities").build();
-    for c in added {
-        match owner_of(events, c).and_then(|i| events.get_mut(i)) {
-            Some(event) => {
-                event.capabilities_added.push(change_of(c));
-                event.alert = true;
-            }
+    for (key, &i) in &new_index {
+        let c = &new[i];
+        match old_index.get(key) {
             None => {
-                unpinned.capabilities_added.push(change_of(c));
-                unpinned.alert = true;
+                let level = capability_level(c);
+                match owner_of(events, c).and_then(|i| events.get_mut(i)) {
+                    Some(event) => {
+                        event.capabilities_added.push(reference(c));
+                        event.level = event.level.max(level);
+                    }
+                    None => {
+                        unpinned.capabilities_added.push(reference(c));
+                        unpinned.level = unpinned.level.max(level);
+                    }
+                }
             }
+            Some(&j) if old[j].params != c.params => {
+                let mut changed = reference(c);
+                changed.before = Some(old[j].params.clone());
+                let mut event = EventBuilder::new(ChangeKind::CapabilityChanged, &c.id)
+                    .level(capability_level(c))
+                    .build();
+                event.profile = c.evidence.first().map(|e| e.profile.clone());
+                event.capabilities_changed.push(changed);
+                events.push(event);
+            }
+            Some(_) => {}
         }
     }
-    for c in removed {
+    for (key, &i) in &old_index {
+        if new_index.contains_key(key) {
+            continue;
+        }
+        let c = &old[i];
         match owner_of(events, c).and_then(|i| events.get_mut(i)) {
-            Some(event) => event.capabilities_removed.push(change_of(c)),
-            None => unpinned.capabilities_removed.push(change_of(c)),
+            Some(event) => event.capabilities_removed.push(reference(c)),
+            None => unpinned.capabilities_removed.push(reference(c)),
         }
     }
     if !unpinned.capabilities_added.is_empty() || !unpinned.capabilities_removed.is_empty() {
@@ -803,7 +867,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::profile::Profile;
-    use crate::snapshot::{Certificate, EffectiveRestriction, Source};
+    use crate::snapshot::{EffectiveRestriction, Source};
     use serde_json::json;
 
     fn payload(kind: &str, uuid: &str, content: Value) -> Payload {
@@ -864,28 +928,11 @@ mod tests {
     }
 
     #[test]
-    fn the_catalogue_has_a_text_for_every_kind_and_break() {
-        let catalog = parse_catalog().unwrap();
-        for kind in ChangeKind::ALL {
-            let text = catalog.event.get(kind.as_str()).unwrap();
-            assert!(!text.fr.is_empty() && !text.en.is_empty(), "{kind:?}");
-        }
-        for brk in [ChainBreak::Replay, ChainBreak::Rollback, ChainBreak::Fork] {
-            assert!(catalog.alert.contains_key(brk.as_str()));
-        }
-        for word in ["yes", "no", "unknown", "none"] {
-            assert!(catalog.words.contains_key(word));
-        }
-        assert!(!catalog.payload_types.trust_anchor.is_empty());
-        assert!(!catalog.payload_types.traffic_path.is_empty());
-    }
-
-    #[test]
     fn identical_states_give_no_event() {
-        assert!(diff(&base(), &base()).is_empty());
+        assert!(compare_snapshots(&base(), &base()).is_empty());
         let mut s = base();
         s.profiles.push(proxy_profile());
-        assert!(diff(&s, &s.clone()).is_empty());
+        assert!(compare_snapshots(&s, &s.clone()).is_empty());
     }
 
     #[test]
@@ -893,14 +940,14 @@ mod tests {
         let old = base();
         let mut new = base();
         new.profiles.push(proxy_profile());
-        let events = diff(&old, &new);
+        let events = compare_snapshots(&old, &new);
         assert_eq!(
             kinds(&events),
             vec![ChangeKind::ProfileAdded, ChangeKind::TrafficPathAdded]
         );
         let added = &events[0];
         assert_eq!(added.subject, "org.example.proxy");
-        assert!(added.text.fr.contains("Proxy") && added.text.en.contains("Proxy"));
+        assert_eq!(added.name.as_deref(), Some("Proxy"));
         assert!(
             events[1]
                 .capabilities_added
@@ -908,23 +955,24 @@ mod tests {
                 .any(|c| c.id == "traffic.proxy"),
             "{events:#?}"
         );
-        assert!(events[1].alert);
+        assert_eq!(events[1].level, Level::Alert);
         let alerts = alerts(&events);
-        assert_eq!(alerts.len(), 1);
-        assert_eq!(alerts[0].kind, "traffic-path-added");
+        assert!(alerts
+            .iter()
+            .any(|a| a.kind == "traffic-path-added" && a.level == Level::Alert));
     }
 
     #[test]
     fn profile_removed_takes_capabilities_away_without_alert() {
         let mut old = base();
         old.profiles.push(proxy_profile());
-        let events = diff(&old, &base());
+        let events = compare_snapshots(&old, &base());
         assert_eq!(kinds(&events), vec![ChangeKind::ProfileRemoved]);
         assert!(events[0]
             .capabilities_removed
             .iter()
             .any(|c| c.id == "traffic.proxy"));
-        assert!(!events[0].alert);
+        assert_eq!(events[0].level, Level::Info);
     }
 
     #[test]
@@ -941,11 +989,18 @@ mod tests {
             "W1",
             json!({"URL": "https://x"}),
         ));
-        let events = diff(&old, &new);
+        let events = compare_snapshots(&old, &new);
+        // The proxy's port changed: the same path now leads to another server, a change of
+        // its capability (an alert), beside the key-level change.
         assert_eq!(
             kinds(&events),
-            vec![ChangeKind::ProfileChanged, ChangeKind::PayloadKeysChanged]
+            vec![
+                ChangeKind::ProfileChanged,
+                ChangeKind::PayloadKeysChanged,
+                ChangeKind::CapabilityChanged
+            ]
         );
+        assert_eq!(events[2].level, Level::Alert);
         assert_eq!(
             events[0].keys,
             vec![
@@ -955,7 +1010,7 @@ mod tests {
         );
         assert_eq!(events[1].keys, vec!["ProxyServerPort".to_string()]);
         assert_eq!(events[1].profile.as_deref(), Some("org.example.proxy"));
-        assert!(events[1].text.en.contains("ProxyServerPort"));
+
     }
 
     #[test]
@@ -975,7 +1030,7 @@ mod tests {
         old.profiles.push(wifi("redacted:sha256:aaaa"));
         let mut new = base();
         new.profiles.push(wifi("redacted:sha256:bbbb"));
-        let events = diff(&old, &new);
+        let events = compare_snapshots(&old, &new);
         assert_eq!(kinds(&events), vec![ChangeKind::PayloadKeysChanged]);
         assert_eq!(events[0].keys, vec!["Password".to_string()]);
         // The event names the key, never a value.
@@ -1002,7 +1057,7 @@ mod tests {
             value: json!(false),
             source: Source::Live,
         });
-        let events = diff(&old, &new);
+        let events = compare_snapshots(&old, &new);
         assert_eq!(
             kinds(&events),
             vec![
@@ -1015,7 +1070,7 @@ mod tests {
             (events[0].before.clone(), events[0].after.clone()),
             (Some(json!(true)), Some(json!(false)))
         );
-        assert_eq!(events[0].text.fr, "Restriction allowCamera : oui → non.");
+        assert_eq!(events[0].level, Level::Warning);
         assert_eq!(events[1].before, None);
     }
 
@@ -1035,16 +1090,20 @@ mod tests {
             bundle_id: "com.example.game".into(),
             ..Default::default()
         });
-        let events = diff(&old, &new);
-        let summary: Vec<(ChangeKind, &str, bool)> = events
+        let events = compare_snapshots(&old, &new);
+        let summary: Vec<(ChangeKind, &str, Level)> = events
             .iter()
-            .map(|e| (e.kind, e.subject.as_str(), e.alert))
+            .map(|e| (e.kind, e.subject.as_str(), e.level))
             .collect();
-        assert!(summary.contains(&(ChangeKind::AppAdded, "com.example.interest", true)));
-        assert!(summary.contains(&(ChangeKind::AppAdded, "com.example.game", false)));
-        assert!(summary.contains(&(ChangeKind::AppUpdated, "com.example.notes", false)));
-        assert!(summary.contains(&(ChangeKind::AppNewlyManaged, "com.example.notes", true)));
-        let back = diff(&new, &old);
+        assert!(summary.contains(&(ChangeKind::AppAdded, "com.example.interest", Level::Warning)));
+        assert!(summary.contains(&(ChangeKind::AppAdded, "com.example.game", Level::Info)));
+        assert!(summary.contains(&(ChangeKind::AppUpdated, "com.example.notes", Level::Info)));
+        assert!(summary.contains(&(
+            ChangeKind::AppNewlyManaged,
+            "com.example.notes",
+            Level::Warning
+        )));
+        let back = compare_snapshots(&new, &old);
         assert!(back
             .iter()
             .any(|e| e.kind == ChangeKind::AppRemoved && e.subject == "com.example.interest"));
@@ -1056,19 +1115,22 @@ mod tests {
         let old = base();
         let mut new = base();
         new.enrolment.supervised = Some(true);
-        let on = diff(&old, &new);
+        let on = compare_snapshots(&old, &new);
         let event = on
             .iter()
             .find(|e| e.kind == ChangeKind::SupervisionChanged)
             .unwrap();
-        assert!(event.alert);
-        assert_eq!(event.text.en, "Device supervision: no → yes.");
-        let off = diff(&new, &old);
+        assert_eq!(event.level, Level::Alert);
+        assert_eq!(
+            (event.before.clone(), event.after.clone()),
+            (Some(json!(false)), Some(json!(true)))
+        );
+        let off = compare_snapshots(&new, &old);
         let event = off
             .iter()
             .find(|e| e.kind == ChangeKind::SupervisionChanged)
             .unwrap();
-        assert!(!event.alert);
+        assert_eq!(event.level, Level::Info);
     }
 
     #[test]
@@ -1078,63 +1140,100 @@ mod tests {
         new.enrolment.organisation = Some("Région".into());
         new.enrolment.mdm_server = Some("https://other.example/mdm".into());
         new.enrolment.access_rights = Some(1 | 2048);
-        let events = diff(&old, &new);
+        let events = compare_snapshots(&old, &new);
         let find = |k| events.iter().find(|e| e.kind == k).unwrap();
         assert_eq!(find(ChangeKind::EnrolmentChanged).subject, "organisation");
-        assert!(find(ChangeKind::MdmServerChanged).alert);
+        assert_eq!(find(ChangeKind::MdmServerChanged).level, Level::Alert);
         let rights = find(ChangeKind::AccessRightsChanged);
-        assert!(rights.alert, "new bits widen the rights");
+        assert_eq!(rights.level, Level::Alert, "new bits widen the rights");
         assert_eq!(rights.after, Some(json!(2049)));
-        let narrowed = diff(&new, &old);
+        let narrowed = compare_snapshots(&new, &old);
         let rights = narrowed
             .iter()
             .find(|e| e.kind == ChangeKind::AccessRightsChanged)
             .unwrap();
-        assert!(!rights.alert);
+        assert_eq!(rights.level, Level::Info);
+    }
+
+    fn ca_payload(uuid: &str) -> Payload {
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/profiles/dodmobileconfig__dod.mobileconfig"
+        ))
+        .unwrap();
+        let p = crate::parse::parse_profile(&bytes).unwrap();
+        let der = crate::value::as_bytes(p.payloads[0].get("PayloadContent").unwrap()).unwrap();
+        payload(
+            "com.apple.security.root",
+            uuid,
+            json!({"PayloadContent": crate::value::data(&der)}),
+        )
     }
 
     #[test]
-    fn trust_anchor_from_certificates_or_payload_alerts_once() {
+    fn trust_anchor_added_is_an_alert_and_removed_is_info() {
         let old = base();
         let mut new = base();
-        new.profiles.push(profile(
-            "org.example.ca",
-            "CA",
-            vec![payload("com.apple.security.root", "R1", json!({}))],
-        ));
-        new.certificates.push(Certificate {
-            subject: "CN=Region Interception CA".into(),
-            issuer: "CN=Region Interception CA".into(),
-            sha256: "ab".repeat(32),
-            is_ca: true,
-            profile: Some("org.example.ca".into()),
-            payload_uuid: Some("R1".into()),
-            source: None,
-        });
-        let events = diff(&old, &new);
+        new.profiles
+            .push(profile("org.example.ca", "CA", vec![ca_payload("R1")]));
+        let events = compare_snapshots(&old, &new);
         let anchors: Vec<_> = events
             .iter()
             .filter(|e| e.kind == ChangeKind::TrustAnchorAdded)
             .collect();
         assert_eq!(anchors.len(), 1, "{events:#?}");
-        assert!(anchors[0].alert);
-        assert!(anchors[0].text.en.contains("Region Interception CA"));
-
-        new.certificates.clear();
-        let events = diff(&old, &new);
-        let anchors: Vec<_> = events
+        assert_eq!(anchors[0].level, Level::Alert);
+        assert!(anchors[0].name.as_deref().unwrap().contains("DoD Root CA 3"));
+        let back = compare_snapshots(&new, &old);
+        let removed = back
             .iter()
-            .filter(|e| e.kind == ChangeKind::TrustAnchorAdded)
-            .collect();
-        assert_eq!(anchors.len(), 1);
-        assert_eq!(anchors[0].subject, "R1");
+            .find(|e| e.kind == ChangeKind::TrustAnchorRemoved)
+            .unwrap();
+        assert_eq!(removed.level, Level::Info);
+    }
+
+    #[test]
+    fn a_server_changed_in_place_is_a_change_and_an_alert() {
+        let vpn = |server: &str| {
+            profile(
+                "org.example.vpn",
+                "VPN",
+                vec![payload(
+                    "com.apple.vpn.managed",
+                    "V1",
+                    json!({"VPNType": "IKEv2", "IKEv2": {"RemoteAddress": server}}),
+                )],
+            )
+        };
+        let mut old = base();
+        old.profiles.push(vpn("vpn.example"));
+        let mut new = base();
+        new.profiles.push(vpn("vpn.elsewhere.example"));
+        let events = compare_snapshots(&old, &new);
+        let changed = events
+            .iter()
+            .find(|e| e.kind == ChangeKind::CapabilityChanged && e.subject == "traffic.vpn")
+            .unwrap_or_else(|| panic!("{events:#?}"));
+        assert_eq!(changed.level, Level::Alert);
+        let cap = &changed.capabilities_changed[0];
+        assert_eq!(
+            cap.params.get("server"),
+            Some(&Param::Host("vpn.elsewhere.example".into()))
+        );
+        assert_eq!(
+            cap.before.as_ref().unwrap().get("server"),
+            Some(&Param::Host("vpn.example".into()))
+        );
+        // No traffic path appeared: the same path now leads elsewhere.
+        assert!(!events.iter().any(|e| e.kind == ChangeKind::TrafficPathAdded));
     }
 
     #[test]
     fn chain_alerts_name_both_sequences() {
         let alert = chain_alert(ChainBreak::Rollback, "UDID", 7, 3);
         assert_eq!(alert.kind, "rollback");
-        assert!(alert.text.fr.contains('7') && alert.text.fr.contains('3'));
-        assert!(alert.text.en.contains("older"));
+        assert_eq!(alert.params.get("last"), Some(&Param::Count(7)));
+        assert_eq!(alert.params.get("sequence"), Some(&Param::Count(3)));
+        assert_eq!(alert.level, Level::Alert);
     }
 }
