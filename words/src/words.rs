@@ -6,6 +6,7 @@
 //! before `»`, `;`, `:`, `!` and `?`, so translators write ordinary spaces and the reader gets
 //! lines that never break before a colon.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use fluent_bundle::concurrent::FluentBundle;
@@ -20,6 +21,26 @@ pub(crate) const FILES: &[(&str, &str, &str)] = &[
         "cli.ftl",
         include_str!("../locales/fr/cli.ftl"),
         include_str!("../locales/en/cli.ftl"),
+    ),
+    (
+        "catalog.ftl",
+        include_str!("../locales/fr/catalog.ftl"),
+        include_str!("../locales/en/catalog.ftl"),
+    ),
+    (
+        "capabilities.ftl",
+        include_str!("../locales/fr/capabilities.ftl"),
+        include_str!("../locales/en/capabilities.ftl"),
+    ),
+    (
+        "explain.ftl",
+        include_str!("../locales/fr/explain.ftl"),
+        include_str!("../locales/en/explain.ftl"),
+    ),
+    (
+        "changes.ftl",
+        include_str!("../locales/fr/changes.ftl"),
+        include_str!("../locales/en/changes.ftl"),
     ),
 ];
 
@@ -160,27 +181,37 @@ impl<'a> Args<'a> {
     }
 
     /// A number (plural rules apply to it).
-    pub fn num(mut self, name: &'a str, value: impl Into<f64>) -> Self {
+    pub fn num(mut self, name: impl Into<Cow<'a, str>>, value: impl Into<f64>) -> Self {
         self.inner.set(name, FluentValue::from(value.into()));
         self
     }
 
     /// Text written by the administration or read from a device: neutralised.
-    pub fn outside(mut self, name: &'a str, text: &str) -> Self {
+    pub fn outside(mut self, name: impl Into<Cow<'a, str>>, text: &str) -> Self {
         self.inner.set(name, FluentValue::from(neutralize(text)));
         self
     }
 
     /// A phrase Lucarne made itself (another message, a date, a list of neutralised values).
-    pub fn ours(mut self, name: &'a str, text: impl Into<String>) -> Self {
+    pub fn ours(mut self, name: impl Into<Cow<'a, str>>, text: impl Into<String>) -> Self {
         self.inner.set(name, FluentValue::from(text.into()));
         self
     }
 
     /// A selector value (e.g. `yes`/`no`/`unknown`) chosen by Lucarne.
-    pub fn select(mut self, name: &'a str, value: &'static str) -> Self {
+    pub fn select(mut self, name: impl Into<Cow<'a, str>>, value: &'static str) -> Self {
         self.inner.set(name, FluentValue::from(value));
         self
+    }
+
+    /// Sets an argument in place.
+    pub fn set(&mut self, name: impl Into<Cow<'a, str>>, value: FluentValue<'a>) {
+        self.inner.set(name, value);
+    }
+
+    /// Whether an argument is set.
+    pub fn has(&self, name: &str) -> bool {
+        self.inner.get(name).is_some()
     }
 }
 

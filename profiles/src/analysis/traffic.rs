@@ -86,6 +86,8 @@ struct Path {
     network: Option<String>,
     domains: Vec<String>,
     conditions: Vec<Condition>,
+    /// Parameters only some kinds have (the filter's plugin).
+    extra: Vec<(&'static str, Param)>,
 }
 
 impl Path {
@@ -97,6 +99,7 @@ impl Path {
             network: None,
             domains: Vec::new(),
             conditions: Vec::new(),
+            extra: Vec::new(),
         }
     }
 }
@@ -133,6 +136,9 @@ fn add(b: &mut Builder, payload: &Payload, path: Path, ev: Evidence) {
     }
     if let Some(c) = supervision(payload, None) {
         cap = cap.with_condition(c);
+    }
+    for (name, value) in path.extra {
+        cap = cap.with_param(name, value);
     }
     for c in path.conditions {
         if !cap.conditions.contains(&c) {
@@ -479,7 +485,10 @@ fn content_filter(b: &mut Builder, profile: &Profile, payload: &Payload) {
     };
     let ev = evidence(profile, payload, Some(key), value.clone());
     let mut path = Path::new(TrafficKind::ContentFilter, scope, server);
-    path.network = value.filter(|_| filter_type == "Plugin");
+    // The plugin that examines the traffic, by its real bundle id.
+    if let Some(plugin) = value.filter(|_| filter_type == "Plugin") {
+        path.extra.push(("filter", Param::Id(plugin)));
+    }
     if !per_app {
         // Apple: ContentFilterUUID "must be present for unsupervised devices": a device-wide
         // filter needs supervision.

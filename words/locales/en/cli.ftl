@@ -16,23 +16,7 @@ inspect-nothing = This profile gives the administration no power that Lucarne kn
 inspect-warning = Note: { $warning }
 inspect-summary = { $ok } file(s) analysed, { $failed } with errors.
 
-section-erase = Erase the device
-section-lock = Lock the device
-section-locate = Locate the device
-section-observe = See your screen
-section-intercept = Route your network traffic through its servers
-section-read = Read information
-section-install = Install apps, profiles or certificates
-section-change = Change settings
-section-restrict = Forbid you actions
 
-capability-supervised = (supervised devices only)
-capability-not-usable = (not in effect: the device is not supervised)
-evidence = evidence: { $evidence }
-mdm-server = MDM server: { $url }
-mdm-rights = Access rights (AccessRights): { $value } — { $names }
-mdm-rights-missing = Access rights (AccessRights): not specified
-trust-anchor = Trusted certificate authority: { $subject } (SHA-256 { $sha256 })
 
 # lucarne scan / backups / dev write-backup
 password-prompt = Password of the encrypted backup: 
@@ -53,9 +37,6 @@ summary =
     History: { $history } dated event(s)
     App Privacy Report: { $privacy }
 privacy-summary = { $apps } app(s), { $skipped } unreadable line(s) skipped
-unknown = unknown
-yes = yes
-no = no
 backups-none = No backup found. Places looked at:
 backups-header = Backups found:
 encrypted = encrypted

@@ -16,23 +16,7 @@ inspect-nothing = Ce profil ne donne à l'administration aucun pouvoir que Lucar
 inspect-warning = Remarque : { $warning }
 inspect-summary = { $ok } fichier(s) analysé(s), { $failed } en erreur.
 
-section-erase = Effacer l'appareil
-section-lock = Verrouiller l'appareil
-section-locate = Localiser l'appareil
-section-observe = Voir votre écran
-section-intercept = Faire passer votre trafic réseau par ses serveurs
-section-read = Lire des informations
-section-install = Installer des applications, profils ou certificats
-section-change = Modifier des réglages
-section-restrict = Vous interdire des actions
 
-capability-supervised = (appareil supervisé uniquement)
-capability-not-usable = (inopérant : l'appareil n'est pas supervisé)
-evidence = preuve : { $evidence }
-mdm-server = Serveur MDM : { $url }
-mdm-rights = Droits d'accès (AccessRights) : { $value } — { $names }
-mdm-rights-missing = Droits d'accès (AccessRights) : non précisés
-trust-anchor = Autorité de certification de confiance : { $subject } (SHA-256 { $sha256 })
 
 # lucarne scan / backups / dev write-backup
 password-prompt = Mot de passe de la sauvegarde chiffrée : 
@@ -53,9 +37,6 @@ summary =
     Historique : { $history } événement(s) datés
     Rapport de confidentialité : { $privacy }
 privacy-summary = { $apps } app(s), { $skipped } ligne(s) illisible(s) ignorée(s)
-unknown = inconnu
-yes = oui
-no = non
 backups-none = Aucune sauvegarde trouvée. Emplacements examinés :
 backups-header = Sauvegardes trouvées :
 encrypted = chiffrée
