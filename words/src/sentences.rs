@@ -134,7 +134,7 @@ pub fn capability_text(words: &Words, id: &str, params: &BTreeMap<String, Param>
     if let Some(request) = id.strip_prefix("command.") {
         return words.format(&message_id("command", request), &args);
     }
-    if let Some(payload_type) = id.strip_prefix("payload.") {
+    if let Some(payload_type) = id.strip_prefix("payload.").filter(|t| *t != "unknown") {
         let msg = message_id("payload", payload_type);
         let title = words.format(&msg, &args);
         let lets = words.attr(&msg, "lets", &args).unwrap_or_default();
