@@ -2,8 +2,10 @@
 //! changed, each with the capabilities it gave or took away, and which of them deserve an
 //! alert.
 //!
-//! Pure: no I/O. Texts come from `catalog/events.toml`. Secrets are compared only through the
-//! redacted values the snapshot carries (`redacted:…`): the raw values never reach here.
+//! Pure: no I/O. Texts come from `catalog/events.toml`; which payload types are trust anchors
+//! or traffic paths from the catalogue ([`crate::catalog`]). Secrets are compared only
+//! through the redacted values the snapshot carries (`redacted:…`): the raw values never
+//! reach here.
 //!
 //! An event is an alert when it widens what the administration can do or read: a new
 //! capability, a new trust anchor, a new traffic path, wider access rights, supervision
@@ -183,17 +185,7 @@ pub struct Alert {
 }
 
 #[derive(Debug, Default, Deserialize)]
-struct PayloadTypes {
-    #[serde(default)]
-    trust_anchor: Vec<String>,
-    #[serde(default)]
-    traffic_path: Vec<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
 struct EventCatalog {
-    #[serde(default)]
-    payload_types: PayloadTypes,
     #[serde(default)]
     event: HashMap<String, Text>,
     #[serde(default)]
@@ -588,7 +580,8 @@ fn was_present(old: &Snapshot, profile: &str, payload: &Payload) -> bool {
 }
 
 fn diff_trust_and_traffic(old: &Snapshot, new: &Snapshot, events: &mut Vec<ChangeEvent>) {
-    let types = &catalog().payload_types;
+    // Which payload types are trust anchors or traffic paths is a fact of the catalogue.
+    let facts = crate::catalog::catalog();
     let old_cas: BTreeSet<&str> = old
         .certificates
         .iter()
@@ -614,7 +607,7 @@ fn diff_trust_and_traffic(old: &Snapshot, new: &Snapshot, events: &mut Vec<Chang
         if was_present(old, id, payload) {
             continue;
         }
-        if types.trust_anchor.contains(&payload.payload_type) {
+        if facts.is_trust_anchor_type(&payload.payload_type) {
             // The certificate list already reported this anchor with its subject.
             let reported = new_cas
                 .iter()
@@ -630,7 +623,7 @@ fn diff_trust_and_traffic(old: &Snapshot, new: &Snapshot, events: &mut Vec<Chang
                 );
             }
         }
-        if types.traffic_path.contains(&payload.payload_type) {
+        if facts.is_traffic_path_type(&payload.payload_type) {
             events.push(
                 EventBuilder::new(ChangeKind::TrafficPathAdded, &payload.payload_type)
                     .name(profile.profile.display_name.as_deref().or(Some(id)))
@@ -876,8 +869,9 @@ mod tests {
         for word in ["yes", "no", "unknown", "none"] {
             assert!(catalog.words.contains_key(word));
         }
-        assert!(!catalog.payload_types.trust_anchor.is_empty());
-        assert!(!catalog.payload_types.traffic_path.is_empty());
+        let facts = crate::catalog::catalog();
+        assert!(facts.is_trust_anchor_type("com.apple.security.root"));
+        assert!(facts.is_traffic_path_type("com.apple.proxy.http.global"));
     }
 
     #[test]
