@@ -51,7 +51,7 @@
 //!
 //! # Updating from a newer Apple schema
 //!
-//! 1. Run `python3 profiles/catalog/reference/extract.py <checkout of apple/device-management>`
+//! 1. Run `python3 profiles/catalog/reference/extract.py <device-management checkout>`
 //!    (PyYAML needed): it rewrites the CSV tables and `payload_schema.toml`. Update the
 //!    commit named in `reference/README.md`.
 //! 2. Run `cargo test -p lucarne-profiles --test catalog`: the tests list every entry missing

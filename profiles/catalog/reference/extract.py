@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Derive the catalogue's reference tables from Apple's device-management schema.
 
-Usage (from this directory, with a checkout of https://github.com/apple/device-management):
+Usage, with a checkout of https://github.com/apple/device-management (the script writes next
+to itself, from whatever directory it runs):
 
     python3 extract.py /path/to/device-management          # write the tables
     python3 extract.py /path/to/device-management --check  # only compare, exit 1 on drift
