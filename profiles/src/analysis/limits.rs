@@ -91,7 +91,7 @@ pub(super) fn limits_and_unknowns(analysis: &mut Analysis, snapshot: Option<&Sna
                         evidence: vec![ev],
                         ..Limit::new(
                             "right-not-granted",
-                            right.topic.unwrap_or_else(|| Topic::for_verb(right.verb)),
+                            right.topic,
                         )
                         .param("right", Param::Id(right.name.clone()))
                     });

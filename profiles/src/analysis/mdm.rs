@@ -96,7 +96,7 @@ pub(super) fn opened_commands(b: &mut Builder, finding: &MdmFinding, rights_evid
         let mut cap = Capability::new(
             format!("command.{}", command.request_type),
             command.verb,
-            command.topic.unwrap_or_else(|| Topic::for_verb(command.verb)),
+            command.topic,
         )
         .with_target("mdm")
         .with_evidence(ev);

@@ -27,7 +27,9 @@ pub(super) fn read(b: &mut Builder, profile: &Profile, payload: &Payload, handle
             let mut cap = Capability::new(
                 format!("payload.{}", payload.payload_type),
                 verb,
-                entry.topic.unwrap_or_else(|| Topic::for_verb(verb)),
+                catalog()
+                    .payload_topic(&payload.payload_type)
+                    .unwrap_or_else(|| Topic::for_verb(verb)),
             )
             .with_target(target)
             .with_param("type", Param::Id(payload.payload_type.clone()))
