@@ -34,7 +34,7 @@ mdm-rights = Droits d'accès (AccessRights) : { $value } — { $names }
 mdm-rights-missing = Droits d'accès (AccessRights) : non précisés
 trust-anchor = Autorité de certification de confiance : { $subject } (SHA-256 { $sha256 })
 
-# lucarne scan / backups / dev write-backup
+# lucarne scan / backups
 password-prompt = Mot de passe de la sauvegarde chiffrée : 
 deriving-key = Ouverture de la sauvegarde chiffrée (calcul de la clé, quelques secondes)
 key-derived = Clé calculée en { $seconds } s
@@ -60,7 +60,6 @@ backups-none = Aucune sauvegarde trouvée. Emplacements examinés :
 backups-header = Sauvegardes trouvées :
 encrypted = chiffrée
 not-encrypted = non chiffrée
-backup-written = Sauvegarde écrite dans { $path }
 # lucarne devices / lucarne scan
 devices-none = Aucun iPad n'est branché.
 devices-line = { $udid } ({ $connection })
@@ -93,6 +92,7 @@ scan-queued = { $count } instantané(s) en attente d'envoi ({ $reason }) : rien 
 
 # lucarne-demo
 demo-step-ipad = ① Un iPad virtuel de conseiller régional est branché (usbmuxd simulé : { $socket }).
+demo-by-hand = { "   " }À la main : « { $serve } », puis dans un autre terminal « USBMUXD_SOCKET_ADDRESS={ $address } lucarne scan ».
 demo-step-scan = ② Lucarne lit l'iPad, sans jamais rien y écrire, et explique ce que l'administration peut faire :
 demo-readonly = L'iPad virtuel a reçu { $count } requêtes de Lucarne, toutes de lecture ({ $refused } refusée(s)).
 demo-step-server = ③ Un serveur Lucarne indépendant démarre ({ $url }, base SQLite intégrée) ; code d'inscription à usage unique : { $code }.

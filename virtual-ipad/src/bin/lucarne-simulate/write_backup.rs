@@ -1,35 +1,19 @@
-//! `lucarne dev …`: developer tools, hidden from the help. `write-backup` builds a realistic
-//! Finder/iTunes backup (plain or encrypted) of a device directory, for tests and demos.
+//! `lucarne-simulate write-backup --device DIR --out DIR`: builds a realistic Finder/iTunes
+//! backup (plain or encrypted) of a device directory, for tests and demonstrations.
 
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::{Args, Subcommand};
+use lucarne::backup::keybag::{APPLE_ITERATIONS, MAX_SHA1_ITERATIONS, MAX_SHA256_ITERATIONS};
+use lucarne::commands::password::read_password;
 use lucarne_profiles::Lang;
+use lucarne_virtual_ipad::devicedir::DeviceDir;
+use lucarne_virtual_ipad::writer::{write_backup, WriteOptions};
 
-use super::messages::message;
-use super::password::read_password;
-use crate::backup::keybag::{APPLE_ITERATIONS, MAX_SHA1_ITERATIONS, MAX_SHA256_ITERATIONS};
-use crate::backup::writer::{write_backup, WriteOptions};
-use crate::devicedir::DeviceDir;
-
-/// Arguments of `lucarne dev`.
-#[derive(Debug, Args)]
-pub struct DevArgs {
-    #[command(subcommand)]
-    command: DevCommand,
-}
-
-#[derive(Debug, Subcommand)]
-enum DevCommand {
-    /// Write a backup of a device directory.
-    WriteBackup(WriteBackupArgs),
-}
-
-/// Arguments of `lucarne dev write-backup`.
-#[derive(Debug, Args)]
+/// Arguments of `lucarne-simulate write-backup`.
+#[derive(Debug, clap::Args)]
 pub struct WriteBackupArgs {
-    /// The device directory (see DEVICEDIR.md).
+    /// The device directory (see `virtual-ipad/DEVICEDIR.md`).
     #[arg(long, value_name = "DIR")]
     device: PathBuf,
     /// Where to write the backup (must not exist or be empty).
@@ -54,33 +38,28 @@ pub struct WriteBackupArgs {
     lang: Lang,
 }
 
-/// Runs `lucarne dev`.
-pub fn run(args: DevArgs) -> anyhow::Result<()> {
-    match args.command {
-        DevCommand::WriteBackup(a) => {
-            let device = DeviceDir::load(&a.device)
-                .with_context(|| format!("reading the device directory {}", a.device.display()))?;
-            let password = if a.password_stdin {
-                Some(read_password(true, a.lang)?)
-            } else {
-                None
-            };
-            let options = WriteOptions {
-                password: password.map(|p| p.to_vec()),
-                iterations: (a.sha256_iterations, a.sha1_iterations),
-                date: a.date,
-            };
-            write_backup(&device, &a.out, &options)
-                .with_context(|| format!("writing the backup to {}", a.out.display()))?;
-            eprintln!(
-                "{}",
-                message(
-                    a.lang,
-                    "backup-written",
-                    &[("path", &a.out.display().to_string())]
-                )
-            );
-            Ok(())
-        }
+/// Runs `lucarne-simulate write-backup`.
+pub fn run(args: WriteBackupArgs) -> anyhow::Result<()> {
+    let device = DeviceDir::load(&args.device)
+        .with_context(|| format!("reading the device directory {}", args.device.display()))?;
+    let password = if args.password_stdin {
+        Some(read_password(true, args.lang)?)
+    } else {
+        None
+    };
+    let options = WriteOptions {
+        password: password.map(|p| p.to_vec()),
+        iterations: (args.sha256_iterations, args.sha1_iterations),
+        date: args.date,
+    };
+    write_backup(&device, &args.out, &options)
+        .with_context(|| format!("writing the backup to {}", args.out.display()))?;
+    // A developer tool: its one status line is worded here rather than in the agent's
+    // Fluent files, which hold what officials read.
+    let path = args.out.display();
+    match args.lang {
+        Lang::Fr => eprintln!("Sauvegarde écrite dans {path}"),
+        Lang::En => eprintln!("Backup written to {path}"),
     }
+    Ok(())
 }
