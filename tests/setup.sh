@@ -21,7 +21,7 @@ if ! command -v cargo >/dev/null 2>&1; then
 fi
 
 # libimobiledevice's own tools, used as an independent client of the virtual iPad
-# (agent/tests/libimobiledevice_fidelity.rs).
+# (virtual-ipad/tests/libimobiledevice_fidelity.rs).
 lucarne_apt_install libimobiledevice-utils ideviceinstaller
 
 # iphone-backup-decrypt (PyPI): an independent implementation of encrypted-backup decryption,

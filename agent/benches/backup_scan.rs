@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use criterion::{criterion_group, Criterion};
 use lucarne::backup::keybag::Keybag;
-use lucarne::backup::writer::{write_backup, WriteOptions};
-use lucarne::devicedir::DeviceDir;
+use lucarne_virtual_ipad::devicedir::DeviceDir;
+use lucarne_virtual_ipad::writer::{write_backup, WriteOptions};
 
 const PASSWORD: &[u8] = b"conseil regional 2026";
 const GROUP: &str = "encrypted_backup";
@@ -20,9 +20,7 @@ const GROUP: &str = "encrypted_backup";
 fn bench(c: &mut Criterion) {
     let tmp = tempfile::tempdir().expect("temporary folder");
     let dir = tmp.path().join("backup");
-    let device =
-        DeviceDir::load(Path::new(env!("CARGO_MANIFEST_DIR")).join("devices/council-ipad"))
-            .expect("council device");
+    let device = DeviceDir::bundled("council-ipad").expect("council device");
     let options = WriteOptions {
         password: Some(PASSWORD.to_vec()),
         ..Default::default()

@@ -3,20 +3,16 @@
 //! over TLS, installation_proxy Browse, and the conversion to a snapshot.
 //! Target: under 300 ms.
 
-use std::path::Path;
-
 use criterion::{criterion_group, criterion_main, Criterion};
 use lucarne::device::collect::{self, ScanOptions};
 use lucarne::device::snapshot::to_snapshot;
 use lucarne::device::UsbmuxAddress;
-use lucarne::devicedir::{DeviceDir, ProfileFile};
-use lucarne::virtual_ipad::{Knobs, VirtualIpad};
+use lucarne_virtual_ipad::devicedir::{DeviceDir, ProfileFile};
+use lucarne_virtual_ipad::{Knobs, VirtualIpad};
 
 /// council-ipad grown to `profiles` profiles and `apps` apps.
 fn big_council_ipad(profiles: usize, apps: usize) -> DeviceDir {
-    let mut dir =
-        DeviceDir::load(Path::new(env!("CARGO_MANIFEST_DIR")).join("devices/council-ipad"))
-            .expect("council-ipad loads");
+    let mut dir = DeviceDir::bundled("council-ipad").expect("council-ipad loads");
     let template = dir.profiles[1].clone();
     let mut n = 0;
     while dir.profiles.len() < profiles {

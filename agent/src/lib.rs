@@ -1,12 +1,14 @@
-//! The Lucarne agent as a library: collectors, the virtual iPad, keys and uploads. The
-//! `lucarne` binary (`main.rs`) is a thin command line over it.
+//! The Lucarne agent as a library: collectors, keys and uploads. The `lucarne` binary
+//! (`main.rs`) is a thin command line over it. The test kit (the virtual iPad, device
+//! directories, the backup writer) is the separate `lucarne-virtual-ipad` crate, which depends
+//! on this one and never the reverse.
 //!
 //! # Layout
 //! - [`commands`]: one module per `lucarne` subcommand.
 //! - [`backup`]: Finder/iTunes backups, plain and encrypted.
 //! - [`privacy_report`]: the App Privacy Report export.
 //! - [`device`]: reading a live iPad (usbmuxd, lockdown, MCInstall, installation_proxy).
-//! - [`devicedir`]: the device directory format (a virtual iPad described as files).
+//! - [`collect`]: one snapshot from several sources, merged in one place.
 //! - [`i18n`]: the command line's own texts (Fluent files, French and English).
 //! - [`report`]: the readable report of an analysis, escaped for terminals.
 //! - [`salt`]: salts for secret redaction.
@@ -15,7 +17,6 @@
 //! - [`state`]: sealing snapshots: per-device hash chain, local history, outbox.
 //! - [`enrolment`]: registering the key with a server, and what the server answered.
 //! - [`upload`]: sending the outbox, verifying receipts, keeping them.
-//! - [`virtual_ipad`]: a usbmuxd + lockdownd + services answering from a device directory.
 //!
 //! Invariant: nothing in this crate writes to a device. See `ARCHITECTURE.md`.
 
@@ -23,7 +24,6 @@ pub mod backup;
 pub mod collect;
 pub mod commands;
 pub mod device;
-pub mod devicedir;
 pub mod enrolment;
 pub mod home;
 pub mod i18n;
@@ -33,4 +33,3 @@ pub mod report;
 pub mod salt;
 pub mod state;
 pub mod upload;
-pub mod virtual_ipad;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use lucarne::commands::{backups, dev, devices, enroll, inspect, key, push, scan, simulate};
+use lucarne::commands::{backups, devices, enroll, inspect, key, push, scan};
 
 /// Lucarne: see what the administration managing your iPad can change or read.
 #[derive(Parser)]
@@ -27,13 +27,8 @@ enum Command {
     Enroll(enroll::Args),
     /// Send the queued snapshots to the server and verify their receipts.
     Push(push::Args),
-    /// Developer tools.
-    #[command(hide = true)]
-    Dev(dev::DevArgs),
     /// List the iPads connected to this computer.
     Devices(devices::DevicesArgs),
-    /// Run a virtual iPad (usbmuxd on a Unix socket) answering from device directories.
-    Simulate(simulate::SimulateArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,9 +41,7 @@ fn main() -> ExitCode {
         Command::Enroll(args) => enroll::run(&args),
         // 1: some snapshots were refused or could not be sent.
         Command::Push(args) => push::run(&args),
-        Command::Dev(args) => dev::run(args).map(|()| 0),
         Command::Devices(args) => devices::run(&args),
-        Command::Simulate(args) => simulate::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -11,8 +11,8 @@ use std::time::Instant;
 use lucarne::backup::keybag::{Keybag, KeybagError};
 use lucarne::backup::layout::{self, PROFILES_DOMAIN};
 use lucarne::backup::manifest::CatalogueError;
-use lucarne::backup::writer::{write_backup, WriteOptions};
 use lucarne::backup::{self, BackupError};
+use lucarne_virtual_ipad::writer::{write_backup, WriteOptions};
 
 fn write(dir: &Path, password: Option<&str>) -> PathBuf {
     let device = common::device("council-ipad");

@@ -6,10 +6,10 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use lucarne::backup::writer::{write_backup, WriteOptions};
 use lucarne::backup::{self, BackupError, OpenStep};
-use lucarne::devicedir::DeviceDir;
 use lucarne_profiles::snapshot::Source;
+use lucarne_virtual_ipad::devicedir::DeviceDir;
+use lucarne_virtual_ipad::writer::{write_backup, WriteOptions};
 use serde_json::json;
 
 fn council() -> DeviceDir {

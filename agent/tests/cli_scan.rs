@@ -1,6 +1,6 @@
-//! The `lucarne` binary on real files in a temporary folder: write a backup with
-//! `dev write-backup`, list it with `backups`, scan it with `scan` (password on standard
-//! input, never on the command line), with and without the App Privacy Report.
+//! The `lucarne` binary on real files in a temporary folder: write a backup with the test
+//! kit's writer, list it with `backups`, scan it with `scan` (password on standard input,
+//! never on the command line), with and without the App Privacy Report.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -8,6 +8,8 @@ mod common;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
+use lucarne_virtual_ipad::writer::{write_backup, WriteOptions};
 
 fn lucarne(args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_lucarne"))
@@ -26,13 +28,6 @@ fn lucarne(args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn device() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("devices/council-ipad")
-        .display()
-        .to_string()
-}
-
 fn report() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../tests/fixtures/privacy-report/ios_app_privacy_report.ndjson")
@@ -42,27 +37,12 @@ fn report() -> String {
 
 fn write_encrypted(root: &Path) -> PathBuf {
     let out = root.join("enc");
-    let run = lucarne(
-        &[
-            "dev",
-            "write-backup",
-            "--device",
-            &device(),
-            "--out",
-            out.to_str().unwrap(),
-            "--password-stdin",
-            "--sha256-iterations",
-            "2000",
-            "--sha1-iterations",
-            "10",
-        ],
-        Some("mot de passe"),
-    );
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let options = WriteOptions {
+        password: Some(b"mot de passe".to_vec()),
+        iterations: (2000, 10),
+        ..WriteOptions::default()
+    };
+    write_backup(&common::device("council-ipad"), &out, &options).unwrap();
     out
 }
 

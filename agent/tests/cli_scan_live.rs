@@ -6,8 +6,8 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use lucarne::virtual_ipad::Knobs;
 use lucarne_profiles::Snapshot;
+use lucarne_virtual_ipad::Knobs;
 
 fn lucarne(args: &[&str], address: &str) -> std::process::Output {
     lucarne_in(&common::fresh_home(), args, address)

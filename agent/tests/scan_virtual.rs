@@ -7,8 +7,8 @@ mod common;
 use lucarne::device::collect::{self, ScanOptions};
 use lucarne::device::snapshot::to_snapshot;
 use lucarne::device::UsbmuxAddress;
-use lucarne::virtual_ipad::{Knobs, VirtualIpad};
 use lucarne_profiles::snapshot::Source;
+use lucarne_virtual_ipad::{Knobs, VirtualIpad};
 
 fn options(ipad: &VirtualIpad) -> ScanOptions {
     ScanOptions {

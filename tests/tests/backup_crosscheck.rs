@@ -8,9 +8,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use lucarne::backup::writer::{write_backup, WriteOptions};
 use lucarne::backup::Backup;
-use lucarne::devicedir::DeviceDir;
+use lucarne_virtual_ipad::devicedir::DeviceDir;
+use lucarne_virtual_ipad::writer::{write_backup, WriteOptions};
 
 const PASSWORD: &str = "Délibération 2026!";
 
@@ -47,10 +47,7 @@ fn dump_with_python(dir: &Path, password: &str, out: &Path) -> std::process::Out
 fn iphone_backup_decrypt_reads_our_encrypted_backups() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("backup");
-    let device = DeviceDir::load(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../agent/devices/council-ipad"),
-    )
-    .unwrap();
+    let device = DeviceDir::bundled("council-ipad").unwrap();
     let options = WriteOptions {
         password: Some(PASSWORD.as_bytes().to_vec()),
         // Real format, lower counts so the test takes a second (the benchmark uses Apple's).

@@ -11,6 +11,8 @@ fn the_demo_runs_the_whole_path_in_french_and_in_english() {
             "fr",
             [
                 "toutes de lecture (0 refusée(s))",
+                "--bin lucarne-simulate -- serve --socket /tmp/vipad.sock --device",
+                "USBMUXD_SOCKET_ADDRESS=UNIX:/tmp/vipad.sock lucarne scan",
                 "Instantané n° 1 accepté par le serveur, reçu vérifié",
                 "Instantané n° 2 accepté par le serveur, reçu vérifié",
                 "Restriction allowScreenShot",
@@ -20,6 +22,8 @@ fn the_demo_runs_the_whole_path_in_french_and_in_english() {
             "en",
             [
                 "all of them reads (0 refused)",
+                "--bin lucarne-simulate -- serve --socket /tmp/vipad.sock --device",
+                "USBMUXD_SOCKET_ADDRESS=UNIX:/tmp/vipad.sock lucarne scan",
                 "Snapshot no. 1 accepted by the server, receipt verified",
                 "Snapshot no. 2 accepted by the server, receipt verified",
                 "Restriction allowScreenShot",

@@ -10,7 +10,7 @@ use lucarne_words::{explain, plain, Lang, Subject};
 
 fn fixtures() -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for dir in ["../tests/fixtures/profiles", "../agent/devices/council-ipad/profiles"] {
+    for dir in ["../tests/fixtures/profiles", "../virtual-ipad/devices/council-ipad/profiles"] {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir);
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
@@ -51,7 +51,7 @@ fn every_fixture_renders_in_both_languages() {
 
 #[test]
 fn council_profiles_print() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../agent/devices/council-ipad/profiles");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../virtual-ipad/devices/council-ipad/profiles");
     let mut profiles = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         profiles.push(parse_profile(&std::fs::read(entry.unwrap().path()).unwrap()).unwrap());

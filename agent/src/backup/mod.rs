@@ -10,8 +10,11 @@
 //! - [`manifest`]: `Manifest.plist` and the `Manifest.db` catalogue, in memory.
 //! - [`reader`]: an opened backup; reads and decrypts files by domain and path.
 //! - [`extract`]: an opened backup → the facts of a snapshot.
-//! - [`writer`]: builds realistic backups (plain or encrypted) from a device directory,
-//!   for tests and demonstrations.
+//!
+//! Writing backups (for tests and demonstrations) is the test kit's job
+//! (`lucarne_virtual_ipad::writer`); the write-side helpers it needs (key wrap, keybag
+//! generation, catalogue building, `MBFile` encoding) stay here, next to the readers they
+//! mirror, and are tested against them.
 //!
 //! Invariant: decrypted bytes stay in memory; nothing is written inside or outside the
 //! backup folder while reading, and no path built from the catalogue leaves that folder.
@@ -23,7 +26,6 @@ pub mod layout;
 pub mod manifest;
 pub mod mbfile;
 pub mod reader;
-pub mod writer;
 
 pub use extract::{extract, BackupFacts};
 pub use reader::{Backup, BackupError, OpenStep};

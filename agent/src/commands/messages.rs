@@ -40,7 +40,6 @@ mod tests {
                 "backups-header",
                 "encrypted",
                 "not-encrypted",
-                "backup-written",
             ] {
                 assert!(m.has(id), "{id} missing in {lang:?}");
             }

@@ -1,7 +1,6 @@
 //! One module per `lucarne` subcommand; each exposes its clap arguments and a `run`.
 
 pub mod backups;
-pub mod dev;
 pub mod devices;
 pub mod enroll;
 pub mod inspect;
@@ -10,4 +9,3 @@ pub mod messages;
 pub mod password;
 pub mod push;
 pub mod scan;
-pub mod simulate;

@@ -3,19 +3,14 @@
 // Each test binary uses only some of these.
 #![allow(dead_code, clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use lucarne::devicedir::DeviceDir;
-use lucarne::virtual_ipad::{Knobs, VirtualIpad};
+use lucarne_virtual_ipad::devicedir::DeviceDir;
+use lucarne_virtual_ipad::{Knobs, VirtualIpad};
 
-/// One of the bundled device directories of `agent/devices/`.
+/// One of the device directories bundled with the test kit (`virtual-ipad/devices/`).
 pub fn device(name: &str) -> DeviceDir {
-    DeviceDir::load(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("devices")
-            .join(name),
-    )
-    .unwrap()
+    DeviceDir::bundled(name).unwrap()
 }
 
 /// A virtual iPad serving the devices `names`, on a socket in a temporary folder that lives

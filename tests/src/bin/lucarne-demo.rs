@@ -7,33 +7,50 @@
 //! `cargo run --release -p lucarne-e2e --bin lucarne-demo [-- --lang en]`
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context as _;
 use fluent_bundle::FluentValue;
 use lucarne::device::collect::{self, ScanOptions};
 use lucarne::device::snapshot::to_snapshot;
 use lucarne::device::UsbmuxAddress;
-use lucarne::devicedir::DeviceDir;
 use lucarne::home::Home;
 use lucarne::i18n::{arg, Messages};
 use lucarne::report::{render_analysis, safe};
 use lucarne::upload::{self, UploadOutcome};
-use lucarne::virtual_ipad::{Knobs, VirtualIpad};
 use lucarne_profiles::analysis::analyze_snapshot;
 use lucarne_profiles::diff::ChangeEvent;
 use lucarne_profiles::receipt::Receipt;
 use lucarne_profiles::redact::Redactor;
 use lucarne_profiles::{Lang, Snapshot};
 use lucarne_server::{AppState, Config};
+use lucarne_virtual_ipad::devicedir::{self, DeviceDir};
+use lucarne_virtual_ipad::{Knobs, VirtualIpad};
 
-fn devices_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../agent/devices")
+/// The socket the by-hand instructions suggest (the README's).
+const BY_HAND_SOCKET: &str = "/tmp/vipad.sock";
+
+/// How to run by hand the virtual iPad the demo starts for `device`: the `lucarne-simulate`
+/// command line, and the `USBMUXD_SOCKET_ADDRESS` value that points `lucarne scan` at it.
+fn by_hand(device: &str) -> (String, String) {
+    let dir = devicedir::bundled_root().join(device);
+    // Relative to where the demo runs (usually the workspace root), as the README writes it.
+    let dir = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| dir.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or(dir);
+    (
+        format!(
+            "cargo run -p lucarne-virtual-ipad --bin lucarne-simulate -- serve --socket {BY_HAND_SOCKET} --device {}",
+            dir.display()
+        ),
+        format!("UNIX:{BY_HAND_SOCKET}"),
+    )
 }
 
 /// Reads the virtual iPad described by `device` the way `lucarne scan` reads a real one.
 fn scan(work: &Path, device: &str, home: &Home) -> anyhow::Result<(Snapshot, VirtualIpad)> {
-    let dir = DeviceDir::load(devices_dir().join(device))
+    let dir = DeviceDir::bundled(device)
         .with_context(|| format!("loading the device directory {device}"))?;
     let socket = work.join(format!("usbmuxd-{device}"));
     let ipad = VirtualIpad::start(&socket, vec![dir], Knobs::default())?;
@@ -62,6 +79,11 @@ fn main() -> anyhow::Result<()> {
     // 1. The council iPad, read over the (virtual) USB connection.
     let (first, ipad) = scan(work.path(), "council-ipad", &home)?;
     say("demo-step-ipad", &[("socket", arg(&ipad.address()))]);
+    let (serve, address) = by_hand("council-ipad");
+    say(
+        "demo-by-hand",
+        &[("serve", arg(&serve)), ("address", arg(&address))],
+    );
     say("demo-step-scan", &[]);
     println!(
         "{}",

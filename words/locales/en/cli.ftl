@@ -18,7 +18,7 @@ inspect-summary = { $ok } file(s) analysed, { $failed } with errors.
 
 
 
-# lucarne scan / backups / dev write-backup
+# lucarne scan / backups
 password-prompt = Password of the encrypted backup: 
 deriving-key = Opening the encrypted backup (deriving the key, a few seconds)
 key-derived = Key derived in { $seconds } s
@@ -41,7 +41,6 @@ backups-none = No backup found. Places looked at:
 backups-header = Backups found:
 encrypted = encrypted
 not-encrypted = not encrypted
-backup-written = Backup written to { $path }
 # lucarne devices / lucarne scan
 devices-none = No iPad is connected.
 devices-line = { $udid } ({ $connection })
@@ -74,6 +73,7 @@ scan-queued = { $count } snapshot(s) waiting to be sent ({ $reason }): nothing i
 
 # lucarne-demo
 demo-step-ipad = ① A virtual councillor's iPad is plugged in (simulated usbmuxd: { $socket }).
+demo-by-hand = { "   " }By hand: `{ $serve }`, then in another terminal `USBMUXD_SOCKET_ADDRESS={ $address } lucarne scan`.
 demo-step-scan = ② Lucarne reads the iPad, never writing anything to it, and explains what the administration can do:
 demo-readonly = The virtual iPad received { $count } requests from Lucarne, all of them reads ({ $refused } refused).
 demo-step-server = ③ An independent Lucarne server starts ({ $url }, embedded SQLite); single-use enrolment code: { $code }.

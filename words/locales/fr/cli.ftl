@@ -18,7 +18,7 @@ inspect-summary = { $ok } fichier(s) analysé(s), { $failed } en erreur.
 
 
 
-# lucarne scan / backups / dev write-backup
+# lucarne scan / backups
 password-prompt = Mot de passe de la sauvegarde chiffrée : 
 deriving-key = Ouverture de la sauvegarde chiffrée (calcul de la clé, quelques secondes)
 key-derived = Clé calculée en { $seconds } s
@@ -41,7 +41,6 @@ backups-none = Aucune sauvegarde trouvée. Emplacements examinés :
 backups-header = Sauvegardes trouvées :
 encrypted = chiffrée
 not-encrypted = non chiffrée
-backup-written = Sauvegarde écrite dans { $path }
 # lucarne devices / lucarne scan
 devices-none = Aucun iPad n'est branché.
 devices-line = { $udid } ({ $connection })
@@ -74,6 +73,7 @@ scan-queued = { $count } instantané(s) en attente d'envoi ({ $reason }) : rien 
 
 # lucarne-demo
 demo-step-ipad = ① Un iPad virtuel de conseiller régional est branché (usbmuxd simulé : { $socket }).
+demo-by-hand = { "   " }À la main : « { $serve } », puis dans un autre terminal « USBMUXD_SOCKET_ADDRESS={ $address } lucarne scan ».
 demo-step-scan = ② Lucarne lit l'iPad, sans jamais rien y écrire, et explique ce que l'administration peut faire :
 demo-readonly = L'iPad virtuel a reçu { $count } requêtes de Lucarne, toutes de lecture ({ $refused } refusée(s)).
 demo-step-server = ③ Un serveur Lucarne indépendant démarre ({ $url }, base SQLite intégrée) ; code d'inscription à usage unique : { $code }.

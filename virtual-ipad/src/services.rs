@@ -6,10 +6,10 @@ use std::sync::Arc;
 use plist::{Dictionary, Value};
 use tokio_rustls::TlsAcceptor;
 
-use super::{Shared, Stream, VirtualDevice};
-use crate::device::allowlist::{AllowedService, InstallationProxyRequest, McInstallRequest};
-use crate::device::framing;
 use crate::devicedir::{DeviceDir, MANAGED_BY_MDM_KEY};
+use crate::{Shared, Stream, VirtualDevice};
+use lucarne::device::allowlist::{AllowedService, InstallationProxyRequest, McInstallRequest};
+use lucarne::device::framing;
 
 /// Apps per `Browse` message, like the chunks real devices stream.
 const BROWSE_CHUNK: usize = 20;

@@ -3,18 +3,16 @@
 //! installation_proxy). This is what makes "the agent sent nothing else" checkable.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::io::{Read, Write};
 
 use lucarne::device::allowlist::AllowedService;
 use lucarne::device::framing::{read_message, write_message};
-use lucarne::devicedir::DeviceDir;
-use lucarne::virtual_ipad::{self, lockdownd, services, Knobs, VirtualIpad};
+use lucarne_virtual_ipad::devicedir::DeviceDir;
+use lucarne_virtual_ipad::{lockdownd, services, Knobs, VirtualIpad};
 use plist::{Dictionary, Value};
 
 fn council() -> DeviceDir {
-    common::device("council-ipad")
+    DeviceDir::bundled("council-ipad").unwrap()
 }
 
 fn dict(pairs: &[(&str, &str)]) -> Dictionary {
@@ -30,7 +28,7 @@ fn exchange(
     channel: Option<AllowedService>,
     requests: &[Dictionary],
 ) -> (Vec<Dictionary>, Vec<String>) {
-    let shared = virtual_ipad::shared(
+    let shared = lucarne_virtual_ipad::shared(
         vec![council()],
         Knobs {
             mcinstall_ssl: false,

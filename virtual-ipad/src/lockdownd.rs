@@ -8,9 +8,9 @@ use std::sync::Arc;
 use plist::{Dictionary, Value};
 use tokio_rustls::TlsAcceptor;
 
-use super::{Shared, Stream, VirtualDevice};
-use crate::device::allowlist::{AllowedService, LockdownRequest};
-use crate::device::framing;
+use crate::{Shared, Stream, VirtualDevice};
+use lucarne::device::allowlist::{AllowedService, LockdownRequest};
+use lucarne::device::framing;
 
 /// Default-domain keys lockdownd answers before a session (what `ideviceinfo --simple` shows).
 const UNPAIRED_KEYS: [&str; 7] = [
@@ -151,7 +151,7 @@ pub async fn serve(
                         .map_err(to_io)?;
                     continue;
                 }
-                let id = super::pairing::random_uuid().unwrap_or_else(|_| "SESSION".into());
+                let id = crate::pairing::random_uuid().unwrap_or_else(|_| "SESSION".into());
                 let mut r = reply("StartSession");
                 r.insert("SessionID".into(), id.as_str().into());
                 r.insert("EnableSessionSSL".into(), true.into());

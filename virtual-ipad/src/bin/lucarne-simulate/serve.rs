@@ -1,22 +1,23 @@
-//! `lucarne simulate --socket PATH --device DIR...`: runs a virtual iPad (usbmuxd on a Unix
-//! socket) answering from device directories, for demonstrations and for testing other
-//! clients (`USBMUXD_SOCKET_ADDRESS=UNIX:PATH ideviceinfo`). Runs until interrupted.
+//! `lucarne-simulate serve --socket PATH --device DIR...`: runs a virtual iPad (usbmuxd on a
+//! Unix socket) answering from device directories, for demonstrations and for testing clients
+//! (`USBMUXD_SOCKET_ADDRESS=UNIX:PATH lucarne scan`, `… ideviceinfo`). Runs until interrupted.
 
 use std::path::PathBuf;
 
 use anyhow::Context as _;
 
-use crate::device::allowlist::AllowedService;
-use crate::devicedir::DeviceDir;
-use crate::virtual_ipad::{self, Knobs};
+use lucarne::device::allowlist::AllowedService;
+use lucarne_virtual_ipad::devicedir::DeviceDir;
+use lucarne_virtual_ipad::Knobs;
 
-/// Arguments of `lucarne simulate`.
+/// Arguments of `lucarne-simulate serve`.
 #[derive(Debug, clap::Args)]
-pub struct SimulateArgs {
+pub struct ServeArgs {
     /// Path of the usbmuxd socket to create.
     #[arg(long)]
     pub socket: PathBuf,
-    /// Device directories (e.g. `agent/devices/council-ipad`); one device each.
+    /// Device directories (format: `virtual-ipad/DEVICEDIR.md`), e.g.
+    /// `virtual-ipad/devices/council-ipad`; one device each.
     #[arg(long = "device", required = true)]
     pub devices: Vec<PathBuf>,
     /// The device is locked (`PasswordProtected`).
@@ -43,7 +44,7 @@ pub struct SimulateArgs {
     pub log: bool,
 }
 
-impl SimulateArgs {
+impl ServeArgs {
     /// The knobs these arguments ask for.
     pub fn knobs(&self) -> anyhow::Result<Knobs> {
         let missing_services = self
@@ -64,15 +65,15 @@ impl SimulateArgs {
     }
 }
 
-/// Runs `lucarne simulate`.
-pub fn run(args: &SimulateArgs) -> anyhow::Result<u8> {
+/// Runs `lucarne-simulate serve` until interrupted.
+pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     let knobs = args.knobs()?;
     let dirs = args
         .devices
         .iter()
         .map(|p| DeviceDir::load(p).with_context(|| format!("device directory {}", p.display())))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let shared = virtual_ipad::shared(dirs, knobs)?;
+    let shared = lucarne_virtual_ipad::shared(dirs, knobs)?;
     for d in &shared.devices {
         eprintln!("simulate: device {} ({})", d.udid(), d.dir.path.display());
     }
@@ -83,6 +84,6 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<u8> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    rt.block_on(virtual_ipad::serve(&args.socket, shared))?;
-    Ok(0)
+    rt.block_on(lucarne_virtual_ipad::serve(&args.socket, shared))?;
+    Ok(())
 }

@@ -4,11 +4,10 @@
 //! GetValue, StartService, installation_proxy Browse — and print what the device directory says.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::process::Command;
 
-use lucarne::virtual_ipad::{Knobs, VirtualIpad};
+use lucarne_virtual_ipad::devicedir::DeviceDir;
+use lucarne_virtual_ipad::{Knobs, VirtualIpad};
 
 fn run(tool: &str, args: &[&str], address: &str) -> String {
     let out = Command::new(tool)
@@ -37,7 +36,7 @@ fn plain(value: &plist::Value) -> Option<String> {
 
 #[test]
 fn libimobiledevice_tools_read_the_virtual_ipad() {
-    let dir = common::device("council-ipad");
+    let dir = DeviceDir::bundled("council-ipad").unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let ipad = VirtualIpad::start(
         &tmp.path().join("usbmuxd"),

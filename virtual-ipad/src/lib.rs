@@ -1,20 +1,32 @@
-//! The virtual iPad: a usbmuxd on a Unix socket with one or more devices behind it, each with a
-//! lockdownd (real TLS sessions on a generated pair record) and the MCInstall and
+//! Lucarne's test kit: a virtual iPad, the device-directory format it answers from, and a
+//! writer of Finder/iTunes backups. Tests, benchmarks and the demo use it as a library; the
+//! `lucarne-simulate` binary runs it by hand (`serve`, `write-backup`).
+//!
+//! The virtual iPad is a usbmuxd on a Unix socket with one or more devices behind it, each with
+//! a lockdownd (real TLS sessions on a generated pair record) and the MCInstall and
 //! installation_proxy services, all answering from a [device directory](crate::devicedir).
-//!
 //! It records every request it receives, and refuses (and records as refused) anything outside
-//! the read-only [allowlist](crate::device::allowlist). Test knobs ([`Knobs`]) make it locked,
-//! unpaired, forbid pairing, lack a service or drop the connection after N messages.
+//! the agent's read-only [allowlist](lucarne::device::allowlist). Test knobs ([`Knobs`]) make
+//! it locked, unpaired, forbid pairing, lack a service or drop the connection after N messages.
 //!
+//! # Layout
+//! - [`devicedir`]: the device directory, one iPad described as files (`DEVICEDIR.md`);
 //! - [`usbmux`]: the usbmuxd protocol (16-byte header, plist messages, Connect tunnels);
 //! - [`lockdownd`]: lockdownd on port 62078;
 //! - [`services`]: MCInstall and installation_proxy;
-//! - [`pairing`]: the generated pair record and TLS configuration.
+//! - [`pairing`]: the generated pair record and TLS configuration;
+//! - [`writer`]: realistic backups (plain or encrypted) of a device directory.
+//!
+//! Invariant: the `lucarne` binary never depends on this crate (only the agent's tests do);
+//! the kit depends on the agent, so it checks requests against the agent's own allowlist and
+//! framing rather than a copy of them.
 
+pub mod devicedir;
 pub mod lockdownd;
 pub mod pairing;
 pub mod services;
 pub mod usbmux;
+pub mod writer;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -23,8 +35,8 @@ use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncRead, AsyncWrite};
 
-use crate::device::allowlist::AllowedService;
 use crate::devicedir::DeviceDir;
+use lucarne::device::allowlist::AllowedService;
 
 /// A byte stream the virtual device talks over (plain or TLS).
 pub trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
@@ -50,7 +62,7 @@ pub struct Knobs {
     pub payloads_in_profile_list: bool,
     /// MCInstall asks for TLS on its connection (`EnableServiceSSL`).
     pub mcinstall_ssl: bool,
-    /// Print every request received on standard error (for `lucarne simulate`).
+    /// Print every request received on standard error (for `lucarne-simulate serve`).
     pub echo_requests: bool,
 }
 
@@ -218,7 +230,7 @@ pub fn shared(dirs: Vec<DeviceDir>, knobs: Knobs) -> Result<Arc<Shared>, Virtual
     }))
 }
 
-/// Serves usbmuxd on `socket` until the process ends (for `lucarne simulate`).
+/// Serves usbmuxd on `socket` until the process ends (for `lucarne-simulate serve`).
 pub async fn serve(socket: &Path, shared: Arc<Shared>) -> Result<(), VirtualError> {
     let listener = bind(socket)?;
     usbmux::accept_loop(listener, shared).await;

@@ -1,7 +1,7 @@
-//! The device directory: one iPad described as files (`agent/devices/<name>/`), read by the
-//! virtual iPad (which answers lockdown, MCInstall and installation_proxy from it) and by the
-//! backup writer (which turns it into a Finder/iTunes backup). The format is specified in
-//! `DEVICEDIR.md`; this module is its only reader.
+//! The device directory: one iPad described as files (`virtual-ipad/devices/<name>/`), read by
+//! the virtual iPad (which answers lockdown, MCInstall and installation_proxy from it) and by
+//! the backup writer (which turns it into a Finder/iTunes backup). The format is specified in
+//! `virtual-ipad/DEVICEDIR.md`; this module is its only reader.
 //!
 //! Everything in a directory is treated as hostile input: every file has a size bound, every
 //! list a count bound, and every error names the file (and the field) at fault.
@@ -36,6 +36,13 @@ pub const DEFAULT_DOMAIN: &str = "";
 /// The key of `apps.plist` entries that only Lucarne knows: the MDM manages the app. Never
 /// sent over the wire.
 pub const MANAGED_BY_MDM_KEY: &str = "LucarneManagedByMDM";
+
+/// The folder of the device directories bundled with the kit (`virtual-ipad/devices/`). It is
+/// this crate's source folder, fixed at build time: the kit runs from its source tree (tests,
+/// benchmarks, the demo), never installed.
+pub fn bundled_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("devices")
+}
 
 /// Why a device directory could not be read. Every variant names the file at fault.
 #[derive(Debug, thiserror::Error)]
@@ -208,6 +215,11 @@ impl DeviceDir {
             apps,
             history,
         })
+    }
+
+    /// Reads the bundled device directory `name` (e.g. `council-ipad`, see [`bundled_root`]).
+    pub fn bundled(name: &str) -> Result<DeviceDir, DeviceDirError> {
+        DeviceDir::load(bundled_root().join(name))
     }
 
     /// The value of `key` in `domain` (`None` for the default domain).
@@ -765,9 +777,8 @@ DeviceIsChaperoned = true
 
     #[test]
     fn shipped_devices_load() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("devices");
         let mut seen = 0;
-        for entry in fs::read_dir(&root).unwrap() {
+        for entry in fs::read_dir(bundled_root()).unwrap() {
             let path = entry.unwrap().path();
             let d = DeviceDir::load(&path).unwrap_or_else(|e| panic!("{e}"));
             assert!(d.udid().is_some());

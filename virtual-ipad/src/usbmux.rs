@@ -10,7 +10,7 @@ use plist::{Dictionary, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{UnixListener, UnixStream};
 
-use super::{lockdownd, services, Shared};
+use crate::{lockdownd, services, Shared};
 
 /// lockdownd's port on a device.
 pub const LOCKDOWN_PORT: u16 = 62078;

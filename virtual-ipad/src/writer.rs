@@ -17,12 +17,12 @@ use std::path::{Path, PathBuf};
 
 use plist::{Dictionary, Value};
 
-use super::crypto::{self, Key};
-use super::keybag::{self, ClassKeys, KeybagError, APPLE_ITERATIONS};
-use super::layout::{self, HOME_DOMAIN, PROFILES_DOMAIN};
-use super::manifest::{self, CatalogueError, Entry};
-use super::mbfile::MbFile;
 use crate::devicedir::{DeviceDir, HistoryKind, DEFAULT_DOMAIN};
+use lucarne::backup::crypto::{self, Key};
+use lucarne::backup::keybag::{self, ClassKeys, KeybagError, APPLE_ITERATIONS};
+use lucarne::backup::layout::{self, HOME_DOMAIN, PROFILES_DOMAIN};
+use lucarne::backup::manifest::{self, CatalogueError, Entry};
+use lucarne::backup::mbfile::MbFile;
 
 /// Protection class of the configuration-profile files (as in real backups).
 const PROTECTION_CLASS: u32 = 4;
