@@ -1,84 +1,58 @@
-//! The command line's own texts, in Fluent files (`agent/i18n/<lang>/lucarne.ftl`), embedded
-//! in the binary. Statements about devices come from the `profiles` catalogue instead.
+//! The command line's words. Every sentence lives in `lucarne-words` (the Fluent files of
+//! `words/locales/`); this module is the command line's short way to reach them with
+//! positional arguments.
 
-use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
-use lucarne_profiles::Lang;
+use fluent_bundle::FluentValue;
+pub use lucarne_words::Lang;
+use lucarne_words::{Args, Words};
 
-const FR: &str = include_str!("../i18n/fr/lucarne.ftl");
-const EN: &str = include_str!("../i18n/en/lucarne.ftl");
+/// Longest argument kept whole: arguments are file paths, identifiers, counts and
+/// Lucarne's own phrases, never whole documents.
+const MAX_ARG_CHARS: usize = 4096;
 
 /// Messages in one language.
 pub struct Messages {
-    bundle: FluentBundle<FluentResource>,
+    words: Words,
 }
 
 impl Messages {
-    /// Loads the messages of `lang`.
+    /// The messages of `lang`.
     pub fn new(lang: Lang) -> Messages {
-        let (source, id) = match lang {
-            Lang::Fr => (FR, "fr"),
-            Lang::En => (EN, "en"),
-        };
-        let langid = id.parse().expect("static language identifier");
-        let mut bundle = FluentBundle::new(vec![langid]);
-        // Terminals do not render Unicode isolation marks well; our arguments are escaped.
-        bundle.set_use_isolating(false);
-        let resource = FluentResource::try_new(source.to_string())
-            .expect("embedded .ftl files are checked by tests");
-        bundle
-            .add_resource(resource)
-            .expect("embedded .ftl files have no duplicate ids");
-        Messages { bundle }
+        Messages {
+            words: Words::new(lang),
+        }
     }
 
     /// The message `id` with its arguments; the id itself when it is missing (tests check
     /// that every id used exists in both languages).
     pub fn get(&self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
-        let Some(pattern) = self.bundle.get_message(id).and_then(|m| m.value()) else {
-            return id.to_string();
-        };
-        let mut fargs = FluentArgs::new();
+        let mut fargs = Args::new();
         for (name, value) in args {
-            fargs.set(*name, value.clone());
+            fargs.set(name.to_string(), value.clone());
         }
-        let mut errors = Vec::new();
-        self.bundle
-            .format_pattern(pattern, Some(&fargs), &mut errors)
-            .into_owned()
+        self.words.format(id, &fargs)
     }
 
     /// Whether the message `id` exists.
     pub fn has(&self, id: &str) -> bool {
-        self.bundle.has_message(id)
+        self.words.has(id)
+    }
+
+    /// The underlying words.
+    pub fn words(&self) -> &Words {
+        &self.words
     }
 }
 
-/// A message argument from text.
-pub fn arg(text: &str) -> FluentValue<'_> {
-    FluentValue::from(text)
+/// A message argument from text: control and bidirectional characters are neutralised, so
+/// that nothing read from a device or a file can move the cursor or reorder a line.
+pub fn arg(text: &str) -> FluentValue<'static> {
+    FluentValue::from(lucarne_words::neutral::neutralize_to(text, MAX_ARG_CHARS))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn ids(source: &str) -> Vec<String> {
-        source
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(" ="))
-            .map(|l| l.split(" =").next().unwrap_or_default().trim().to_string())
-            .collect()
-    }
-
-    #[test]
-    fn both_languages_have_the_same_messages() {
-        assert_eq!(ids(FR), ids(EN));
-        let fr = Messages::new(Lang::Fr);
-        let en = Messages::new(Lang::En);
-        for id in ids(FR) {
-            assert!(fr.has(&id) && en.has(&id), "{id}");
-        }
-    }
 
     #[test]
     fn plurals_and_arguments() {
@@ -93,8 +67,8 @@ mod tests {
         );
         let en = Messages::new(Lang::En);
         assert_eq!(
-            en.get("mdm-server", &[("url", arg("https://x"))]),
-            "MDM server: https://x"
+            en.get("key-file", &[("path", arg("/tmp/k\u{1b}[2J"))]),
+            "Key file: /tmp/k⟨U+001B⟩[2J"
         );
     }
 }

@@ -10,8 +10,8 @@
 //! - [`device`]: reading a live iPad (usbmuxd, lockdown, MCInstall, installation_proxy).
 //! - [`collect`]: one snapshot from several sources, merged in one place.
 //! - [`i18n`]: the command line's own texts (Fluent files, French and English).
-//! - [`report`]: the readable report of an analysis, escaped for terminals.
 //! - [`salt`]: salts for secret redaction.
+//! - [`history`]: what changed on each iPad, from this computer's own history.
 //! - [`home`]: the data directory, owner-only, written atomically.
 //! - [`keys`]: the agent's Ed25519 key and the redaction salt.
 //! - [`state`]: sealing snapshots: per-device hash chain, local history, outbox.
@@ -25,11 +25,11 @@ pub mod collect;
 pub mod commands;
 pub mod device;
 pub mod enrolment;
+pub mod history;
 pub mod home;
 pub mod i18n;
 pub mod keys;
 pub mod privacy_report;
-pub mod report;
 pub mod salt;
 pub mod state;
 pub mod upload;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use lucarne::commands::{backups, devices, enroll, inspect, key, push, scan};
+use lucarne::commands::{backups, devices, enroll, history, inspect, key, push, scan};
 
 /// Lucarne: see what the administration managing your iPad can change or read.
 #[derive(Parser)]
@@ -29,12 +29,15 @@ enum Command {
     Push(push::Args),
     /// List the iPads connected to this computer.
     Devices(devices::DevicesArgs),
+    /// What changed on each iPad, and when, from this computer's history.
+    History(history::HistoryArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Inspect(args) => inspect::run(&args),
+        Command::History(args) => history::run(&args),
         Command::Scan(args) => scan::run(args).map(|()| 0),
         Command::Backups(args) => backups::run(args).map(|()| 0),
         Command::Key(args) => key::run(&args),

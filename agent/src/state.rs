@@ -193,6 +193,37 @@ fn stored_snapshot(path: &Path) -> Result<Vec<u8>, StateError> {
         .map_err(|e| damaged(e.to_string()))
 }
 
+/// The devices of the local history (directory names, see [`device_dir_name`]).
+pub fn history_devices(home: &Home) -> Result<Vec<String>, StateError> {
+    let dir = home.path("history");
+    let mut out = Vec::new();
+    let read = match fs::read_dir(&dir) {
+        Ok(read) => read,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(io_at(&dir)(e).into()),
+    };
+    for entry in read {
+        let entry = entry.map_err(io_at(&dir))?;
+        if entry.path().is_dir() {
+            if let Some(name) = entry.file_name().to_str() {
+                out.push(name.to_string());
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The sequence numbers of a device's history, oldest first.
+pub fn history_sequences(home: &Home, device: &str) -> Result<Vec<u64>, StateError> {
+    Ok(entries(&home.path("history").join(device))?)
+}
+
+/// The snapshot bytes of history entry `sequence` of `device`, as signed.
+pub fn history_snapshot(home: &Home, device: &str, sequence: u64) -> Result<Vec<u8>, StateError> {
+    stored_snapshot(&home.path("history").join(device).join(entry_name(sequence)))
+}
+
 /// Brings the chain state of `device` up to its history after an interrupted seal, and puts a
 /// newest history entry that never reached the outbox (nor a receipt, nor `rejected/`) back in
 /// the outbox.

@@ -9,7 +9,7 @@ use lucarne::device::allowlist::AllowedService;
 use lucarne::device::collect::ScanOptions;
 use lucarne::device::{ScanError, UsbmuxAddress};
 use lucarne::i18n::Messages;
-use lucarne_profiles::Lang;
+use lucarne_words::Lang;
 use lucarne_virtual_ipad::{Knobs, VirtualIpad};
 
 /// Starts a virtual iPad with `names` and `knobs`, scans it, returns the error and the

@@ -146,7 +146,7 @@ fn council_ipad_capabilities_from_a_live_scan() {
     ] {
         assert!(ids.iter().any(|i| i == id), "{id} missing from {ids:?}");
     }
-    let summary = lucarne::commands::scan::render_summary(&snap, lucarne_profiles::Lang::Fr);
+    let summary = lucarne::commands::scan::render_report(&snap, lucarne_words::Lang::Fr, true);
     assert!(summary.contains("Région Exemple"), "{summary}");
     assert!(summary.contains("mdm.region-exemple.fr"), "{summary}");
     assert!(summary.contains("Délibérations"), "{summary}");
@@ -250,8 +250,12 @@ fn profile_list_without_payloads_marks_them_unknown() {
         Some("Région Exemple")
     );
     assert!(snap.restrictions.is_empty());
-    let summary = lucarne::commands::scan::render_summary(&snap, lucarne_profiles::Lang::En);
-    assert!(summary.contains("could not be read over USB"), "{summary}");
+    let summary = lucarne::commands::scan::render_report(&snap, lucarne_words::Lang::En, false);
+    // Over USB without payload contents, what they are is unknown, and a backup tells.
+    assert!(
+        summary.contains("The content of the profiles: unknown. A backup of the iPad tells"),
+        "{summary}"
+    );
 }
 
 #[test]

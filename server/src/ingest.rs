@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use sqlx::{AnyConnection, Row as _};
 
-use lucarne_profiles::diff::{self, Alert, ChainBreak, ChangeEvent};
+use lucarne_profiles::compare::{self as diff, Alert, ChainBreak, ChangeEvent};
 use lucarne_profiles::envelope::{sha256_hex, Envelope, EnvelopeError};
 use lucarne_profiles::snapshot::{Snapshot, SNAPSHOT_SCHEMA};
 
@@ -320,7 +320,7 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> 
                 .map_err(ApiError::internal)?;
             let previous: Snapshot =
                 serde_json::from_slice(&previous_bytes).map_err(ApiError::internal)?;
-            diff::diff(&previous, &checked.snapshot)
+            diff::compare_snapshots(&previous, &checked.snapshot)
         }
         _ => Vec::new(),
     };

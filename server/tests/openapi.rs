@@ -53,7 +53,7 @@ fn every_event_kind_is_described() {
         .iter()
         .map(|k| k.as_str().unwrap())
         .collect();
-    let expected: Vec<&str> = lucarne_profiles::diff::ChangeKind::ALL
+    let expected: Vec<&str> = lucarne_profiles::compare::ChangeKind::ALL
         .iter()
         .map(|k| k.as_str())
         .collect();

@@ -128,3 +128,59 @@ pub fn draw(doc: &Document, details: bool) -> String {
     text.push('\n');
     text
 }
+
+/// One change as a line: its level in words, then its sentence.
+pub fn change_line(words: &Words, event: &lucarne_profiles::compare::ChangeEvent) -> String {
+    let level = words.get(&crate::sentences::message_id("level", event.level.as_str()));
+    words.format(
+        "change-line",
+        &crate::words::Args::new()
+            .ours("level", level)
+            .ours("text", crate::sentences::change(words, event)),
+    )
+}
+
+/// The changes between two snapshots as text: a title with the previous snapshot's date,
+/// then one line per change, alerts first; with `details`, the capabilities each change gave
+/// or took away.
+pub fn draw_changes(
+    words: &Words,
+    previous_date: &str,
+    events: &[lucarne_profiles::compare::ChangeEvent],
+    details: bool,
+) -> String {
+    let date = crate::sentences::date(previous_date);
+    let args = crate::words::Args::new().ours("date", date);
+    let mut out = Vec::new();
+    if events.is_empty() {
+        out.extend(wrap(&words.format("changes-none", &args), WIDTH, "", "  "));
+    } else {
+        out.extend(wrap(&words.format("changes-title", &args), WIDTH, "", "  "));
+        let mut sorted: Vec<&lucarne_profiles::compare::ChangeEvent> = events.iter().collect();
+        sorted.sort_by(|a, b| b.level.cmp(&a.level));
+        for event in sorted {
+            out.extend(wrap(&change_line(words, event), WIDTH, "  ", "    "));
+            if details {
+                for cap in &event.capabilities_added {
+                    let text = crate::sentences::capability_text(words, &cap.id, &cap.params);
+                    let line = words.format(
+                        "change-gained",
+                        &crate::words::Args::new().ours("sentence", text),
+                    );
+                    out.extend(wrap(&line, WIDTH, "      ", "        "));
+                }
+                for cap in &event.capabilities_removed {
+                    let text = crate::sentences::capability_text(words, &cap.id, &cap.params);
+                    let line = words.format(
+                        "change-lost",
+                        &crate::words::Args::new().ours("sentence", text),
+                    );
+                    out.extend(wrap(&line, WIDTH, "      ", "        "));
+                }
+            }
+        }
+    }
+    let mut text = out.join("\n");
+    text.push('\n');
+    text
+}

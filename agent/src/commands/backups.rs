@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use lucarne_profiles::Lang;
+use lucarne_words::Lang;
 
 use super::messages::message;
 use crate::backup::layout;

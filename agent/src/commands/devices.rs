@@ -1,11 +1,10 @@
 //! `lucarne devices`: lists the iPads usbmuxd sees (UDID and connection), to choose one for
 //! `lucarne scan --udid`.
 
-use lucarne_profiles::Lang;
+use lucarne_words::Lang;
 
 use crate::device::collect;
 use crate::i18n::{arg, Messages};
-use crate::report::safe;
 
 use super::scan::{address, error_message, UserError};
 
@@ -35,8 +34,8 @@ pub fn run(args: &DevicesArgs) -> anyhow::Result<u8> {
                     msgs.get(
                         "devices-line",
                         &[
-                            ("udid", arg(&safe(&d.udid))),
-                            ("connection", arg(&safe(&d.connection))),
+                            ("udid", arg(&d.udid)),
+                            ("connection", arg(&d.connection)),
                         ],
                     )
                 );

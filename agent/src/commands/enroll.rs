@@ -1,7 +1,7 @@
 //! `lucarne enroll --server URL --code CODE`: registers this computer's key with a server.
 
 use anyhow::Context as _;
-use lucarne_profiles::Lang;
+use lucarne_words::Lang;
 
 use crate::enrolment;
 use crate::home::Home;

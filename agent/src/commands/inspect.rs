@@ -8,14 +8,17 @@ use fluent_bundle::FluentValue;
 use lucarne_profiles::analysis::{analyze_profiles, Analysis, Context};
 use lucarne_profiles::parse::MAX_PROFILE_BYTES;
 use lucarne_profiles::redact::Redactor;
-use lucarne_profiles::{parse_profile, Lang, Profile};
+use lucarne_profiles::{parse_profile, Profile};
+use lucarne_words::{explain, plain, Lang, Subject};
 use serde::Serialize;
 
 use crate::i18n::{arg, Messages};
-use crate::report::{render_analysis, safe};
 
-/// Schema of the JSON output.
-pub const INSPECTION_SCHEMA: &str = "lucarne.inspection/1";
+/// Schema of the JSON output. Version 2: every field of version 1 is kept under
+/// `files[].analysis`, except that `capabilities[].text`, `supervised_only` and `usable`
+/// became `conditions` (and `params`, `topic`, `target`), and `traffic[].scope` is an id;
+/// the analysis gained `device`, `inventory`, `limits` and `unknowns`.
+pub const INSPECTION_SCHEMA: &str = "lucarne.inspection/2";
 
 /// Arguments of `lucarne inspect`.
 #[derive(Debug, clap::Args)]
@@ -29,6 +32,9 @@ pub struct InspectArgs {
     /// Print one JSON document instead of the report.
     #[arg(long)]
     pub json: bool,
+    /// Print every statement with its conditions and evidence after the summary.
+    #[arg(long)]
+    pub details: bool,
 }
 
 /// The result for one file.
@@ -96,17 +102,17 @@ pub fn inspect(files: &[PathBuf], redactor: &Redactor) -> Inspection {
     }
 }
 
-fn render(inspection: &Inspection, lang: Lang) -> String {
+fn render(inspection: &Inspection, lang: Lang, details: bool) -> String {
     let msgs = Messages::new(lang);
     let mut out = String::new();
     let mut failed = 0;
     for file in &inspection.files {
-        out.push_str(&msgs.get("inspect-file", &[("path", arg(&safe(&file.path)))]));
+        out.push_str(&msgs.get("inspect-file", &[("path", arg(&file.path))]));
         out.push('\n');
         let (Some(profile), Some(analysis)) = (&file.profile, &file.analysis) else {
             failed += 1;
             let error = file.error.as_deref().unwrap_or("?");
-            out.push_str(&msgs.get("inspect-error", &[("error", arg(&safe(error)))]));
+            out.push_str(&msgs.get("inspect-error", &[("error", arg(error))]));
             out.push_str("\n\n");
             continue;
         };
@@ -118,35 +124,35 @@ fn render(inspection: &Inspection, lang: Lang) -> String {
         out.push_str(&line(
             "inspect-profile",
             &[
-                ("name", arg(&safe(name))),
-                ("identifier", arg(&safe(&profile.identifier))),
+                ("name", arg(name)),
+                ("identifier", arg(&profile.identifier)),
             ],
         ));
         if let Some(org) = &profile.organization {
             out.push_str(&line(
                 "inspect-organization",
-                &[("organization", arg(&safe(org)))],
+                &[("organization", arg(org))],
             ));
         }
         if let Some(desc) = &profile.description {
             out.push_str(&line(
                 "inspect-description",
-                &[("description", arg(&safe(desc)))],
+                &[("description", arg(desc))],
             ));
         }
         match &profile.signer {
             Some(s) if s.signature_valid => out.push_str(&line(
                 "inspect-signed-valid",
                 &[
-                    ("subject", arg(&safe(&s.subject))),
-                    ("issuer", arg(&safe(&s.issuer))),
+                    ("subject", arg(&s.subject)),
+                    ("issuer", arg(&s.issuer)),
                 ],
             )),
             Some(s) => out.push_str(&line(
                 "inspect-signed-invalid",
                 &[
-                    ("subject", arg(&safe(&s.subject))),
-                    ("problem", arg(&safe(s.problem.as_deref().unwrap_or("?")))),
+                    ("subject", arg(&s.subject)),
+                    ("problem", arg(s.problem.as_deref().unwrap_or("?"))),
                 ],
             )),
             None => out.push_str(&line("inspect-unsigned", &[])),
@@ -158,10 +164,12 @@ fn render(inspection: &Inspection, lang: Lang) -> String {
         for warning in &profile.warnings {
             out.push_str(&line(
                 "inspect-warning",
-                &[("warning", arg(&safe(warning)))],
+                &[("warning", arg(warning))],
             ));
         }
-        out.push_str(&render_analysis(analysis, lang, &msgs));
+        out.push('\n');
+        let doc = explain(analysis, Subject::Files(1), lang);
+        out.push_str(&plain::draw(&doc, details));
         out.push('\n');
     }
     out.push_str(&msgs.get(
@@ -182,7 +190,7 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<u8> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&inspection)?);
     } else {
-        print!("{}", render(&inspection, args.lang));
+        print!("{}", render(&inspection, args.lang, args.details));
     }
     Ok(if inspection.files.iter().all(|f| f.ok) {
         0

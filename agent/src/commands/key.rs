@@ -1,7 +1,7 @@
 //! `lucarne key show`: the fingerprint and public key of this computer's key.
 
 use anyhow::Context as _;
-use lucarne_profiles::Lang;
+use lucarne_words::Lang;
 
 use crate::home::Home;
 use crate::i18n::{arg, Messages};

@@ -1,7 +1,7 @@
 //! A short way for the backup and report commands to word a message through
 //! [`crate::i18n`] (the Fluent files `agent/i18n/<lang>/lucarne.ftl`).
 
-use lucarne_profiles::Lang;
+use lucarne_words::Lang;
 
 use crate::i18n::{arg, Messages};
 

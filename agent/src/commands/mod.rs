@@ -3,6 +3,7 @@
 pub mod backups;
 pub mod devices;
 pub mod enroll;
+pub mod history;
 pub mod inspect;
 pub mod key;
 pub mod messages;

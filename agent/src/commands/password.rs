@@ -9,7 +9,7 @@ use std::thread::JoinHandle;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
-use lucarne_profiles::Lang;
+use lucarne_words::Lang;
 use zeroize::Zeroizing;
 
 use super::messages::message;

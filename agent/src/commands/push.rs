@@ -1,7 +1,7 @@
 //! `lucarne push`: sends the queued snapshots and verifies their receipts.
 
 use anyhow::Context as _;
-use lucarne_profiles::Lang;
+use lucarne_words::Lang;
 
 use crate::home::Home;
 use crate::i18n::{arg, Messages};

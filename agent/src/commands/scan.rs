@@ -12,7 +12,7 @@ use clap::Args;
 use fluent_bundle::FluentValue;
 use lucarne_profiles::analysis::analyze_snapshot;
 use lucarne_profiles::snapshot::Snapshot;
-use lucarne_profiles::Lang;
+use lucarne_words::{explain, plain, Lang, Subject, Words};
 
 use super::messages::message;
 use super::password::{read_password, Spinner};
@@ -22,11 +22,12 @@ use crate::collect;
 use crate::device::collect::{self as live, ScanOptions};
 use crate::device::snapshot::to_snapshot;
 use crate::device::{ScanError, UsbmuxAddress};
+use crate::history;
 use crate::home::Home;
-use crate::i18n::{arg, Messages};
+use crate::i18n::Messages;
 use crate::keys;
 use crate::privacy_report;
-use crate::report::{render_analysis, safe};
+use crate::state::SealedSnapshot;
 use crate::upload::{self, UploadOutcome};
 
 /// Arguments of `lucarne scan`.
@@ -34,8 +35,9 @@ use crate::upload::{self, UploadOutcome};
 pub struct ScanArgs {
     /// Read a Finder/iTunes backup folder; without a folder, the most recent backup found in
     /// the usual places (see `lucarne backups`).
-    #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = "")]
-    pub backup: Option<PathBuf>,
+    #[arg(long, value_name = "DIR", num_args = 0..=1)]
+    #[allow(clippy::option_option)] // absent / present without a folder / with a folder
+    pub backup: Option<Option<PathBuf>>,
     /// Read the password of an encrypted backup from the first line of standard input
     /// instead of prompting.
     #[arg(long)]
@@ -58,6 +60,9 @@ pub struct ScanArgs {
     /// Print the snapshot as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Print every statement with its conditions and evidence after the summary.
+    #[arg(long)]
+    pub details: bool,
     /// Language of messages: `fr` (default) or `en`.
     #[arg(long, default_value = "fr")]
     pub lang: Lang,
@@ -87,10 +92,10 @@ pub fn run(args: ScanArgs) -> anyhow::Result<()> {
         }
     }
     if let Some(dir) = &args.backup {
-        let dir = if dir.as_os_str().is_empty() {
-            most_recent_backup().ok_or_else(|| UserError(message(lang, "no-backup-found", &[])))?
-        } else {
-            dir.clone()
+        let dir = match dir {
+            Some(dir) => dir.clone(),
+            None => most_recent_backup()
+                .ok_or_else(|| UserError(message(lang, "no-backup-found", &[])))?,
         };
         let facts = scan_backup(&dir, args.password_stdin, lang)?;
         warnings.extend(facts.warnings);
@@ -122,27 +127,49 @@ pub fn run(args: ScanArgs) -> anyhow::Result<()> {
         serde_json::to_writer_pretty(&mut out, &snapshot).context("writing the snapshot")?;
         writeln!(out)?;
     } else {
-        writeln!(out, "{}", render_summary(&snapshot, lang))?;
+        write!(out, "{}", render_report(&snapshot, lang, args.details))?;
     }
     drop(out);
     if snapshot.device.udid.is_some() {
-        keep_and_send(&home, snapshot, lang)?;
+        let sealed = keep_and_send(&home, snapshot, lang)?;
+        if !args.json {
+            print_changes(&home, &sealed, lang, args.details)?;
+        }
     }
+    Ok(())
+}
+
+/// Prints what changed since the previous snapshot of the same iPad in the local history.
+fn print_changes(
+    home: &Home,
+    sealed: &SealedSnapshot,
+    lang: Lang,
+    details: bool,
+) -> anyhow::Result<()> {
+    let words = Words::new(lang);
+    let text = match history::changes_since_previous(home, &sealed.device, sealed.sequence)? {
+        Some((date, events)) => plain::draw_changes(&words, &date, &events, details),
+        None => format!("{}\n", words.get("changes-first")),
+    };
+    print!("\n{text}");
     Ok(())
 }
 
 /// Seals the snapshot into the local history and, when this computer is enrolled, sends the
 /// outbox (see [`crate::upload`]). Reports on standard error, so `--json` output stays clean.
-fn keep_and_send(home: &Home, snapshot: Snapshot, lang: Lang) -> anyhow::Result<()> {
+fn keep_and_send(home: &Home, snapshot: Snapshot, lang: Lang) -> anyhow::Result<SealedSnapshot> {
     let say = |id: &str, vars: &[(&str, &str)]| eprintln!("{}", message(lang, id, vars));
-    match upload::block_on(upload::after_scan_in(home, snapshot))?? {
-        UploadOutcome::NotEnrolled { sealed } => say(
-            "scan-kept",
-            &[
-                ("sequence", &sealed.sequence.to_string()),
-                ("path", &sealed.history_path.display().to_string()),
-            ],
-        ),
+    let sealed = match upload::block_on(upload::after_scan_in(home, snapshot))?? {
+        UploadOutcome::NotEnrolled { sealed } => {
+            say(
+                "scan-kept",
+                &[
+                    ("sequence", &sealed.sequence.to_string()),
+                    ("path", &sealed.history_path.display().to_string()),
+                ],
+            );
+            sealed
+        }
         UploadOutcome::Pushed { sealed, report } => {
             say(
                 "scan-kept",
@@ -167,22 +194,20 @@ fn keep_and_send(home: &Home, snapshot: Snapshot, lang: Lang) -> anyhow::Result<
                     "scan-refused",
                     &[
                         ("sequence", &refused.sequence.to_string()),
-                        ("reason", &safe(&refused.reason.message)),
+                        ("reason", &refused.reason.message),
                     ],
                 );
             }
             if let Some(why) = &report.stopped {
                 say(
                     "scan-queued",
-                    &[
-                        ("count", &report.remaining.to_string()),
-                        ("reason", &safe(why)),
-                    ],
+                    &[("count", &report.remaining.to_string()), ("reason", why)],
                 );
             }
+            sealed
         }
-    }
-    Ok(())
+    };
+    Ok(sealed)
 }
 
 fn most_recent_backup() -> Option<PathBuf> {
@@ -266,7 +291,7 @@ pub fn error_message(error: &ScanError, msgs: &Messages) -> String {
     let args: Vec<(&str, FluentValue<'_>)> = error
         .message_args()
         .into_iter()
-        .map(|(k, v)| (k, FluentValue::from(safe(&v))))
+        .map(|(k, v)| (k, crate::i18n::arg(&v)))
         .collect();
     msgs.get(error.message_id(), &args)
 }
@@ -277,120 +302,24 @@ pub fn scan_snapshot(options: &ScanOptions) -> Result<Snapshot, ScanError> {
     Ok(to_snapshot(&reading, &collect::now_rfc3339()))
 }
 
-/// The readable report of a snapshot: the summary line, the details a live scan adds
-/// (profiles, apps outside the App Store, pairing), then what the administration can do.
-pub fn render_summary(s: &Snapshot, lang: Lang) -> String {
+/// The readable report of a snapshot: the explanation of its analysis (summary first, what
+/// the administration cannot do, what this source could not see; every statement with its
+/// evidence with `details`), and whether the administration forbids reading the iPad from
+/// another computer.
+pub fn render_report(s: &Snapshot, lang: Lang, details: bool) -> String {
     let msgs = Messages::new(lang);
-    let mut out = summary(s, lang);
-    let mut line = |text: String| {
-        out.push('\n');
-        out.push_str(&text);
-    };
+    let analysis = analyze_snapshot(s);
+    let doc = explain(&analysis, Subject::Device, lang);
+    let mut out = plain::draw(&doc, details);
     let host_pairing_forbidden = s
         .restrictions
         .iter()
         .any(|r| r.key == "allowHostPairing" && r.value == serde_json::Value::Bool(false));
     if s.enrolment.allow_pairing == Some(false) || host_pairing_forbidden {
-        line(msgs.get("scan-pairing-forbidden", &[]));
+        for line in plain::wrap(&msgs.get("scan-pairing-forbidden", &[]), plain::WIDTH, "", "") {
+            out.push_str(&line);
+            out.push('\n');
+        }
     }
-    if !s.profiles.is_empty() {
-        line(msgs.get(
-            "scan-profiles",
-            &[("count", FluentValue::from(s.profiles.len()))],
-        ));
-    }
-    for p in &s.profiles {
-        let name = p
-            .profile
-            .display_name
-            .as_deref()
-            .unwrap_or(&p.profile.identifier);
-        line(
-            "  ".to_string()
-                + &msgs.get(
-                    "scan-profile-line",
-                    &[
-                        ("name", arg(&safe(name))),
-                        ("identifier", arg(&safe(&p.profile.identifier))),
-                    ],
-                ),
-        );
-    }
-    if s.profiles.iter().any(|p| !p.payloads_known) {
-        line(msgs.get("scan-payloads-unknown", &[]));
-    }
-    let provisioned: Vec<_> = s.apps.iter().filter(|a| a.provisioned).collect();
-    if !provisioned.is_empty() {
-        line(msgs.get("scan-apps-provisioned", &[]));
-    }
-    for app in provisioned {
-        line(
-            "  ".to_string()
-                + &msgs.get(
-                    "scan-app-line",
-                    &[
-                        ("name", arg(&safe(app.name.as_deref().unwrap_or("?")))),
-                        ("bundle", arg(&safe(&app.bundle_id))),
-                        ("signer", arg(&safe(app.signer.as_deref().unwrap_or("?")))),
-                    ],
-                ),
-        );
-    }
-    out.push_str("\n\n");
-    out.push_str(&render_analysis(&analyze_snapshot(s), lang, &msgs));
     out
-}
-
-fn summary(s: &Snapshot, lang: Lang) -> String {
-    let unknown = message(lang, "unknown", &[]);
-    let text = |v: &Option<String>| v.clone().unwrap_or_else(|| unknown.clone());
-    let yes_no = |v: Option<bool>| match v {
-        Some(true) => message(lang, "yes", &[]),
-        Some(false) => message(lang, "no", &[]),
-        None => unknown.clone(),
-    };
-    let privacy = match &s.privacy {
-        Some(p) => message(
-            lang,
-            "privacy-summary",
-            &[
-                ("apps", &p.apps.len().to_string()),
-                ("skipped", &p.skipped_lines.to_string()),
-            ],
-        ),
-        None => unknown.clone(),
-    };
-    message(
-        lang,
-        "summary",
-        &[
-            ("device", &text(&s.device.name)),
-            ("model", &text(&s.device.model)),
-            ("os", &text(&s.device.os_version)),
-            ("supervised", &yes_no(s.enrolment.supervised)),
-            ("organisation", &text(&s.enrolment.organisation)),
-            ("server", &text(&s.enrolment.mdm_server)),
-            ("profiles", &s.profiles.len().to_string()),
-            (
-                "managed_profiles",
-                &s.profiles
-                    .iter()
-                    .filter(|p| p.managed == Some(true))
-                    .count()
-                    .to_string(),
-            ),
-            ("restrictions", &s.restrictions.len().to_string()),
-            ("apps", &s.apps.len().to_string()),
-            (
-                "managed_apps",
-                &s.apps
-                    .iter()
-                    .filter(|a| a.managed == Some(true))
-                    .count()
-                    .to_string(),
-            ),
-            ("history", &s.history.len().to_string()),
-            ("privacy", &privacy),
-        ],
-    )
 }

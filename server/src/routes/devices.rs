@@ -11,7 +11,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use sqlx::Row as _;
 
-use lucarne_profiles::diff::{Alert, ChangeEvent};
+use lucarne_profiles::compare::{Alert, ChangeEvent};
 use lucarne_profiles::snapshot::Snapshot;
 use lucarne_profiles::Capability;
 
@@ -163,6 +163,6 @@ pub async fn capabilities(
     Ok(Json(Capabilities {
         device_id,
         sequence: u64::try_from(sequence).map_err(ApiError::internal)?,
-        capabilities: lucarne_profiles::diff::capabilities_of(&snapshot),
+        capabilities: lucarne_profiles::analysis::analyze_snapshot(&snapshot).capabilities,
     }))
 }

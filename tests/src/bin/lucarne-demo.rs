@@ -16,13 +16,12 @@ use lucarne::device::snapshot::to_snapshot;
 use lucarne::device::UsbmuxAddress;
 use lucarne::home::Home;
 use lucarne::i18n::{arg, Messages};
-use lucarne::report::{render_analysis, safe};
 use lucarne::upload::{self, UploadOutcome};
-use lucarne_profiles::analysis::analyze_snapshot;
-use lucarne_profiles::diff::ChangeEvent;
+use lucarne_profiles::compare::{ChangeEvent, Level};
 use lucarne_profiles::receipt::Receipt;
 use lucarne_profiles::redact::Redactor;
-use lucarne_profiles::{Lang, Snapshot};
+use lucarne_profiles::Snapshot;
+use lucarne_words::{plain, Lang, Words};
 use lucarne_server::{AppState, Config};
 use lucarne_virtual_ipad::devicedir::{self, DeviceDir};
 use lucarne_virtual_ipad::{Knobs, VirtualIpad};
@@ -85,9 +84,9 @@ fn main() -> anyhow::Result<()> {
         &[("serve", arg(&serve)), ("address", arg(&address))],
     );
     say("demo-step-scan", &[]);
-    println!(
+    print!(
         "{}",
-        render_analysis(&analyze_snapshot(&first), lang, &msgs)
+        lucarne::commands::scan::render_report(&first, lang, false)
     );
     let refused = ipad.refused().len();
     say(
@@ -172,18 +171,26 @@ fn report_upload(
             ],
         )
     );
+    // The receipt carries facts only: the demo words them in its reader's language.
     let receipt: Receipt = serde_json::from_slice(&std::fs::read(&accepted.receipt_path)?)?;
-    for value in receipt.events {
-        let event: ChangeEvent = serde_json::from_value(value)?;
-        let id = if event.alert {
+    let words = Words::new(lang);
+    let mut events: Vec<ChangeEvent> = receipt
+        .events
+        .into_iter()
+        .map(serde_json::from_value)
+        .collect::<Result<_, _>>()?;
+    events.sort_by(|a, b| b.level.cmp(&a.level));
+    for event in events {
+        let id = if event.level == Level::Alert {
             "demo-alert"
         } else {
             "demo-event"
         };
-        println!(
-            "{}",
-            msgs.get(id, &[("text", arg(&safe(event.text.get(lang))))])
-        );
+        let text = lucarne_words::sentences::change(&words, &event);
+        let line = msgs.get(id, &[("text", FluentValue::from(text))]);
+        for wrapped in plain::wrap(&line, plain::WIDTH, "", "  ") {
+            println!("{wrapped}");
+        }
     }
     Ok(())
 }

@@ -95,3 +95,10 @@ push-refused = Refused by the server: device { $device }, snapshot #{ $sequence 
 push-stopped = Sending stopped: { $reason }. { $remaining } snapshot(s) remain queued and will go with the next push; nothing is lost.
 push-nothing = No snapshot waiting.
 push-consistency-deferred = The log's consistency could not be checked this time ({ $reason }); it will be at the next push.
+
+# lucarne history
+history-device = iPad “{ $name }” (identifier { $device })
+history-entry = { $date } — snapshot no. { $sequence }
+history-no-change = Nothing changed.
+history-empty = This computer's history holds no snapshot yet: run “lucarne scan”.
+history-unknown-device = No iPad “{ $device }” in this computer's history. Known identifiers: { $devices }.

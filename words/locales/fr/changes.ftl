@@ -1,8 +1,8 @@
-# Ce qui a changé entre deux relevés d'un iPad (lucarne_profiles::compare), et les alertes.
+# Ce qui a changé entre deux instantanés d'un iPad (lucarne_profiles::compare), et les alertes.
 
-changes-title = Ce qui a changé depuis le relevé précédent ({ $date }) :
-changes-none = Rien n'a changé depuis le relevé précédent ({ $date }).
-changes-first = Premier relevé de cet iPad : les prochains diront ce qui change.
+changes-title = Ce qui a changé depuis l'instantané précédent ({ $date }) :
+changes-none = Rien n'a changé depuis l'instantané précédent ({ $date }).
+changes-first = Premier instantané de cet iPad : les prochains diront ce qui change.
 level-alert = ALERTE
 level-warning = À surveiller
 level-info = Info
@@ -56,7 +56,7 @@ field-organisation = organisation
 field-mdm_unremovable = MDM impossible à retirer
 field-allow_pairing = association à un autre ordinateur
 
-# Envois refusés qui cassent la chaîne des relevés d'un iPad
-alert-replay = Envoi refusé : ce relevé (n° { $sequence }) avait déjà été reçu. Quelqu'un a peut-être rejoué un ancien envoi.
-alert-rollback = Envoi refusé : le relevé n° { $sequence } est plus ancien que le dernier reçu (n° { $last }). Retour en arrière suspect.
-alert-fork = Envoi refusé : le relevé n° { $sequence } ne suit pas le dernier reçu (n° { $last }). L'historique de l'iPad a bifurqué.
+# Envois refusés qui cassent la chaîne des instantanés d'un iPad
+alert-replay = Envoi refusé : cet instantané (n° { $sequence }) avait déjà été reçu. Quelqu'un a peut-être rejoué un ancien envoi.
+alert-rollback = Envoi refusé : l'instantané n° { $sequence } est plus ancien que le dernier reçu (n° { $last }). Retour en arrière suspect.
+alert-fork = Envoi refusé : l'instantané n° { $sequence } ne suit pas le dernier reçu (n° { $last }). L'historique de l'iPad a bifurqué.

@@ -89,9 +89,16 @@ key-public = Clé publique (Ed25519, base64) : { $public_key }
 key-file = Fichier de la clé : { $path }
 enrolled = Ordinateur inscrit auprès de { $server } (clé { $key_id }).
 enrolled-log = Journal du serveur : { $origin }, clé de vérification { $verifier_key }. Comparez-la avec celle que publie l'opérateur du serveur.
-push-accepted = Envoyé : appareil { $device }, relevé n° { $sequence } — reçu vérifié (entrée { $leaf_index } d'un journal de { $tree_size }).
-push-alerts = { "  " }Le serveur signale { $alerts } alerte(s) et { $events } changement(s) pour ce relevé.
-push-refused = Refusé par le serveur : appareil { $device }, relevé n° { $sequence } ({ $code }) : { $message }. Il a été mis de côté dans { $path } et ne sera pas renvoyé.
-push-stopped = Envoi interrompu : { $reason }. { $remaining } relevé(s) restent en attente et partiront au prochain envoi ; rien n'est perdu.
-push-nothing = Aucun relevé en attente.
+push-accepted = Envoyé : appareil { $device }, instantané n° { $sequence } — reçu vérifié (entrée { $leaf_index } d'un journal de { $tree_size }).
+push-alerts = { "  " }Le serveur signale { $alerts } alerte(s) et { $events } changement(s) pour cet instantané.
+push-refused = Refusé par le serveur : appareil { $device }, instantané n° { $sequence } ({ $code }) : { $message }. Il a été mis de côté dans { $path } et ne sera pas renvoyé.
+push-stopped = Envoi interrompu : { $reason }. { $remaining } instantané(s) restent en attente et partiront au prochain envoi ; rien n'est perdu.
+push-nothing = Aucun instantané en attente.
 push-consistency-deferred = La cohérence du journal n'a pas pu être vérifiée cette fois ({ $reason }) ; elle le sera au prochain envoi.
+
+# lucarne history
+history-device = iPad « { $name } » (identifiant { $device })
+history-entry = { $date } — instantané n° { $sequence }
+history-no-change = Rien n'a changé.
+history-empty = L'historique de cet ordinateur ne contient encore aucun instantané : lancez « lucarne scan ».
+history-unknown-device = Aucun iPad « { $device } » dans l'historique de cet ordinateur. Identifiants connus : { $devices }.

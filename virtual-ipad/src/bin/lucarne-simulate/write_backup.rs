@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use lucarne::backup::keybag::{APPLE_ITERATIONS, MAX_SHA1_ITERATIONS, MAX_SHA256_ITERATIONS};
 use lucarne::commands::password::read_password;
-use lucarne_profiles::Lang;
+use lucarne_words::Lang;
 use lucarne_virtual_ipad::devicedir::DeviceDir;
 use lucarne_virtual_ipad::writer::{write_backup, WriteOptions};
 
