@@ -240,6 +240,15 @@ pub enum Condition {
         /// Whether this device is.
         holds: Tri,
     },
+    /// The device must be supervised when it runs an iOS version before `version`; from that
+    /// version on, it works without supervision (e.g. a content filter bound to apps through
+    /// `ContentFilterUUID` from iOS 16).
+    SupervisedBefore {
+        /// The first iOS version on which supervision is no longer needed.
+        version: String,
+        /// Whether this device is supervised or runs that version or a later one.
+        holds: Tri,
+    },
     /// The device must be enrolled through Automated Device Enrollment.
     AutomatedEnrollment {
         /// Whether this device is.
@@ -282,6 +291,7 @@ impl Condition {
     pub fn holds(&self) -> Tri {
         match self {
             Condition::Supervised { holds }
+            | Condition::SupervisedBefore { holds, .. }
             | Condition::AutomatedEnrollment { holds }
             | Condition::CertificateTrust { holds, .. }
             | Condition::ControlledTrafficPath { holds }
@@ -296,6 +306,7 @@ impl Condition {
     pub fn kind(&self) -> &'static str {
         match self {
             Condition::Supervised { .. } => "supervised",
+            Condition::SupervisedBefore { .. } => "supervised-before",
             Condition::AutomatedEnrollment { .. } => "automated-enrollment",
             Condition::CertificateTrust { .. } => "certificate-trust",
             Condition::ControlledTrafficPath { .. } => "controlled-traffic-path",
@@ -442,11 +453,14 @@ impl Capability {
         status
     }
 
-    /// Whether it needs a supervised device.
+    /// Whether it needs a supervised device (always, or on some iOS versions).
     pub fn needs_supervision(&self) -> bool {
-        self.conditions
-            .iter()
-            .any(|c| matches!(c, Condition::Supervised { .. }))
+        self.conditions.iter().any(|c| {
+            matches!(
+                c,
+                Condition::Supervised { .. } | Condition::SupervisedBefore { .. }
+            )
+        })
     }
 
     /// The key comparisons match on: id and target.

@@ -12,16 +12,28 @@ use crate::words::{Args, Words};
 
 /// Values of a list parameter named in one sentence before "and N others".
 const LIST_SHOWN: usize = 5;
+/// Terms of a list parameter named in one sentence before "and N others".
+const TERMS_SHOWN: usize = 16;
 /// Longest evidence value shown.
 const EVIDENCE_CHARS: usize = 200;
 
 /// Parameters that name something: when absent, the sentence says "(not specified)".
 const NAMED: &[&str] = &[
     "server", "user", "name", "subject", "network", "signer", "bundle", "from", "to", "path",
-    "scope", "category",
+    "scope", "category", "script", "issuer",
 ];
 /// Parameters used to choose a wording: when absent, their value is `none`.
-const SELECTORS: &[&str] = &["domains", "organisation", "filter"];
+const SELECTORS: &[&str] = &[
+    "domains",
+    "organisation",
+    "filter",
+    "servers",
+    "hosts",
+    "attributes",
+    "app",
+];
+/// Term parameters used as flags (`on-demand` = `yes`): when absent, their `-id` is `none`.
+const FLAGS: &[&str] = &["on-demand", "removable", "identity", "attest", "protocol"];
 
 /// The id of the message of a capability or change id (`traffic.proxy` → `cap-traffic-proxy`).
 pub fn message_id(prefix: &str, id: &str) -> String {
@@ -38,22 +50,38 @@ pub fn message_id(prefix: &str, id: &str) -> String {
     out
 }
 
-/// A list of outside values, neutralised, joined, cut after a few.
-fn list(words: &Words, items: &[Param]) -> String {
+/// A list of values of parameter `name`: outside values neutralised, terms rendered through
+/// `term-<name>-<id>`, joined, cut after a few.
+fn list(words: &Words, name: &str, items: &[Param]) -> String {
+    // Lucarne's own terms (device attributes sent to a server) are few and each matters: all
+    // are named.
+    let limit = if items.iter().all(|p| matches!(p, Param::Term(_))) {
+        TERMS_SHOWN
+    } else {
+        LIST_SHOWN
+    };
     let shown: Vec<String> = items
         .iter()
-        .take(LIST_SHOWN)
+        .take(limit)
         .map(|p| match p {
             Param::Count(n) => n.to_string(),
-            Param::List(inner) => list(words, inner),
+            Param::List(inner) => list(words, name, inner),
+            Param::Term(id) => {
+                let term_id = message_id(&format!("term-{name}"), id);
+                if words.has(&term_id) {
+                    words.get(&term_id)
+                } else {
+                    neutralize(id)
+                }
+            }
             other => neutralize(other.as_str().unwrap_or_default()),
         })
         .collect();
     let mut text = shown.join(", ");
-    if items.len() > LIST_SHOWN {
+    if items.len() > limit {
         let more = words.format(
             "term-and-more",
-            &Args::new().num("count", (items.len() - LIST_SHOWN) as f64),
+            &Args::new().num("count", (items.len() - limit) as f64),
         );
         text.push(' ');
         text.push_str(&more);
@@ -82,6 +110,9 @@ pub fn param_args<'a>(words: &Words, params: &'a BTreeMap<String, Param>) -> Arg
     for name in SELECTORS {
         args.set(*name, FluentValue::from("none"));
     }
+    for name in FLAGS {
+        args.set(format!("{name}-id"), FluentValue::from("none"));
+    }
     // Terms may use other parameters (a Wi-Fi scope names its network): plain ones first.
     let mut plain = Args::new();
     for (name, value) in params {
@@ -94,7 +125,7 @@ pub fn param_args<'a>(words: &Words, params: &'a BTreeMap<String, Param>) -> Arg
             Param::Date(s) => args.set(name.as_str(), FluentValue::from(date(s))),
             Param::Count(n) => args.set(name.as_str(), FluentValue::from(*n as f64)),
             Param::List(items) => {
-                let text = list(words, items);
+                let text = list(words, name, items);
                 args.set(name.as_str(), FluentValue::from(text.clone()));
                 plain.set(name.as_str(), FluentValue::from(text));
             }
@@ -138,7 +169,13 @@ pub fn capability_text(words: &Words, id: &str, params: &BTreeMap<String, Param>
         let msg = message_id("payload", payload_type);
         let title = words.format(&msg, &args);
         let lets = words.attr(&msg, "lets", &args).unwrap_or_default();
-        return format!("{title} — {lets}");
+        let mut text = format!("{title} — {lets}");
+        // A legacy payload type iOS still honours says since when Apple deprecated it.
+        if params.contains_key("deprecated") {
+            text.push(' ');
+            text.push_str(&words.format("cap-payload-legacy", &args));
+        }
+        return text;
     }
     if id == "restriction.set" {
         let key = params
@@ -169,12 +206,13 @@ pub fn condition(words: &Words, condition: &Condition) -> String {
             };
             words.format(&id, &Args::new().select("route", route))
         }
-        Condition::OsBefore { version, .. } => words.format(
-            &id,
-            &Args::new()
-                .select("holds", holds)
-                .outside("version", version),
-        ),
+        Condition::OsBefore { version, .. } | Condition::SupervisedBefore { version, .. } => words
+            .format(
+                &id,
+                &Args::new()
+                    .select("holds", holds)
+                    .outside("version", version),
+            ),
         _ => words.format(&id, &Args::new().select("holds", holds)),
     }
 }
@@ -279,7 +317,10 @@ pub fn change(words: &Words, event: &ChangeEvent) -> String {
         ChangeKind::CapabilityChanged => {
             if let Some(changed) = event.capabilities_changed.first() {
                 args = args
-                    .ours("sentence", capability_text(words, &changed.id, &changed.params))
+                    .ours(
+                        "sentence",
+                        capability_text(words, &changed.id, &changed.params),
+                    )
                     .ours("before", changed_before(words, changed));
             }
         }
@@ -309,8 +350,8 @@ fn changed_before(words: &Words, changed: &CapabilityRef) -> String {
     let differing: Vec<String> = before
         .iter()
         .filter(|(k, v)| changed.params.get(*k) != Some(*v))
-        .map(|(_, v)| match v {
-            Param::List(items) => list(words, items),
+        .map(|(k, v)| match v {
+            Param::List(items) => list(words, k, items),
             Param::Count(n) => n.to_string(),
             other => neutralize(other.as_str().unwrap_or_default()),
         })

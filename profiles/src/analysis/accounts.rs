@@ -85,13 +85,28 @@ pub(super) fn read(b: &mut Builder, profile: &Profile, payload: &Payload) -> boo
     } else {
         payload.uuid.clone()
     };
-    b.push(
-        Capability::new(format!("account.{}", kind.as_str()), Verb::Read, Topic::Mail)
-            .with_target(target.clone())
-            .with_param_opt("server", host.clone().map(Param::Host))
-            .with_param_opt("user", user.clone().map(Param::Name))
-            .with_evidence(ev.clone()),
-    );
+    let mut account = Capability::new(
+        format!("account.{}", kind.as_str()),
+        Verb::Read,
+        Topic::Mail,
+    )
+    .with_target(target.clone())
+    .with_param_opt("server", host.clone().map(Param::Host))
+    .with_param_opt("user", user.clone().map(Param::Name))
+    .with_evidence(ev.clone());
+    if *kind == AccountKind::Exchange {
+        // An identity (private key and certificate) installed for the account: embedded as a
+        // PKCS#12 in `Certificate`, or named by `PayloadCertificateUUID`.
+        if let Some(key) = ["Certificate", "PayloadCertificateUUID"]
+            .into_iter()
+            .find(|k| super::present(payload.get(k)))
+        {
+            account = account
+                .with_param("identity", Param::Term("yes".into()))
+                .with_evidence(evidence(profile, payload, Some(key), None));
+        }
+    }
+    b.push(account);
     if *kind == AccountKind::Exchange {
         // Exchange ActiveSync lets its server wipe the device by itself (remote wipe), with
         // no MDM involved.

@@ -177,6 +177,6 @@ pub(super) fn snapshot_inventory(b: &mut Builder, snapshot: &Snapshot) {
     // Only a backup keeps the device's dated history of profile and setting events.
     inventory.history_events = sources
         .contains(&Source::Backup)
-        .then(|| snapshot.history.len() as u64);
+        .then_some(snapshot.history.len() as u64);
     inventory.sources = sources;
 }

@@ -18,7 +18,8 @@ use crate::snapshot::{Snapshot, Source};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limit {
     /// What cannot be done: `right-not-granted`, `not-supervised`, `user-enrollment`,
-    /// `no-account`, `no-trust-anchor`, `no-traffic-path`, `no-ade`, `no-mdm`.
+    /// `no-account`, `no-trust-anchor`, `no-traffic-path`, `no-ade`, `no-mdm`,
+    /// `invalid-profile` (a file iOS refuses: nothing it holds applies).
     pub id: String,
     /// What it is about.
     pub topic: Topic,
@@ -67,20 +68,36 @@ impl Unknown {
     }
 }
 
-/// Fills `analysis.limits` and `analysis.unknowns` once capabilities are final.
+/// A profile file whose outer `PayloadType` is neither `Configuration` nor `Profile Service`:
+/// iOS refuses to install it (Apple's schema, `TopLevel.yaml`), so the administration cannot
+/// apply anything it holds.
+pub(super) fn invalid_profile(profile: &crate::profile::Profile) -> Limit {
+    Limit {
+        evidence: vec![Evidence {
+            profile: profile.identifier.clone(),
+            key: Some("PayloadType".into()),
+            value: Some(profile.payload_type.clone()),
+            ..Default::default()
+        }],
+        ..Limit::new("invalid-profile", Topic::Management)
+            .param("profile", Param::Id(profile.identifier.clone()))
+            .param("type", Param::Id(profile.payload_type.clone()))
+    }
+}
+
+/// Fills `analysis.limits` and `analysis.unknowns` once capabilities are final, after the
+/// limits found while reading (invalid profiles).
 pub(super) fn limits_and_unknowns(analysis: &mut Analysis, snapshot: Option<&Snapshot>) {
-    let mut limits = Vec::new();
+    let mut limits = std::mem::take(&mut analysis.limits);
     let mut unknowns = Vec::new();
     let all_payloads_known = analysis.inventory.profiles.iter().all(|p| p.payloads_known);
 
     if let Some(mdm) = &analysis.mdm {
         if mdm.user_enrollment {
-            limits.push(
-                Limit {
-                    evidence: vec![mdm.evidence.clone()],
-                    ..Limit::new("user-enrollment", Topic::Management)
-                },
-            );
+            limits.push(Limit {
+                evidence: vec![mdm.evidence.clone()],
+                ..Limit::new("user-enrollment", Topic::Management)
+            });
         } else if let Some(mask) = mdm.access_rights {
             for right in catalog().access_rights() {
                 if mask & right.bit == 0 {
@@ -89,11 +106,8 @@ pub(super) fn limits_and_unknowns(analysis: &mut Analysis, snapshot: Option<&Sna
                     ev.value = Some(mask.to_string());
                     limits.push(Limit {
                         evidence: vec![ev],
-                        ..Limit::new(
-                            "right-not-granted",
-                            right.topic,
-                        )
-                        .param("right", Param::Id(right.name.clone()))
+                        ..Limit::new("right-not-granted", right.topic)
+                            .param("right", Param::Id(right.name.clone()))
                     });
                 }
             }

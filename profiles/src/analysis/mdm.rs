@@ -53,6 +53,9 @@ pub(super) fn read(b: &mut Builder, profile: &Profile, payload: &Payload) -> boo
     true
 }
 
+/// The id of the statement that the device re-enrols itself after an erase.
+pub(super) const RE_ENROLMENT: &str = "mdm.re-enrolment";
+
 /// States the MDM server and every command the rights open. Also used for enrolments known
 /// only from a device listing (no payload content).
 pub(super) fn opened_commands(b: &mut Builder, finding: &MdmFinding, rights_evidence: Evidence) {
@@ -62,6 +65,20 @@ pub(super) fn opened_commands(b: &mut Builder, finding: &MdmFinding, rights_evid
             .with_param_opt("server", finding.host.clone().map(Param::Host))
             .with_evidence(finding.evidence.clone()),
     );
+    if !finding.user_enrollment {
+        // After an erase, only a device enrolled through Automated Device Enrollment enrols
+        // itself again: "For devices not using Automated Device Enrollment, the user needs to
+        // manually reenroll the device" (Apple, "Returning a managed device to service").
+        b.push(
+            Capability::new(RE_ENROLMENT, Verb::Install, Topic::Erase)
+                .with_target("mdm")
+                .with_param_opt("server", finding.host.clone().map(Param::Host))
+                .with_condition(Condition::AutomatedEnrollment {
+                    holds: Tri::Unknown,
+                })
+                .with_evidence(finding.evidence.clone()),
+        );
+    }
     if finding.user_enrollment {
         b.push(
             Capability::new("mdm.user-enrollment", Verb::Read, Topic::Management)
@@ -101,13 +118,19 @@ pub(super) fn opened_commands(b: &mut Builder, finding: &MdmFinding, rights_evid
         .with_target("mdm")
         .with_evidence(ev);
         if command.supervised_only {
-            cap = cap.with_condition(Condition::Supervised { holds: Tri::Unknown });
+            cap = cap.with_condition(Condition::Supervised {
+                holds: Tri::Unknown,
+            });
         }
         if command.requires_ade {
-            cap = cap.with_condition(Condition::AutomatedEnrollment { holds: Tri::Unknown });
+            cap = cap.with_condition(Condition::AutomatedEnrollment {
+                holds: Tri::Unknown,
+            });
         }
         if command.shared_ipad_only {
-            cap = cap.with_condition(Condition::SharedIpad { holds: Tri::Unknown });
+            cap = cap.with_condition(Condition::SharedIpad {
+                holds: Tri::Unknown,
+            });
         }
         if let Some(version) = &command.obsolete_since {
             cap = cap.with_condition(Condition::OsBefore {

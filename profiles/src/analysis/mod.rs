@@ -8,9 +8,14 @@
 //! - `mdm`: the enrolment payload, its access rights, the commands they open.
 //! - `trust`: certificate authorities installed through payloads.
 //! - `traffic`: every path the administration can put network traffic through.
+//! - `wifi`: the Wi-Fi networks joined, their private address, the server certificate checked.
 //! - `accounts`: managed accounts and the servers that hold their data.
 //! - `restrictions`: restrictions, Classroom observation, unremovable profiles.
-//! - `other`: every other payload, described from the catalogue.
+//! - `identity`: identities requested (SCEP, ACME), single sign-on, over-the-air enrolment.
+//! - `settings`: web clips, fonts, managed domains, notifications, lock screen, AirPlay.
+//! - `other`: every other payload, described from the catalogue, or said to have no effect
+//!   on an iPad.
+//! - `platform`: keys of a payload that have no effect on an iPad (macOS only).
 //! - `device`: facts only a whole snapshot has (supervision, apps, privacy report).
 //! - `cross`: conclusions from several facts (trust anchor + traffic path).
 //! - `limits`: what the administration cannot do, where facts prove it, and what the source
@@ -20,20 +25,25 @@
 mod accounts;
 mod cross;
 mod device;
+mod identity;
 mod inventory;
 mod limits;
 mod mdm;
 mod other;
+mod platform;
 mod restrictions;
+mod settings;
 mod traffic;
 mod trust;
+mod wifi;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::capability::{Capability, Condition, Evidence, Param, Tri, TrustRoute};
+use crate::catalog::catalog;
 use crate::profile::{Payload, Profile};
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Snapshot, Source};
 
 pub use inventory::{AppFact, CertificateFact, Installer, Inventory, ProfileFact};
 pub use limits::{Limit, Unknown};
@@ -215,6 +225,8 @@ pub enum TrafficScope {
     WebPages,
     /// Every app's network connections (sockets), not only web pages.
     AllConnections,
+    /// The network connections (sockets, not only web pages) of the managed apps bound to it.
+    BoundAppsConnections,
     /// Name lookups of the whole device.
     NameLookups,
 }
@@ -233,6 +245,7 @@ impl TrafficScope {
             TrafficScope::Domains => "domains",
             TrafficScope::WebPages => "web-pages",
             TrafficScope::AllConnections => "all-connections",
+            TrafficScope::BoundAppsConnections => "bound-apps-connections",
             TrafficScope::NameLookups => "name-lookups",
         }
     }
@@ -367,7 +380,7 @@ pub fn analyze_profiles<'a>(
 ) -> Analysis {
     let mut builder = Builder::default();
     for profile in profiles {
-        builder.profile(profile, Tri::Unknown);
+        builder.profile(profile, Tri::Unknown, true);
         builder.inventory_profile(profile, true, Installer::Unknown, None);
     }
     builder.finish(context, None)
@@ -378,7 +391,10 @@ pub fn analyze_snapshot(snapshot: &Snapshot) -> Analysis {
     let mut builder = Builder::default();
     for installed in &snapshot.profiles {
         let installed_by_mdm = Tri::from_option(installed.managed);
-        builder.profile(&installed.profile, installed_by_mdm);
+        // A profile the device itself lists or keeps was accepted by it, whatever its outer
+        // type; a file read beside it was not checked by any device.
+        let check_outer = installed.source == Source::ProfileFile;
+        builder.profile(&installed.profile, installed_by_mdm, check_outer);
         builder.inventory_profile(
             &installed.profile,
             installed.payloads_known,
@@ -396,10 +412,20 @@ pub(crate) struct Builder {
     pub(crate) analysis: Analysis,
 }
 
+/// Outer `PayloadType`s a device accepts: a configuration profile, and the over-the-air
+/// enrolment payload (Apple, "Over-the-Air Profile Delivery and Configuration"). Apple's
+/// schema (`TopLevel.yaml`): "The only supported value is 'Configuration'".
+const OUTER_TYPES: &[&str] = &["Configuration", "Profile Service"];
+
 impl Builder {
-    fn profile(&mut self, profile: &Profile, installed_by_mdm: Tri) {
+    fn profile(&mut self, profile: &Profile, installed_by_mdm: Tri, check_outer: bool) {
+        if check_outer && !OUTER_TYPES.contains(&profile.payload_type.as_str()) {
+            // iOS refuses such a file: nothing it holds applies, so nothing is stated.
+            self.analysis.limits.push(limits::invalid_profile(profile));
+            return;
+        }
         if profile.removal_disallowed {
-            let cap = Capability::new(
+            let mut cap = Capability::new(
                 "profile.unremovable",
                 crate::capability::Verb::Restrict,
                 crate::capability::Topic::Restrict,
@@ -407,14 +433,19 @@ impl Builder {
             .with_target(profile.identifier.clone())
             .with_param_opt("name", profile.display_name.clone().map(Param::Name))
             .with_param("profile", Param::Id(profile.identifier.clone()))
-            // Apple: PayloadRemovalDisallowed is honoured on supervised devices only.
-            .with_condition(Condition::Supervised { holds: Tri::Unknown })
             .with_evidence(Evidence {
                 profile: profile.identifier.clone(),
                 key: Some("PayloadRemovalDisallowed".into()),
                 value: Some("true".into()),
                 ..Default::default()
             });
+            // Apple's schema (TopLevel): PayloadRemovalDisallowed is honoured on supervised
+            // devices only.
+            if catalog().key_supervised_only("TopLevel", "PayloadRemovalDisallowed") {
+                cap = cap.with_condition(Condition::Supervised {
+                    holds: Tri::Unknown,
+                });
+            }
             self.push(cap);
         }
         for payload in &profile.payloads {
@@ -427,9 +458,13 @@ impl Builder {
         let handled = mdm::read(self, profile, payload)
             | trust::read(self, profile, payload, installed_by_mdm)
             | traffic::read(self, profile, payload)
+            | wifi::read(self, profile, payload)
             | accounts::read(self, profile, payload)
-            | restrictions::read(self, profile, payload);
+            | restrictions::read(self, profile, payload)
+            | identity::read(self, profile, payload)
+            | settings::read(self, profile, payload);
         other::read(self, profile, payload, handled);
+        platform::keys_not_on_ipad(self, profile, payload);
     }
 
     /// Adds a capability. The same (id, target) from two payloads gathers evidence instead of
@@ -453,6 +488,18 @@ impl Builder {
 
     fn finish(mut self, context: Context, snapshot: Option<&Snapshot>) -> Analysis {
         cross::https_decryption(&mut self);
+        // A device known to be enrolled automatically says it re-enrols itself (`device.ade`):
+        // the MDM payload's conditional statement of the same would repeat it.
+        if self
+            .analysis
+            .capabilities
+            .iter()
+            .any(|c| c.id == "device.ade")
+        {
+            self.analysis
+                .capabilities
+                .retain(|c| c.id != mdm::RE_ENROLMENT);
+        }
         let device = &mut self.analysis.device;
         device.supervised = context.supervised;
         device.ade = context.ade;
@@ -481,6 +528,17 @@ impl Builder {
 fn evaluate(condition: &mut Condition, context: &Context) {
     match condition {
         Condition::Supervised { holds } => *holds = context.supervised,
+        Condition::SupervisedBefore { version, holds } => {
+            let recent = context
+                .os_version
+                .as_deref()
+                .map(|os| !version_lt(os, version));
+            *holds = match (recent, context.supervised) {
+                (Some(true), _) | (_, Tri::Yes) => Tri::Yes,
+                (Some(false), Tri::No) => Tri::No,
+                _ => Tri::Unknown,
+            }
+        }
         Condition::AutomatedEnrollment { holds } => *holds = context.ade,
         Condition::SharedIpad { holds } => *holds = context.shared_ipad,
         Condition::OsBefore { version, holds } => {
@@ -502,7 +560,10 @@ pub(crate) fn version_lt(a: &str, b: &str) -> bool {
     };
     let (a, b) = (parse(a), parse(b));
     for i in 0..a.len().max(b.len()) {
-        let (x, y) = (a.get(i).copied().unwrap_or(0), b.get(i).copied().unwrap_or(0));
+        let (x, y) = (
+            a.get(i).copied().unwrap_or(0),
+            b.get(i).copied().unwrap_or(0),
+        );
         if x != y {
             return x < y;
         }
@@ -526,13 +587,73 @@ pub(crate) fn evidence(
     }
 }
 
-/// The supervision condition of a payload (or one of its keys): Apple's schema flags, from
-/// the catalogue. `None` when the payload works without supervision.
-pub(crate) fn supervision(payload: &Payload, _key: Option<&str>) -> Option<Condition> {
-    crate::catalog::catalog()
-        .payload(&payload.payload_type)
-        .filter(|entry| entry.supervised_only)
-        .map(|_| Condition::Supervised { holds: Tri::Unknown })
+/// The supervision a payload, or the key of it that drives a statement, needs on an iPad,
+/// from the catalogue: Apple's iOS `supervised` flag for the key (else its nearest described
+/// ancestor's, else the payload's), Apple's prose (`supervised_keys`), and the payload's own
+/// conditions (`supervised_when`: needed before an iOS version, or whenever a key is absent).
+/// `None` when it works without supervision.
+pub(crate) fn supervision(payload: &Payload, key: Option<&str>) -> Option<Condition> {
+    let c = catalog();
+    let payload_type = payload.payload_type.as_str();
+    let flagged = match key {
+        Some(key) => c.key_supervised_only(payload_type, key),
+        None => c.payload(payload_type).is_some_and(|e| e.supervised_only),
+    };
+    if flagged {
+        return Some(Condition::Supervised {
+            holds: Tri::Unknown,
+        });
+    }
+    let when = c.payload_supervised_when(payload_type)?;
+    if let Some(key) = &when.key_absent {
+        if !present(payload.get(key)) {
+            return Some(Condition::Supervised {
+                holds: Tri::Unknown,
+            });
+        }
+    }
+    when.os_before
+        .as_ref()
+        .map(|version| Condition::SupervisedBefore {
+            version: version.clone(),
+            holds: Tri::Unknown,
+        })
+}
+
+/// Whether a value says something: not absent, null, an empty string or an empty list.
+pub(crate) fn present(value: Option<&Value>) -> bool {
+    match value {
+        None | Some(Value::Null) => false,
+        Some(Value::String(s)) => !s.trim().is_empty(),
+        Some(Value::Array(items)) => !items.is_empty(),
+        Some(_) => true,
+    }
+}
+
+/// The target of a statement about a whole payload: its UUID, else the profile and its type.
+pub(crate) fn payload_target(profile: &Profile, payload: &Payload) -> String {
+    if payload.uuid.is_empty() {
+        format!("{}/{}", profile.identifier, payload.payload_type)
+    } else {
+        payload.uuid.clone()
+    }
+}
+
+/// Non-empty strings of a list value, at most `max`.
+pub(crate) fn string_list(value: Option<&Value>, max: usize) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .take(max)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// A JSON value as short text for evidence.

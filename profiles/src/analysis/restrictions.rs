@@ -17,6 +17,14 @@ pub(super) fn read(b: &mut Builder, profile: &Profile, payload: &Payload) -> boo
     match payload.payload_type.as_str() {
         RESTRICTIONS => {
             for (key, value) in payload.content.iter().take(1024) {
+                // A key Apple gives to macOS only has no effect on an iPad: `platform` says
+                // so; it is no unknown restriction.
+                let on_ios = catalog()
+                    .key_platform(RESTRICTIONS, key)
+                    .is_none_or(|scope| scope.acts_on_ios());
+                if catalog().restriction(key).is_none() && !on_ios {
+                    continue;
+                }
                 let ev = evidence(profile, payload, Some(key), Some(value_text(value)));
                 restriction(b, key, value, ev);
             }
@@ -70,14 +78,18 @@ pub(super) fn restriction(b: &mut Builder, key: &str, value: &Value, ev: Evidenc
         .with_param("value", Param::Id(value_text(value)))
         .with_evidence(ev.clone());
     if supervised_only {
-        cap = cap.with_condition(Condition::Supervised { holds: Tri::Unknown });
+        cap = cap.with_condition(Condition::Supervised {
+            holds: Tri::Unknown,
+        });
     }
     b.push(cap);
     if key == SILENT_OBSERVATION && crate::value::as_bool_lenient(value) == Some(true) {
         b.push(
             Capability::new("observe.classroom-silent", Verb::Observe, Topic::Screen)
                 .with_target(key.to_string())
-                .with_condition(Condition::Supervised { holds: Tri::Unknown })
+                .with_condition(Condition::Supervised {
+                    holds: Tri::Unknown,
+                })
                 .with_evidence(ev),
         );
     }

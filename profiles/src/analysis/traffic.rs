@@ -4,12 +4,21 @@
 //! per-app VPNs, content filters, encrypted DNS, DNS proxies and relays.
 //!
 //! A setting present but empty or off is no path: an empty `ProxyServer`, port 0,
-//! `HTTPEnable` false, `ProxyType` None state nothing.
+//! `HTTPEnable` false, `ProxyType` None state nothing (a global proxy payload naming no server
+//! is said to be inert).
+//!
+//! Each statement carries the supervision its key needs, from the catalogue (Apple's schema
+//! and prose): the global proxy, the always-on VPN, content filters without
+//! `ContentFilterUUID` (or before iOS 16), DNS proxies before iOS 15, DNS settings that
+//! cannot be turned off.
 
 use serde_json::{Map, Value};
 
-use super::{evidence, supervision, value_text, Builder, TrafficKind, TrafficPath, TrafficScope};
-use crate::capability::{Capability, Condition, Evidence, Param, Topic, Tri, Verb};
+use super::{
+    evidence, host_of, payload_target, supervision, value_text, Builder, TrafficKind, TrafficPath,
+    TrafficScope,
+};
+use crate::capability::{Capability, Evidence, Param, Topic, Verb};
 use crate::profile::{Payload, Profile};
 use crate::value;
 
@@ -82,12 +91,14 @@ pub(super) fn read(b: &mut Builder, profile: &Profile, payload: &Payload) -> boo
 struct Path {
     kind: TrafficKind,
     scope: TrafficScope,
+    /// The server, app or URL, as written in the payload.
     server: Option<String>,
     network: Option<String>,
     domains: Vec<String>,
-    conditions: Vec<Condition>,
-    /// Parameters only some kinds have (the filter's plugin).
+    /// Parameters only some kinds have (the filter's plugin, the VPN's app, on demand).
     extra: Vec<(&'static str, Param)>,
+    /// Evidence beyond the key naming the server (`IncludeAllNetworks`, `OnDemandEnabled`).
+    more_evidence: Vec<Evidence>,
 }
 
 impl Path {
@@ -98,9 +109,19 @@ impl Path {
             server,
             network: None,
             domains: Vec::new(),
-            conditions: Vec::new(),
             extra: Vec::new(),
+            more_evidence: Vec::new(),
         }
+    }
+}
+
+/// The server as a statement names it: the host of a URL, else the text as written
+/// (`host:port` of a proxy, an app's bundle id, addresses). The URL stays in the evidence.
+fn shown_server(server: &str) -> String {
+    if server.contains("://") {
+        host_of(server)
+    } else {
+        server.to_string()
     }
 }
 
@@ -125,25 +146,31 @@ fn add(b: &mut Builder, payload: &Payload, path: Path, ev: Evidence) {
     )
     .with_target(target)
     .with_param("scope", Param::Term(path.scope.as_str().to_string()))
-    .with_param_opt("server", path.server.clone().map(Param::Host))
     .with_param_opt("network", path.network.clone().map(Param::Name))
     .with_evidence(ev.clone());
+    if let Some(server) = &path.server {
+        // A PAC script chooses proxies: its URL is the script's, not a server traffic goes to.
+        let name = if path.kind == TrafficKind::ProxyAutoConfig {
+            "script"
+        } else {
+            "server"
+        };
+        cap = cap.with_param(name, Param::Host(shown_server(server)));
+    }
     if !path.domains.is_empty() {
         cap = cap.with_param(
             "domains",
             Param::List(path.domains.iter().cloned().map(Param::Host).collect()),
         );
     }
-    if let Some(c) = supervision(payload, None) {
+    if let Some(c) = supervision(payload, ev.key.as_deref()) {
         cap = cap.with_condition(c);
     }
     for (name, value) in path.extra {
         cap = cap.with_param(name, value);
     }
-    for c in path.conditions {
-        if !cap.conditions.contains(&c) {
-            cap = cap.with_condition(c);
-        }
+    for more in path.more_evidence {
+        cap = cap.with_evidence(more);
     }
     b.push(cap);
     b.analysis.traffic.push(TrafficPath {
@@ -196,14 +223,14 @@ fn proxy_settings(
     let manual = proxy_type == "Manual"
         || (proxy_type.is_empty() && payload.payload_type == "com.apple.proxy.http.global");
     let (kind, key, server) = if manual {
-        let Some(host) = text(dict, "ProxyServer") else {
-            return;
-        };
         let port = dict
             .get("ProxyServerPort")
             .or_else(|| dict.get("ProxyPort"))
             .and_then(value::as_i64_lenient);
-        let Some(server) = with_port(host, port) else {
+        let Some(server) = text(dict, "ProxyServer").and_then(|host| with_port(host, port)) else {
+            if payload.payload_type == "com.apple.proxy.http.global" {
+                inert_proxy(b, profile, payload);
+            }
             return;
         };
         (TrafficKind::Proxy, "ProxyServer", server)
@@ -222,6 +249,20 @@ fn proxy_settings(
     add(b, payload, path, ev);
 }
 
+/// A global proxy payload that names no usable server (empty `ProxyServer`, port 0): it is
+/// there, and routes nothing.
+fn inert_proxy(b: &mut Builder, profile: &Profile, payload: &Payload) {
+    let value = payload
+        .get("ProxyServer")
+        .map(value_text)
+        .unwrap_or_default();
+    b.push(
+        Capability::new("settings.proxy-empty", Verb::Change, Topic::Settings)
+            .with_target(payload_target(profile, payload))
+            .with_evidence(evidence(profile, payload, Some("ProxyServer"), Some(value))),
+    );
+}
+
 /// Proxies of the access points of a `com.apple.cellular` payload.
 fn cellular_proxies(b: &mut Builder, profile: &Profile, payload: &Payload) {
     let apns = payload
@@ -232,7 +273,12 @@ fn cellular_proxies(b: &mut Builder, profile: &Profile, payload: &Payload) {
             other => vec![other.clone()],
         })
         .unwrap_or_default();
-    for (i, apn) in apns.iter().filter_map(Value::as_object).take(MAX_ENTRIES).enumerate() {
+    for (i, apn) in apns
+        .iter()
+        .filter_map(Value::as_object)
+        .take(MAX_ENTRIES)
+        .enumerate()
+    {
         let Some(host) = text(apn, "ProxyServer") else {
             continue;
         };
@@ -257,7 +303,12 @@ fn legacy_apn_proxies(b: &mut Builder, profile: &Profile, payload: &Payload) {
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    for (i, apn) in apns.iter().filter_map(Value::as_object).take(MAX_ENTRIES).enumerate() {
+    for (i, apn) in apns
+        .iter()
+        .filter_map(Value::as_object)
+        .take(MAX_ENTRIES)
+        .enumerate()
+    {
         let Some(host) = text(apn, "proxy") else {
             continue;
         };
@@ -297,32 +348,33 @@ fn vpn(b: &mut Builder, profile: &Profile, payload: &Payload, per_app: bool) {
     let dict = dict.unwrap_or(&empty);
 
     if vpn_type == "AlwaysOn" {
-        let tunnels = dict
+        // The tunnels take the IKEv2 keys; the first that names a server is stated.
+        let tunnel = dict
             .get("TunnelConfigurations")
             .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let server = tunnels
-            .iter()
-            .filter_map(Value::as_object)
-            .find_map(|t| text(t, "RemoteAddress"))
-            .map(str::to_string);
-        let key = if server.is_some() {
-            "AlwaysOn/TunnelConfigurations/RemoteAddress"
-        } else {
-            "VPNType"
+            .and_then(|tunnels| {
+                tunnels
+                    .iter()
+                    .take(MAX_ENTRIES)
+                    .enumerate()
+                    .find_map(|(i, t)| Some((i, text(t.as_object()?, "RemoteAddress")?)))
+            });
+        let (key, server) = match tunnel {
+            Some((i, server)) => (
+                format!("AlwaysOn/TunnelConfigurations[{i}]/RemoteAddress"),
+                Some(server.to_string()),
+            ),
+            None => ("AlwaysOn".to_string(), None),
         };
         let ev = evidence(
             profile,
             payload,
-            Some(key),
+            Some(&key),
             server.clone().or_else(|| Some("AlwaysOn".into())),
         );
-        let mut path = Path::new(TrafficKind::AlwaysOnVpn, TrafficScope::AllTraffic, server);
-        // Apple's deployment reference: the always-on VPN installs on supervised devices only,
-        // although the schema does not flag the payload.
-        path.conditions
-            .push(Condition::Supervised { holds: Tri::Unknown });
+        // Supervision: the catalogue's `supervised_keys` (Apple's deployment reference), read
+        // through the evidence key.
+        let path = Path::new(TrafficKind::AlwaysOnVpn, TrafficScope::AllTraffic, server);
         add(b, payload, path, ev);
         return;
     }
@@ -339,6 +391,11 @@ fn vpn(b: &mut Builder, profile: &Profile, payload: &Payload, per_app: bool) {
         Some(&key),
         server.clone().or_else(|| Some(vpn_type.to_string())),
     );
+    // A VPN of an app's own protocol: the app (VPNSubType) builds the tunnel.
+    let app = (vpn_type == "VPN")
+        .then(|| payload.str("VPNSubType"))
+        .flatten()
+        .map(|a| ("app", Param::Id(a.to_string())));
     if per_app {
         let mut domains: Vec<String> = Vec::new();
         for k in [
@@ -361,33 +418,42 @@ fn vpn(b: &mut Builder, profile: &Profile, payload: &Payload, per_app: bool) {
         domains.sort();
         domains.dedup();
         domains.truncate(MAX_ENTRIES);
-        let mut path = Path::new(TrafficKind::PerAppVpn, TrafficScope::BoundApps, server.clone());
+        let mut path = Path::new(
+            TrafficKind::PerAppVpn,
+            TrafficScope::BoundApps,
+            server.clone(),
+        );
         path.domains = domains;
+        path.extra.extend(app);
         add(b, payload, path, ev);
     } else {
+        // What traffic: all of it with IncludeAllNetworks (or a tunnel routing every
+        // address), else the routes the server pushes. When: by itself, on demand.
         let include_all = enabled(dict, "IncludeAllNetworks");
         let on_demand = enabled(dict, "OnDemandEnabled");
         let scope = if include_all || full_tunnel(payload) {
             TrafficScope::AllTraffic
-        } else if on_demand {
-            TrafficScope::OnDemand
         } else {
             TrafficScope::Selected
         };
         let mut path = Path::new(TrafficKind::Vpn, scope, server);
-        if include_all {
-            path.network = None;
+        path.extra.extend(app);
+        for (flag, on) in [
+            ("IncludeAllNetworks", include_all),
+            ("OnDemandEnabled", on_demand),
+        ] {
+            if on {
+                path.more_evidence.push(evidence(
+                    profile,
+                    payload,
+                    Some(&format!("{dict_key}/{flag}")),
+                    Some("true".into()),
+                ));
+            }
         }
-        let ev = if include_all {
-            evidence(
-                profile,
-                payload,
-                Some(&format!("{dict_key}/IncludeAllNetworks")),
-                Some("true".into()),
-            )
-        } else {
-            ev
-        };
+        if on_demand {
+            path.extra.push(("on-demand", Param::Term("yes".into())));
+        }
         add(b, payload, path, ev);
     }
     vpn_proxies(b, profile, payload);
@@ -458,16 +524,17 @@ fn full_tunnel(payload: &Payload) -> bool {
 fn content_filter(b: &mut Builder, profile: &Profile, payload: &Payload) {
     let dict = &payload.content;
     let filter_type = payload.str("FilterType").unwrap_or("BuiltIn");
+    // ContentFilterUUID: "The content filter processes network traffic for managed apps with
+    // the same ContentFilterUUID in their app attributes" (Apple's schema).
     let per_app = text(dict, "ContentFilterUUID").is_some();
     let (scope, server, key, value) = if filter_type == "Plugin" {
         let plugin = text(dict, "PluginBundleID").map(str::to_string);
-        // FilterSockets: every app's network connections are examined, not only web pages.
-        let scope = if per_app {
-            TrafficScope::BoundApps
-        } else if enabled(dict, "FilterSockets") {
-            TrafficScope::AllConnections
-        } else {
-            TrafficScope::WebPages
+        // FilterSockets: the apps' network connections are examined, not only web pages.
+        let scope = match (enabled(dict, "FilterSockets"), per_app) {
+            (true, false) => TrafficScope::AllConnections,
+            (true, true) => TrafficScope::BoundAppsConnections,
+            (false, true) => TrafficScope::BoundApps,
+            (false, false) => TrafficScope::WebPages,
         };
         (
             scope,
@@ -489,12 +556,8 @@ fn content_filter(b: &mut Builder, profile: &Profile, payload: &Payload) {
     if let Some(plugin) = value.filter(|_| filter_type == "Plugin") {
         path.extra.push(("filter", Param::Id(plugin)));
     }
-    if !per_app {
-        // Apple: ContentFilterUUID "must be present for unsupervised devices": a device-wide
-        // filter needs supervision.
-        path.conditions
-            .push(Condition::Supervised { holds: Tri::Unknown });
-    }
+    // Supervision: the catalogue's `supervised_when` (without ContentFilterUUID, or before
+    // iOS 16).
     add(b, payload, path, ev);
 }
 
@@ -524,24 +587,48 @@ fn dns_settings(b: &mut Builder, profile: &Profile, payload: &Payload) {
     add(
         b,
         payload,
-        Path::new(TrafficKind::Dns, TrafficScope::NameLookups, Some(server)),
+        Path::new(
+            TrafficKind::Dns,
+            TrafficScope::NameLookups,
+            Some(server.clone()),
+        ),
         ev,
     );
+    if enabled(&payload.content, "ProhibitDisablement") {
+        // The user cannot turn these DNS settings off: on supervised devices only.
+        let mut cap = Capability::new("traffic.dns-locked", Verb::Restrict, Topic::Traffic)
+            .with_target(payload_target(profile, payload))
+            .with_param("server", Param::Host(shown_server(&server)))
+            .with_evidence(evidence(
+                profile,
+                payload,
+                Some("ProhibitDisablement"),
+                Some("true".into()),
+            ));
+        if let Some(c) = supervision(payload, Some("ProhibitDisablement")) {
+            cap = cap.with_condition(c);
+        }
+        b.push(cap);
+    }
 }
 
 fn relay(b: &mut Builder, profile: &Profile, payload: &Payload) {
     let relays = payload.get("Relays").and_then(Value::as_array);
-    let server = relays.and_then(|r| {
-        r.iter().take(MAX_ENTRIES).find_map(|relay| {
-            ["HTTP3RelayURL", "HTTP2RelayURL"]
-                .iter()
-                .find_map(|k| relay.as_object().and_then(|o| text(o, k)))
-                .map(str::to_string)
-        })
+    let found = relays.and_then(|r| {
+        r.iter()
+            .take(MAX_ENTRIES)
+            .enumerate()
+            .find_map(|(i, relay)| {
+                ["HTTP3RelayURL", "HTTP2RelayURL"].iter().find_map(|k| {
+                    let url = relay.as_object().and_then(|o| text(o, k))?;
+                    Some((format!("Relays[{i}]/{k}"), url.to_string()))
+                })
+            })
     });
-    if server.is_none() {
+    let Some((key, url)) = found else {
         return;
-    }
+    };
+    let server = Some(url);
     let domains: Vec<String> = payload
         .get("MatchDomains")
         .and_then(Value::as_array)
@@ -558,7 +645,7 @@ fn relay(b: &mut Builder, profile: &Profile, payload: &Payload) {
     } else {
         TrafficScope::Domains
     };
-    let ev = evidence(profile, payload, Some("Relays"), server.clone());
+    let ev = evidence(profile, payload, Some(&key), server.clone());
     let mut path = Path::new(TrafficKind::Relay, scope, server);
     path.domains = domains;
     add(b, payload, path, ev);

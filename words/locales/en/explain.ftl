@@ -102,6 +102,7 @@ limit-no-trust-anchor = No certificate authority is installed by its profiles: i
 limit-no-traffic-path = No proxy, VPN, filter or DNS server is imposed by its profiles: your traffic does not go through its servers that way.
 limit-no-ade = The iPad was not enrolled automatically: after an erase it does not enrol itself again.
 limit-no-mdm = No MDM server manages this iPad.
+limit-invalid-profile = The file “{ $profile }” is not a valid configuration profile: its declared type is “{ $type }” instead of “Configuration”. An iPad refuses it: nothing it holds applies.
 
 ## Details
 details-title = Details, with evidence:
@@ -127,6 +128,11 @@ condition-supervised = { $holds ->
     [yes] Possible because this iPad is supervised.
     [no] Not possible: this iPad is not supervised.
    *[unknown] Only on a supervised iPad.
+}
+condition-supervised-before = { $holds ->
+    [yes] Possible on this iPad (supervised, or running iPadOS { $version } or later).
+    [no] Not possible: this iPad is not supervised and runs an iPadOS version before { $version }.
+   *[unknown] Only on a supervised iPad, or from iPadOS { $version } on.
 }
 condition-automated-enrollment = { $holds ->
     [yes] Possible because this iPad was enrolled automatically.
@@ -182,6 +188,7 @@ term-scope-selected = to the addresses the VPN server names
 term-scope-domains = to the domains { $domains }
 term-scope-web-pages = of the web pages visited
 term-scope-all-connections = of every app (all their connections, not only web pages)
+term-scope-bound-apps-connections = of the managed apps bound to it (all their connections, not only web pages)
 term-scope-name-lookups = of name lookups (DNS)
 term-path-proxy = the proxy server
 term-path-proxy-auto-config = the automatic proxy script
@@ -189,6 +196,17 @@ term-path-vpn = the VPN
 term-path-always-on-vpn = the always-on VPN
 term-path-per-app-vpn = the per-app VPN
 term-path-relay = the network relay
+term-protocol-scep = SCEP
+term-protocol-acme = ACME
+term-attributes-udid = its unique device identifier
+term-attributes-imei = its IMEI
+term-attributes-meid = its MEID
+term-attributes-iccid = its SIM card number
+term-attributes-os-version = its iPadOS version
+term-attributes-model = its model
+term-attributes-serial-number = its serial number
+term-attributes-wifi-address = its Wi-Fi hardware address
+term-attributes-device-name = the device name
 term-category-remote-control = remote control
 term-category-screen-sharing = screen sharing
 term-category-device-monitoring = device monitoring

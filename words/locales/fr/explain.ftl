@@ -102,6 +102,7 @@ limit-no-trust-anchor = Aucun certificat d'autorité n'est installé par ses pro
 limit-no-traffic-path = Aucun proxy, VPN, filtre ni serveur DNS n'est imposé par ses profils : votre trafic ne passe pas par ses serveurs par ce moyen.
 limit-no-ade = L'iPad n'a pas été inscrit automatiquement : après un effacement, il ne se réinscrit pas de lui-même.
 limit-no-mdm = Aucun serveur MDM ne gère cet iPad.
+limit-invalid-profile = Le fichier « { $profile } » n'est pas un profil de configuration valable : son type déclaré est « { $type } » au lieu de « Configuration ». Un iPad le refuse : rien de ce qu'il contient ne s'applique.
 
 ## Détails
 details-title = Détails, avec les preuves :
@@ -127,6 +128,11 @@ condition-supervised = { $holds ->
     [yes] Possible parce que cet iPad est supervisé.
     [no] Impossible : cet iPad n'est pas supervisé.
    *[unknown] Seulement sur un iPad supervisé.
+}
+condition-supervised-before = { $holds ->
+    [yes] Possible sur cet iPad (supervisé, ou sous iPadOS { $version } ou plus récent).
+    [no] Impossible : cet iPad n'est pas supervisé et sa version d'iPadOS est antérieure à { $version }.
+   *[unknown] Seulement sur un iPad supervisé, ou sous iPadOS { $version } ou plus récent.
 }
 condition-automated-enrollment = { $holds ->
     [yes] Possible parce que cet iPad a été inscrit automatiquement.
@@ -182,6 +188,7 @@ term-scope-selected = vers les adresses que le serveur VPN désigne
 term-scope-domains = vers les domaines { $domains }
 term-scope-web-pages = des pages web consultées
 term-scope-all-connections = de toutes les applications (toutes leurs connexions, pas seulement les pages web)
+term-scope-bound-apps-connections = des applications gérées qui lui sont liées (toutes leurs connexions, pas seulement les pages web)
 term-scope-name-lookups = des résolutions de noms (DNS)
 term-path-proxy = le serveur mandataire (proxy)
 term-path-proxy-auto-config = le script de proxy automatique
@@ -189,6 +196,17 @@ term-path-vpn = le VPN
 term-path-always-on-vpn = le VPN permanent
 term-path-per-app-vpn = le VPN par application
 term-path-relay = le relais réseau
+term-protocol-scep = SCEP
+term-protocol-acme = ACME
+term-attributes-udid = son identifiant unique d'appareil
+term-attributes-imei = son numéro IMEI
+term-attributes-meid = son numéro MEID
+term-attributes-iccid = le numéro de sa carte SIM
+term-attributes-os-version = sa version d'iPadOS
+term-attributes-model = son modèle
+term-attributes-serial-number = son numéro de série
+term-attributes-wifi-address = son adresse Wi-Fi matérielle
+term-attributes-device-name = le nom de l'iPad
 term-category-remote-control = contrôle à distance
 term-category-screen-sharing = partage d'écran
 term-category-device-monitoring = surveillance de l'appareil
