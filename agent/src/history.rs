@@ -74,5 +74,8 @@ pub fn changes_since_previous(
     };
     let before = snapshot(home, device, previous)?;
     let after = snapshot(home, device, sequence)?;
-    Ok(Some((before.taken_at.clone(), compare_snapshots(&before, &after))))
+    Ok(Some((
+        before.taken_at.clone(),
+        compare_snapshots(&before, &after),
+    )))
 }

@@ -135,10 +135,7 @@ fn a_privacy_report_alone_and_the_summary_in_english() {
         String::from_utf8_lossy(&run.stderr)
     );
     let out = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        out.contains("App Privacy Report: 9 app(s), 0 unreadable line(s) skipped"),
-        "{out}"
-    );
+    assert!(out.contains("App Privacy Report: 9 apps, from "), "{out}");
     let none = lucarne(&["scan"], None);
     assert_eq!(none.status.code(), Some(2));
 }

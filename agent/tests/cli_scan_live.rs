@@ -45,19 +45,27 @@ fn scan_json_prints_the_snapshot() {
     assert_eq!(ca.sha256.len(), 64);
     assert!(ca.profile.is_some() && ca.payload_uuid.is_some());
 
-    let out = lucarne(&["scan", "--lang", "en"], &ipad.address());
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("Supervised: yes"), "{text}");
+    let out = lucarne(&["scan", "--lang", "en", "--details"], &ipad.address());
+    // Lines are wrapped at 80 columns: compare with whitespace runs as single spaces.
+    let text = String::from_utf8(out.stdout)
+        .unwrap()
+        .split_ascii_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("supervised: yes"), "{text}");
     assert!(
-        text.contains("  - \"Gestion des appareils de la Région\" (fr.region-exemple.mdm)"),
+        text.contains(
+            "- Profile “Gestion des appareils de la Région” (fr.region-exemple.mdm), \
+             installed by someone unknown"
+        ),
         "{text}"
     );
     assert!(
-        text.contains("Délibérations (fr.region-exemple.deliberations)"),
+        text.contains("App “Délibérations” (fr.region-exemple.deliberations)"),
         "{text}"
     );
     assert!(
-        text.contains("MDM server: https://mdm.region-exemple.fr"),
+        text.contains("Managed by the MDM server mdm.region-exemple.fr"),
         "{text}"
     );
 

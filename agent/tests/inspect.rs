@@ -44,7 +44,7 @@ fn inspect_json(files: &[PathBuf]) -> (i32, Value) {
 fn analysis(name: &str) -> Value {
     let (code, doc) = inspect_json(&[fixture(name)]);
     assert_eq!(code, 0, "{name}: {doc}");
-    assert_eq!(doc["schema"], "lucarne.inspection/1");
+    assert_eq!(doc["schema"], "lucarne.inspection/2");
     let file = &doc["files"][0];
     assert_eq!(file["ok"], true);
     file["analysis"].clone()
@@ -136,11 +136,9 @@ fn traffic_paths_vpn_dns_and_filters() {
         traffic(&a),
         vec![("vpn".to_string(), Some("10.99.0.10:51820".to_string()))]
     );
-    // AllowedIPs 0.0.0.0/0: a full tunnel, not an always-on VPN (VPNType is VPN).
-    assert!(a["traffic"][0]["scope"]["en"]
-        .as_str()
-        .unwrap()
-        .contains("all traffic"));
+    // AllowedIPs 0.0.0.0/0: a full tunnel, not an always-on VPN (VPNType is VPN). The scope
+    // is an id in inspection/2 (a sentence in inspection/1).
+    assert_eq!(a["traffic"][0]["scope"], "all-traffic");
 
     let a = analysis("encdns__adguard-default-tls.mobileconfig");
     assert_eq!(
@@ -284,14 +282,19 @@ fn readable_report_in_french_and_english() {
         String::from_utf8(out.stdout).unwrap()
     };
     let fr = run("fr");
+    // French typography: a narrow no-break space before the colon and inside quotes.
     assert!(
-        fr.contains("Serveur MDM : https://mdm.example.org/mdm"),
+        fr.contains("Géré par le serveur MDM mdm.example.org"),
         "{fr}"
     );
-    assert!(fr.contains("Effacer l'appareil"));
+    assert!(fr.contains("Effacer entièrement l'iPad à distance"), "{fr}");
+    assert!(fr.contains("Ce que ces profils permettraient à l'administration\u{202F}:"));
     let en = run("en");
-    assert!(en.contains("MDM server: https://mdm.example.org/mdm"));
-    assert!(en.contains("Erase the device"));
+    assert!(
+        en.contains("Managed by the MDM server mdm.example.org"),
+        "{en}"
+    );
+    assert!(en.contains("Erase the whole iPad remotely"), "{en}");
 }
 
 #[test]
@@ -313,7 +316,7 @@ fn hostile_names_cannot_drive_the_terminal() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains('\u{1b}'));
-    assert!(text.contains("\\u{1b}[2J"));
+    assert!(text.contains("⟨U+001B⟩[2J"), "{text}");
 }
 
 #[test]

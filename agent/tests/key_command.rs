@@ -29,7 +29,7 @@ fn key_show_prints_a_stable_fingerprint() {
     let again = lucarne(&home, &["key", "show"]);
     let out = String::from_utf8(again.stdout).unwrap();
     assert!(out.contains(&format!(
-        "Empreinte de la clé de cet ordinateur : {fingerprint}"
+        "Empreinte de la clé de cet ordinateur\u{202F}: {fingerprint}"
     )));
 
     #[cfg(unix)]

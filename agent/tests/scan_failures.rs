@@ -9,8 +9,8 @@ use lucarne::device::allowlist::AllowedService;
 use lucarne::device::collect::ScanOptions;
 use lucarne::device::{ScanError, UsbmuxAddress};
 use lucarne::i18n::Messages;
-use lucarne_words::Lang;
 use lucarne_virtual_ipad::{Knobs, VirtualIpad};
+use lucarne_words::Lang;
 
 /// Starts a virtual iPad with `names` and `knobs`, scans it, returns the error and the
 /// requests the virtual iPad refused.

@@ -304,7 +304,6 @@ impl PlatformScope {
     }
 }
 
-
 /// What a payload type is, for analysis, diff and redaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

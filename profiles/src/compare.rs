@@ -422,7 +422,11 @@ fn compare_enrolment(old: &Snapshot, new: &Snapshot, events: &mut Vec<ChangeEven
         events.push(
             EventBuilder::new(ChangeKind::MdmServerChanged, "mdm_server")
                 .values(opt(&o.mdm_server), opt(&n.mdm_server))
-                .level(if n.mdm_server.is_some() { Level::Alert } else { Level::Info })
+                .level(if n.mdm_server.is_some() {
+                    Level::Alert
+                } else {
+                    Level::Info
+                })
                 .build(),
         );
     }
@@ -432,7 +436,11 @@ fn compare_enrolment(old: &Snapshot, new: &Snapshot, events: &mut Vec<ChangeEven
         events.push(
             EventBuilder::new(ChangeKind::AccessRightsChanged, "access_rights")
                 .values(opt(&o.access_rights), opt(&n.access_rights))
-                .level(if after & !before != 0 { Level::Alert } else { Level::Info })
+                .level(if after & !before != 0 {
+                    Level::Alert
+                } else {
+                    Level::Info
+                })
                 .build(),
         );
     }
@@ -1010,7 +1018,6 @@ mod tests {
         );
         assert_eq!(events[1].keys, vec!["ProxyServerPort".to_string()]);
         assert_eq!(events[1].profile.as_deref(), Some("org.example.proxy"));
-
     }
 
     #[test]
@@ -1183,7 +1190,11 @@ mod tests {
             .collect();
         assert_eq!(anchors.len(), 1, "{events:#?}");
         assert_eq!(anchors[0].level, Level::Alert);
-        assert!(anchors[0].name.as_deref().unwrap().contains("DoD Root CA 3"));
+        assert!(anchors[0]
+            .name
+            .as_deref()
+            .unwrap()
+            .contains("DoD Root CA 3"));
         let back = compare_snapshots(&new, &old);
         let removed = back
             .iter()
@@ -1225,7 +1236,9 @@ mod tests {
             Some(&Param::Host("vpn.example".into()))
         );
         // No traffic path appeared: the same path now leads elsewhere.
-        assert!(!events.iter().any(|e| e.kind == ChangeKind::TrafficPathAdded));
+        assert!(!events
+            .iter()
+            .any(|e| e.kind == ChangeKind::TrafficPathAdded));
     }
 
     #[test]

@@ -327,7 +327,6 @@ fn errors_name_the_file_and_the_entry() {
     let err = with_payloads(&twice).unwrap_err();
     assert!(matches!(err, CatalogError::Invalid { ref entry, .. } if entry == "com.example.one"));
 
-
     let stray = format!("version = 1\n{ONE_PAYLOAD}");
     assert!(matches!(
         with_payloads(&stray),
@@ -1017,7 +1016,7 @@ fn apps_that_can_observe_the_screen() {
     // The remote-control app of the bundled "week 2" iPad is recognised.
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../agent/devices/council-ipad-week2/apps.plist"
+        "/../virtual-ipad/devices/council-ipad-week2/apps.plist"
     );
     let apps = plist::Value::from_file(path).unwrap();
     let mut found = Vec::new();

@@ -43,6 +43,26 @@ fn proxy_profile() -> InstalledProfile {
     }
 }
 
+/// Fails when a JSON document carries rendered words: a `text` field, or an object with `fr`
+/// and `en` wordings (what events and alerts carried before facts and words were split).
+fn assert_no_words(value: &Value) {
+    match value {
+        Value::Object(map) => {
+            assert!(
+                !map.contains_key("text"),
+                "a rendered text is stored: {value}"
+            );
+            assert!(
+                !(map.contains_key("fr") && map.contains_key("en")),
+                "a bilingual text is stored: {value}"
+            );
+            map.values().for_each(assert_no_words);
+        }
+        Value::Array(items) => items.iter().for_each(assert_no_words),
+        _ => {}
+    }
+}
+
 async fn tree_size(server: &TestServer) -> u64 {
     let (_, text) = get_text(server, "/checkpoint").await;
     parse_checkpoint(&text).1
@@ -225,7 +245,18 @@ async fn contract(db: TestDb) {
         .unwrap()
         .iter()
         .any(|c| c["id"] == "traffic.proxy"));
-    assert_eq!(traffic["alert"], true);
+    assert_eq!(traffic["level"], "alert");
+    // Facts only: no rendered sentence in the receipt nor in what the server stored.
+    assert_no_words(&receipt3);
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT events, alerts FROM snapshots")
+        .fetch_all(&server.state.db.pool)
+        .await
+        .unwrap();
+    assert!(!rows.is_empty());
+    for (events, alerts) in rows {
+        assert_no_words(&serde_json::from_str(&events).unwrap());
+        assert_no_words(&serde_json::from_str(&alerts).unwrap());
+    }
     let alert_kinds: Vec<&str> = receipt3["alerts"]
         .as_array()
         .unwrap()

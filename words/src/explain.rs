@@ -84,6 +84,11 @@ pub struct Document {
     pub details_title: String,
     /// The details, by topic, most harmful first.
     pub details: Vec<Section>,
+    /// The title of what is on the device.
+    pub inventory_title: String,
+    /// What is on the device: its profiles (with who installed each) and the apps worth
+    /// naming (managed, distributed outside the App Store, able to see the screen).
+    pub inventory: Vec<String>,
     /// The title of what could not be seen.
     pub unseen_title: String,
     /// What the source could not see, and how to see it.
@@ -129,6 +134,8 @@ pub fn explain(analysis: &Analysis, subject: Subject, lang: Lang) -> Document {
             .collect(),
         details_title: words.get("details-title"),
         details: details(&words, &shown),
+        inventory_title: words.get("inventory-title"),
+        inventory: inventory(&words, analysis),
         unseen_title: words.get("unseen-title"),
         unseen: analysis
             .unknowns
@@ -160,6 +167,9 @@ fn header(words: &Words, analysis: &Analysis, subject: Subject) -> Vec<String> {
         Subject::Files(count) => {
             lines.push(words.format("header-files", &Args::new().num("count", count as f64)));
         }
+        Subject::Device if d.name.is_none() && d.model.is_none() => {
+            lines.push(words.get("header-device-unknown"));
+        }
         Subject::Device => {
             let unknown = words.get("unknown");
             lines.push(
@@ -181,9 +191,11 @@ fn header(words: &Words, analysis: &Analysis, subject: Subject) -> Vec<String> {
         let mut args = Args::new()
             .ours("supervised", tri(words, d.supervised))
             .ours("ade", tri(words, d.ade));
+        let seen = subject != Subject::Device || analysis.inventory.profiles_seen();
         args = match &mdm {
             Some(m) => args.outside("mdm", m),
-            None => args.select("mdm", "none"),
+            None if seen => args.select("mdm", "none"),
+            None => args.select("mdm", "unknown"),
         };
         args = match &d.organisation {
             Some(o) => args.outside("organisation", o),
@@ -191,7 +203,7 @@ fn header(words: &Words, analysis: &Analysis, subject: Subject) -> Vec<String> {
         };
         lines.push(words.format("header-management", &args));
     }
-    if subject == Subject::Device {
+    if subject == Subject::Device && analysis.inventory.profiles_seen() {
         let inv = &analysis.inventory;
         let by_mdm = inv
             .profiles
@@ -220,6 +232,24 @@ fn header(words: &Words, analysis: &Analysis, subject: Subject) -> Vec<String> {
             _ => args.select("managed", "unknown"),
         };
         lines.push(words.format("header-apps", &args));
+    }
+    if let Some(p) = &analysis.inventory.privacy {
+        let unknown = words.get("unknown");
+        let day = |d: &Option<String>| {
+            d.as_deref()
+                .map(sentences::date)
+                .unwrap_or_else(|| unknown.clone())
+        };
+        lines.push(
+            words.format(
+                "header-privacy",
+                &Args::new()
+                    .num("apps", p.apps as f64)
+                    .num("skipped", p.skipped_lines as f64)
+                    .ours("from", day(&p.from))
+                    .ours("to", day(&p.to)),
+            ),
+        );
     }
     lines
 }
@@ -446,6 +476,29 @@ fn summary(words: &Words, analysis: &Analysis, shown: &[&Capability]) -> Vec<Sum
             ),
             &restrict,
         );
+    }
+    lines
+}
+
+fn inventory(words: &Words, analysis: &Analysis) -> Vec<String> {
+    let mut lines = Vec::new();
+    for p in &analysis.inventory.profiles {
+        let args = Args::new()
+            .outside("name", p.name.as_deref().unwrap_or(&p.identifier))
+            .outside("identifier", &p.identifier)
+            .select("installer", p.installed_by.as_str());
+        lines.push(words.format("inventory-profile", &args));
+    }
+    for a in &analysis.inventory.apps {
+        if !(a.managed == Tri::Yes || a.in_house || a.category.is_some()) {
+            continue;
+        }
+        let args = Args::new()
+            .outside("name", a.name.as_deref().unwrap_or(&a.bundle_id))
+            .outside("bundle", &a.bundle_id)
+            .select("managed", a.managed.as_str())
+            .select("in-house", if a.in_house { "yes" } else { "no" });
+        lines.push(words.format("inventory-app", &args));
     }
     lines
 }

@@ -35,8 +35,7 @@ pub fn neutralize(text: &str) -> String {
 /// [`neutralize`] with another length limit (evidence values may be longer).
 pub fn neutralize_to(text: &str, max_chars: usize) -> String {
     let mut out = String::with_capacity(text.len().min(max_chars * 4));
-    let mut shown = 0;
-    for c in text.chars() {
+    for (shown, c) in text.chars().enumerate() {
         if shown >= max_chars {
             out.push('…');
             break;
@@ -46,7 +45,6 @@ pub fn neutralize_to(text: &str, max_chars: usize) -> String {
             c if is_unsafe(c) => out.push_str(&format!("⟨U+{:04X}⟩", c as u32)),
             c => out.push(c),
         }
-        shown += 1;
     }
     out
 }

@@ -54,7 +54,7 @@ pub fn summary_lines(doc: &Document) -> Vec<String> {
         .map(|line| wrap(&line.text, WIDTH, "  • ", "    "))
         .collect();
     let total: usize = bullets.iter().map(Vec::len).sum();
-    if 1 + total <= SUMMARY_LINES {
+    if total < SUMMARY_LINES {
         out.extend(bullets.into_iter().flatten());
         return out;
     }
@@ -106,6 +106,13 @@ pub fn draw(doc: &Document, details: bool) -> String {
     }
     out.push(String::new());
     if details {
+        if !doc.inventory.is_empty() {
+            out.push(doc.inventory_title.clone());
+            for line in &doc.inventory {
+                out.extend(wrap(line, WIDTH, "  - ", "    "));
+            }
+            out.push(String::new());
+        }
         out.push(doc.details_title.clone());
         for section in &doc.details {
             out.push(String::new());
@@ -157,7 +164,7 @@ pub fn draw_changes(
     } else {
         out.extend(wrap(&words.format("changes-title", &args), WIDTH, "", "  "));
         let mut sorted: Vec<&lucarne_profiles::compare::ChangeEvent> = events.iter().collect();
-        sorted.sort_by(|a, b| b.level.cmp(&a.level));
+        sorted.sort_by_key(|e| std::cmp::Reverse(e.level));
         for event in sorted {
             out.extend(wrap(&change_line(words, event), WIDTH, "  ", "    "));
             if details {

@@ -225,6 +225,9 @@ mod tests {
             french_typography("Fichier : « x » ; oui ? non !"),
             "Fichier\u{202F}: «\u{202F}x\u{202F}»\u{202F}; oui\u{202F}? non\u{202F}!"
         );
-        assert_eq!(french_typography("https://exemple.fr"), "https://exemple.fr");
+        assert_eq!(
+            french_typography("https://exemple.fr"),
+            "https://exemple.fr"
+        );
     }
 }

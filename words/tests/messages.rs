@@ -92,7 +92,11 @@ fn every_catalogue_entry_is_worded_in_both_languages() {
             assert!(w.has(&id) && w.has_attr(&id, "lets"), "{lang:?} {id}");
         }
         for r in c.restrictions() {
-            assert!(w.has(&message_id("restriction", &r.key)), "{lang:?} {}", r.key);
+            assert!(
+                w.has(&message_id("restriction", &r.key)),
+                "{lang:?} {}",
+                r.key
+            );
         }
         for m in c.commands() {
             let id = message_id("command", &m.request_type);

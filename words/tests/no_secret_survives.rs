@@ -1,6 +1,6 @@
 //! No secret of any fixture survives redaction (issue 9, item 6): for every profile of
 //! `profiles/tests/fixtures/truth/`, `tests/fixtures/profiles/` and the bundled devices
-//! (`agent/devices/*/profiles/`), read as the agent reads it and redacted with the agent's
+//! (`virtual-ipad/devices/*/profiles/`), read as the agent reads it and redacted with the agent's
 //! redactor, no secret appears in the redacted profile's JSON, in a snapshot holding it and
 //! the changes it brings, in the analysis's JSON, nor in the explanation drawn in French and
 //! English. The analysis of the profile before redaction copies no secret either.
@@ -37,7 +37,7 @@ fn truth_dir() -> PathBuf {
 /// Every profile file: (fixture name, path).
 fn fixtures() -> Vec<(String, PathBuf)> {
     let mut dirs = vec![truth_dir(), root().join("tests/fixtures/profiles")];
-    for device in std::fs::read_dir(root().join("agent/devices")).unwrap() {
+    for device in std::fs::read_dir(root().join("virtual-ipad/devices")).unwrap() {
         dirs.push(device.unwrap().path().join("profiles"));
     }
     let mut files = Vec::new();

@@ -10,7 +10,10 @@ use lucarne_words::{explain, plain, Lang, Subject};
 
 fn fixtures() -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for dir in ["../tests/fixtures/profiles", "../virtual-ipad/devices/council-ipad/profiles"] {
+    for dir in [
+        "../tests/fixtures/profiles",
+        "../virtual-ipad/devices/council-ipad/profiles",
+    ] {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir);
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
@@ -37,7 +40,15 @@ fn every_fixture_renders_in_both_languages() {
         for lang in Lang::ALL {
             let doc = explain::explain(&analysis, Subject::Files(1), lang);
             let text = plain::draw(&doc, true);
-            for bad in ["{$", "{ $", "cap-", "command-", "payload-", "term-", "condition-"] {
+            for bad in [
+                "{$",
+                "{ $",
+                "cap-",
+                "command-",
+                "payload-",
+                "term-",
+                "condition-",
+            ] {
                 assert!(
                     !text.contains(bad),
                     "{} ({lang:?}): `{bad}` in\n{text}",
@@ -51,7 +62,8 @@ fn every_fixture_renders_in_both_languages() {
 
 #[test]
 fn council_profiles_print() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../virtual-ipad/devices/council-ipad/profiles");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../virtual-ipad/devices/council-ipad/profiles");
     let mut profiles = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         profiles.push(parse_profile(&std::fs::read(entry.unwrap().path()).unwrap()).unwrap());

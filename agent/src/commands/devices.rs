@@ -33,10 +33,7 @@ pub fn run(args: &DevicesArgs) -> anyhow::Result<u8> {
                     "{}",
                     msgs.get(
                         "devices-line",
-                        &[
-                            ("udid", arg(&d.udid)),
-                            ("connection", arg(&d.connection)),
-                        ],
+                        &[("udid", arg(&d.udid)), ("connection", arg(&d.connection)),],
                     )
                 );
             }

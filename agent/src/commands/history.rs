@@ -51,7 +51,7 @@ pub fn draw(words: &Words, timeline: &Timeline, details: bool) -> String {
             Some(events) => {
                 let mut text = String::new();
                 let mut sorted: Vec<_> = events.iter().collect();
-                sorted.sort_by(|a, b| b.level.cmp(&a.level));
+                sorted.sort_by_key(|e| std::cmp::Reverse(e.level));
                 for event in sorted {
                     for l in plain::wrap(&plain::change_line(words, event), plain::WIDTH, "", "  ")
                     {
@@ -61,9 +61,12 @@ pub fn draw(words: &Words, timeline: &Timeline, details: bool) -> String {
                     if details {
                         for cap in &event.capabilities_added {
                             let sentence = lucarne_words::sentences::capability_text(
-                                words, &cap.id, &cap.params,
+                                words,
+                                &cap.id,
+                                &cap.params,
                             );
-                            let l = words.format("change-gained", &Args::new().ours("sentence", sentence));
+                            let l = words
+                                .format("change-gained", &Args::new().ours("sentence", sentence));
                             text.push_str(&format!("  {l}\n"));
                         }
                     }

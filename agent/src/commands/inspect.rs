@@ -129,24 +129,15 @@ fn render(inspection: &Inspection, lang: Lang, details: bool) -> String {
             ],
         ));
         if let Some(org) = &profile.organization {
-            out.push_str(&line(
-                "inspect-organization",
-                &[("organization", arg(org))],
-            ));
+            out.push_str(&line("inspect-organization", &[("organization", arg(org))]));
         }
         if let Some(desc) = &profile.description {
-            out.push_str(&line(
-                "inspect-description",
-                &[("description", arg(desc))],
-            ));
+            out.push_str(&line("inspect-description", &[("description", arg(desc))]));
         }
         match &profile.signer {
             Some(s) if s.signature_valid => out.push_str(&line(
                 "inspect-signed-valid",
-                &[
-                    ("subject", arg(&s.subject)),
-                    ("issuer", arg(&s.issuer)),
-                ],
+                &[("subject", arg(&s.subject)), ("issuer", arg(&s.issuer))],
             )),
             Some(s) => out.push_str(&line(
                 "inspect-signed-invalid",
@@ -162,10 +153,7 @@ fn render(inspection: &Inspection, lang: Lang, details: bool) -> String {
             &[("count", FluentValue::from(analysis.payload_count))],
         ));
         for warning in &profile.warnings {
-            out.push_str(&line(
-                "inspect-warning",
-                &[("warning", arg(warning))],
-            ));
+            out.push_str(&line("inspect-warning", &[("warning", arg(warning))]));
         }
         out.push('\n');
         let doc = explain(analysis, Subject::Files(1), lang);

@@ -3,13 +3,19 @@
 
 use lucarne_words::Lang;
 
+use fluent_bundle::FluentValue;
+
 use crate::i18n::{arg, Messages};
 
-/// The message `key` in `lang` with its text arguments.
+/// The message `key` in `lang` with its text arguments. An argument that is a whole number
+/// is passed as a number, so that plural rules apply to it ("1 alerte", "2 alertes").
 pub fn message(lang: Lang, key: &str, vars: &[(&str, &str)]) -> String {
     let args: Vec<_> = vars
         .iter()
-        .map(|(name, value)| (*name, arg(value)))
+        .map(|(name, value)| match value.parse::<u64>() {
+            Ok(n) if n.to_string() == *value => (*name, FluentValue::from(n as f64)),
+            _ => (*name, arg(value)),
+        })
         .collect();
     Messages::new(lang).get(key, &args)
 }
@@ -31,11 +37,6 @@ mod tests {
                 "nothing-to-scan",
                 "no-backup-found",
                 "warnings",
-                "summary",
-                "privacy-summary",
-                "unknown",
-                "yes",
-                "no",
                 "backups-none",
                 "backups-header",
                 "encrypted",

@@ -316,7 +316,12 @@ pub fn render_report(s: &Snapshot, lang: Lang, details: bool) -> String {
         .iter()
         .any(|r| r.key == "allowHostPairing" && r.value == serde_json::Value::Bool(false));
     if s.enrolment.allow_pairing == Some(false) || host_pairing_forbidden {
-        for line in plain::wrap(&msgs.get("scan-pairing-forbidden", &[]), plain::WIDTH, "", "") {
+        for line in plain::wrap(
+            &msgs.get("scan-pairing-forbidden", &[]),
+            plain::WIDTH,
+            "",
+            "",
+        ) {
             out.push_str(&line);
             out.push('\n');
         }

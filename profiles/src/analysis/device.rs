@@ -30,7 +30,10 @@ pub(super) fn snapshot_facts(b: &mut Builder, snapshot: &Snapshot) {
         b.push(
             Capability::new("device.supervised", Verb::Install, Topic::Apps)
                 .with_target("device")
-                .with_param_opt("organisation", enrolment.organisation.clone().map(Param::Name))
+                .with_param_opt(
+                    "organisation",
+                    enrolment.organisation.clone().map(Param::Name),
+                )
                 .with_evidence(Evidence {
                     profile: enrolment_source.clone(),
                     key: Some("IsSupervised".into()),
@@ -45,7 +48,9 @@ pub(super) fn snapshot_facts(b: &mut Builder, snapshot: &Snapshot) {
         b.push(
             Capability::new("device.ade", Verb::Install, Topic::Erase)
                 .with_target("device")
-                .with_condition(Condition::AutomatedEnrollment { holds: Tri::Unknown })
+                .with_condition(Condition::AutomatedEnrollment {
+                    holds: Tri::Unknown,
+                })
                 .with_evidence(Evidence {
                     profile: enrolment_source.clone(),
                     key: Some("ConfigurationURL".into()),

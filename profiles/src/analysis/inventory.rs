@@ -115,6 +115,34 @@ pub struct Inventory {
     /// The sources read.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<Source>,
+    /// What the App Privacy Report covered, when one was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy: Option<PrivacyFacts>,
+}
+
+impl Inventory {
+    /// Whether a source that lists the device's profiles was read (the device itself or a
+    /// backup): only then can the absence of a profile, an MDM or an account be a fact.
+    pub fn profiles_seen(&self) -> bool {
+        self.sources
+            .iter()
+            .any(|s| matches!(s, Source::Live | Source::Backup))
+    }
+}
+
+/// What an App Privacy Report covered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrivacyFacts {
+    /// Apps it names.
+    pub apps: u64,
+    /// Lines that could not be read and were skipped.
+    pub skipped_lines: u64,
+    /// Start of the period it covers, RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// End of the period it covers, RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
 }
 
 /// Signer of every App Store app.
@@ -179,4 +207,10 @@ pub(super) fn snapshot_inventory(b: &mut Builder, snapshot: &Snapshot) {
         .contains(&Source::Backup)
         .then_some(snapshot.history.len() as u64);
     inventory.sources = sources;
+    inventory.privacy = snapshot.privacy.as_ref().map(|p| PrivacyFacts {
+        apps: p.apps.len() as u64,
+        skipped_lines: p.skipped_lines,
+        from: p.from.clone(),
+        to: p.to.clone(),
+    });
 }

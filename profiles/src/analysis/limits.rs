@@ -50,9 +50,9 @@ impl Limit {
 /// A fact the source read could not observe.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unknown {
-    /// What is unknown: `profiles-installed-by`, `apps-managed`, `history`,
-    /// `payload-contents`, `supervision`, `access-rights`, `privacy-report`, `device`,
-    /// `mdm-server-logs`.
+    /// What is unknown: `profiles` (no source listing them was read),
+    /// `profiles-installed-by`, `apps-managed`, `history`, `payload-contents`, `supervision`,
+    /// `access-rights`, `privacy-report`, `device`, `mdm-server-logs`.
     pub id: String,
     /// The source that would tell, if any can (`backup`, `live`, `privacy-report`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -90,7 +90,11 @@ pub(super) fn invalid_profile(profile: &crate::profile::Profile) -> Limit {
 pub(super) fn limits_and_unknowns(analysis: &mut Analysis, snapshot: Option<&Snapshot>) {
     let mut limits = std::mem::take(&mut analysis.limits);
     let mut unknowns = Vec::new();
-    let all_payloads_known = analysis.inventory.profiles.iter().all(|p| p.payloads_known);
+    // Profile files are read whole; a snapshot's profiles are known only when a source that
+    // lists them (the device or a backup) was read, and then only those with their payloads.
+    let profiles_seen = snapshot.is_none() || analysis.inventory.profiles_seen();
+    let all_payloads_known =
+        profiles_seen && analysis.inventory.profiles.iter().all(|p| p.payloads_known);
 
     if let Some(mdm) = &analysis.mdm {
         if mdm.user_enrollment {
@@ -127,7 +131,7 @@ pub(super) fn limits_and_unknowns(analysis: &mut Analysis, snapshot: Option<&Sna
                 Limit::new("not-supervised", Topic::Apps).param("count", Param::Count(blocked)),
             );
         }
-        Tri::Unknown => unknowns.push(Unknown::new(
+        Tri::Unknown if profiles_seen => unknowns.push(Unknown::new(
             "supervision",
             Some(if snapshot.is_some() {
                 Source::Backup
@@ -135,7 +139,7 @@ pub(super) fn limits_and_unknowns(analysis: &mut Analysis, snapshot: Option<&Sna
                 Source::Live
             }),
         )),
-        Tri::Yes => {}
+        Tri::Unknown | Tri::Yes => {}
     }
     if analysis.device.ade == Tri::No {
         limits.push(Limit::new("no-ade", Topic::Erase));
@@ -151,8 +155,10 @@ pub(super) fn limits_and_unknowns(analysis: &mut Analysis, snapshot: Option<&Sna
         if analysis.traffic.is_empty() {
             limits.push(Limit::new("no-traffic-path", Topic::Traffic));
         }
-    } else {
+    } else if profiles_seen {
         unknowns.push(Unknown::new("payload-contents", Some(Source::Backup)));
+    } else {
+        unknowns.push(Unknown::new("profiles", Some(Source::Live)));
     }
 
     if let Some(snapshot) = snapshot {
@@ -171,7 +177,7 @@ pub(super) fn limits_and_unknowns(analysis: &mut Analysis, snapshot: Option<&Sna
         if inv.apps.iter().any(|a| a.managed == Tri::Unknown) {
             unknowns.push(Unknown::new("apps-managed", Some(Source::Backup)));
         }
-        if inv.history_events.is_none() {
+        if inv.history_events.is_none() && profiles_seen {
             unknowns.push(Unknown::new("history", Some(Source::Backup)));
         }
         if snapshot.privacy.is_none() {

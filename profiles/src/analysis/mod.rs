@@ -45,7 +45,7 @@ use crate::catalog::catalog;
 use crate::profile::{Payload, Profile};
 use crate::snapshot::{Snapshot, Source};
 
-pub use inventory::{AppFact, CertificateFact, Installer, Inventory, ProfileFact};
+pub use inventory::{AppFact, CertificateFact, Installer, Inventory, PrivacyFacts, ProfileFact};
 pub use limits::{Limit, Unknown};
 
 /// What the analysis found: facts only.

@@ -143,7 +143,10 @@ fn trust_anchor_and_proxy_mean_https_decryption_with_both_evidence() {
     assert_eq!(cap.evidence.len(), 2);
     assert_eq!(cap.evidence[0].payload_uuid.as_deref(), Some("R"));
     assert_eq!(cap.evidence[1].payload_uuid.as_deref(), Some("P"));
-    assert_eq!(cap.param_str("server"), Some("proxy.region-exemple.fr:3128"));
+    assert_eq!(
+        cap.param_str("server"),
+        Some("proxy.region-exemple.fr:3128")
+    );
     // Decryption works only for apps that do not pin their certificates: never certain.
     assert_eq!(cap.status(), Status::Depends);
     // The same anchor without a path: no decryption claim.
@@ -326,7 +329,9 @@ fn snapshot_facts_supervision_apps_and_privacy_report() {
         .iter()
         .find(|c| c.id == "privacy.managed-app-domains")
         .unwrap();
-    assert!(matches!(domains.params.get("domains"), Some(Param::List(l)) if l.contains(&Param::Host("collect.example".into()))));
+    assert!(
+        matches!(domains.params.get("domains"), Some(Param::List(l)) if l.contains(&Param::Host("collect.example".into())))
+    );
     // Supervised device: supervised-only capabilities are usable.
     let loc = a
         .capabilities

@@ -21,10 +21,10 @@ use lucarne_profiles::compare::{ChangeEvent, Level};
 use lucarne_profiles::receipt::Receipt;
 use lucarne_profiles::redact::Redactor;
 use lucarne_profiles::Snapshot;
-use lucarne_words::{plain, Lang, Words};
 use lucarne_server::{AppState, Config};
 use lucarne_virtual_ipad::devicedir::{self, DeviceDir};
 use lucarne_virtual_ipad::{Knobs, VirtualIpad};
+use lucarne_words::{plain, Lang, Words};
 
 /// The socket the by-hand instructions suggest (the README's).
 const BY_HAND_SOCKET: &str = "/tmp/vipad.sock";
@@ -179,7 +179,7 @@ fn report_upload(
         .into_iter()
         .map(serde_json::from_value)
         .collect::<Result<_, _>>()?;
-    events.sort_by(|a, b| b.level.cmp(&a.level));
+    events.sort_by_key(|e| std::cmp::Reverse(e.level));
     for event in events {
         let id = if event.level == Level::Alert {
             "demo-alert"

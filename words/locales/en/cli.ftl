@@ -12,9 +12,11 @@ inspect-payloads = { $count ->
     [one] 1 setting (payload)
    *[other] { $count } settings (payloads)
 }
-inspect-nothing = This profile gives the administration no power that Lucarne knows how to describe.
 inspect-warning = Note: { $warning }
-inspect-summary = { $ok } file(s) analysed, { $failed } with errors.
+inspect-summary = { $ok ->
+    [one] 1 file analysed
+   *[other] { $ok } files analysed
+}, { $failed } with errors.
 
 
 
@@ -26,17 +28,10 @@ wrong-password = Wrong password: the backup does not open with it. Nothing was w
 password-needed = This backup is encrypted: give its password (prompt or --password-stdin).
 nothing-to-scan = Nothing to read: give --backup FOLDER and/or --privacy-report FILE.
 no-backup-found = No backup found in the usual places; give --backup FOLDER.
-warnings = { $count } item(s) could not be read:
-summary =
-    Device: { $device } ({ $model }, iPadOS { $os })
-    Supervised: { $supervised } — organisation: { $organisation }
-    MDM server: { $server }
-    Installed profiles: { $profiles } ({ $managed_profiles } installed by the MDM)
-    Restrictions in force: { $restrictions }
-    Apps: { $apps } ({ $managed_apps } managed by the MDM)
-    History: { $history } dated event(s)
-    App Privacy Report: { $privacy }
-privacy-summary = { $apps } app(s), { $skipped } unreadable line(s) skipped
+warnings = { $count ->
+    [one] 1 item could not be read:
+   *[other] { $count } items could not be read:
+}
 backups-none = No backup found. Places looked at:
 backups-header = Backups found:
 encrypted = encrypted
@@ -45,14 +40,6 @@ not-encrypted = not encrypted
 devices-none = No iPad is connected.
 devices-line = { $udid } ({ $connection })
 scan-pairing-forbidden = Your administration forbids pairing this iPad with any computer but its own (AllowPairing): this is one of the things it controls.
-scan-profiles = { $count ->
-    [one] 1 configuration profile installed:
-   *[other] { $count } configuration profiles installed:
-}
-scan-profile-line = - "{ $name }" ({ $identifier })
-scan-payloads-unknown = The content of the profiles could not be read over USB: a backup of the iPad gives it ("lucarne scan --backup FOLDER").
-scan-apps-provisioned = Apps distributed outside the App Store (with a provisioning profile):
-scan-app-line = - { $name } ({ $bundle }), signed by "{ $signer }"
 
 # Failures reading a connected iPad
 error-no-usbmuxd = Lucarne cannot find the service that links the computer to iPads (usbmuxd, address { $address }). On Linux, install and start usbmuxd ("sudo apt install usbmuxd", then plug the iPad again); on Windows, install the "Apple Devices" app or iTunes; on macOS it is always there.
@@ -67,9 +54,19 @@ error-protocol = The iPad { $udid } gave an unexpected answer ({ $cause }). Noth
 
 # lucarne scan: local history and upload
 scan-kept = Snapshot no. { $sequence } signed and kept in this computer's history ({ $path }).
-scan-accepted = Snapshot no. { $sequence } accepted by the server, receipt verified: entry { $leaf } of a log of { $size } entries; { $alerts } alert(s).
+scan-accepted = Snapshot no. { $sequence } accepted by the server, receipt verified: entry { $leaf } of a log of { $size ->
+    [one] 1 entry
+   *[other] { $size } entries
+}; { $alerts ->
+    [0] no alert
+    [one] 1 alert
+   *[other] { $alerts } alerts
+}.
 scan-refused = Snapshot no. { $sequence } refused by the server: { $reason }
-scan-queued = { $count } snapshot(s) waiting to be sent ({ $reason }): nothing is lost, "lucarne push" will send them.
+scan-queued = { $count ->
+    [one] 1 snapshot waiting
+   *[other] { $count } snapshots waiting
+} to be sent ({ $reason }): nothing is lost, “lucarne push” will send them.
 
 # lucarne-demo
 demo-step-ipad = ① A virtual councillor's iPad is plugged in (simulated usbmuxd: { $socket }).
@@ -90,9 +87,20 @@ key-file = Key file: { $path }
 enrolled = Computer enrolled with { $server } (key { $key_id }).
 enrolled-log = Server log: { $origin }, verifier key { $verifier_key }. Compare it with the one the server's operator publishes.
 push-accepted = Sent: device { $device }, snapshot #{ $sequence } — receipt verified (entry { $leaf_index } of a log of { $tree_size }).
-push-alerts = { "  " }The server reports { $alerts } alert(s) and { $events } change(s) for this snapshot.
+push-alerts = { "  " }The server reports { $alerts ->
+    [0] no alert
+    [one] 1 alert
+   *[other] { $alerts } alerts
+} and { $events ->
+    [0] no change
+    [one] 1 change
+   *[other] { $events } changes
+} for this snapshot.
 push-refused = Refused by the server: device { $device }, snapshot #{ $sequence } ({ $code }): { $message }. It was set aside in { $path } and will not be sent again.
-push-stopped = Sending stopped: { $reason }. { $remaining } snapshot(s) remain queued and will go with the next push; nothing is lost.
+push-stopped = Sending stopped: { $reason }. { $remaining ->
+    [one] 1 snapshot remains queued
+   *[other] { $remaining } snapshots remain queued
+} and will go with the next push; nothing is lost.
 push-nothing = No snapshot waiting.
 push-consistency-deferred = The log's consistency could not be checked this time ({ $reason }); it will be at the next push.
 

@@ -3,12 +3,22 @@
 
 ## Header
 header-device = Device: “{ $name }” ({ $model }, iPadOS { $os })
+header-device-unknown = Device: unknown (this source does not tell).
+header-privacy = App Privacy Report: { $apps ->
+    [one] 1 app
+   *[other] { $apps } apps
+}, from { $from } to { $to }{ $skipped ->
+    [0] {""}
+    [one] {""} (1 unreadable line skipped)
+   *[other] {""} ({ $skipped } unreadable lines skipped)
+}.
 header-files = { $count ->
     [one] 1 profile read
    *[other] { $count } profiles read
 }, outside any iPad.
 header-management = { $mdm ->
     [none] No MDM server found
+    [unknown] MDM server: unknown
    *[other] Managed by the MDM server { $mdm }
 }{ $organisation ->
     [none] {""}
@@ -104,6 +114,21 @@ limit-no-ade = The iPad was not enrolled automatically: after an erase it does n
 limit-no-mdm = No MDM server manages this iPad.
 limit-invalid-profile = The file “{ $profile }” is not a valid configuration profile: its declared type is “{ $type }” instead of “Configuration”. An iPad refuses it: nothing it holds applies.
 
+## What is on the iPad
+inventory-title = What is on the iPad:
+inventory-profile = Profile “{ $name }” ({ $identifier }), installed by { $installer ->
+    [mdm] the MDM
+    [user] you
+   *[unknown] someone unknown
+}
+inventory-app = App “{ $name }” ({ $bundle }){ $managed ->
+    [yes] , managed by the MDM
+   *[other] {""}
+}{ $in-house ->
+    [yes] , distributed outside the App Store
+   *[other] {""}
+}
+
 ## Details
 details-title = Details, with evidence:
 details-hint = Details and evidence: run again with --details.
@@ -171,6 +196,7 @@ unknown-payload-contents = The content of the profiles: unknown.
 unknown-supervision = Whether the iPad is supervised: unknown.
 unknown-access-rights = The MDM server's access rights: unknown.
 unknown-privacy-report = What apps did (location, camera, domains contacted): unknown.
+unknown-profiles = The installed profiles, the MDM and its rights: unknown from this source alone.
 unknown-device = The iPad these profiles would go on (supervised or not): unknown.
 unknown-mdm-server-logs = What the MDM server actually asked or did (its logs): no source on your side shows it; the administration knows, and you can ask it (right of access, GDPR article 15).
 source-backup = A backup of the iPad tells: “lucarne scan --backup”.

@@ -12,9 +12,11 @@ inspect-payloads = { $count ->
     [one] 1 réglage (payload)
    *[other] { $count } réglages (payloads)
 }
-inspect-nothing = Ce profil ne donne à l'administration aucun pouvoir que Lucarne sache décrire.
 inspect-warning = Remarque : { $warning }
-inspect-summary = { $ok } fichier(s) analysé(s), { $failed } en erreur.
+inspect-summary = { $ok ->
+    [one] 1 fichier analysé
+   *[other] { $ok } fichiers analysés
+}, { $failed } en erreur.
 
 
 
@@ -26,17 +28,10 @@ wrong-password = Mot de passe incorrect : la sauvegarde ne s'ouvre pas avec lui.
 password-needed = Cette sauvegarde est chiffrée : donnez son mot de passe (invite ou --password-stdin).
 nothing-to-scan = Rien à lire : donnez --backup DOSSIER et/ou --privacy-report FICHIER.
 no-backup-found = Aucune sauvegarde trouvée aux emplacements habituels ; donnez --backup DOSSIER.
-warnings = { $count } élément(s) n'ont pas pu être lus :
-summary =
-    Appareil : { $device } ({ $model }, iPadOS { $os })
-    Supervisé : { $supervised } — organisation : { $organisation }
-    Serveur MDM : { $server }
-    Profils installés : { $profiles } (dont { $managed_profiles } installés par le MDM)
-    Restrictions en vigueur : { $restrictions }
-    Apps : { $apps } (dont { $managed_apps } gérées par le MDM)
-    Historique : { $history } événement(s) datés
-    Rapport de confidentialité : { $privacy }
-privacy-summary = { $apps } app(s), { $skipped } ligne(s) illisible(s) ignorée(s)
+warnings = { $count ->
+    [one] 1 élément n'a pas pu être lu :
+   *[other] { $count } éléments n'ont pas pu être lus :
+}
 backups-none = Aucune sauvegarde trouvée. Emplacements examinés :
 backups-header = Sauvegardes trouvées :
 encrypted = chiffrée
@@ -45,14 +40,6 @@ not-encrypted = non chiffrée
 devices-none = Aucun iPad n'est branché.
 devices-line = { $udid } ({ $connection })
 scan-pairing-forbidden = Votre administration interdit d'associer cet iPad à un autre ordinateur que le sien (AllowPairing) : c'est l'une des choses qu'elle contrôle.
-scan-profiles = { $count ->
-    [one] 1 profil de configuration installé :
-   *[other] { $count } profils de configuration installés :
-}
-scan-profile-line = - « { $name } » ({ $identifier })
-scan-payloads-unknown = Le contenu des profils n'a pas pu être lu par USB : une sauvegarde de l'iPad le donne (« lucarne scan --backup DOSSIER »).
-scan-apps-provisioned = Applications distribuées hors App Store (avec un profil de provisionnement) :
-scan-app-line = - { $name } ({ $bundle }), signée par « { $signer } »
 
 # Échecs de lecture d'un iPad branché
 error-no-usbmuxd = Lucarne ne trouve pas le service qui relie l'ordinateur aux iPad (usbmuxd, adresse { $address }). Sous Linux, installez et démarrez usbmuxd (« sudo apt install usbmuxd », puis rebranchez l'iPad) ; sous Windows, installez l'app « Appareils Apple » ou iTunes ; sous macOS, il est toujours présent.
@@ -67,15 +54,29 @@ error-protocol = L'iPad { $udid } a répondu de façon inattendue ({ $cause }). 
 
 # lucarne scan : historique local et envoi
 scan-kept = Instantané n° { $sequence } signé et gardé dans l'historique de cet ordinateur ({ $path }).
-scan-accepted = Instantané n° { $sequence } accepté par le serveur, reçu vérifié : entrée { $leaf } d'un journal de { $size } entrées ; { $alerts } alerte(s).
+scan-accepted = Instantané n° { $sequence } accepté par le serveur, reçu vérifié : entrée { $leaf } d'un journal { $size ->
+    [one] d'une entrée
+   *[other] de { $size } entrées
+} ; { $alerts ->
+    [0] aucune alerte
+    [one] 1 alerte
+   *[other] { $alerts } alertes
+}.
 scan-refused = Instantané n° { $sequence } refusé par le serveur : { $reason }
-scan-queued = { $count } instantané(s) en attente d'envoi ({ $reason }) : rien n'est perdu, « lucarne push » les enverra.
+scan-queued = { $count ->
+    [one] 1 instantané en attente
+   *[other] { $count } instantanés en attente
+} d'envoi ({ $reason }) : rien n'est perdu, « lucarne push » les enverra.
 
 # lucarne-demo
 demo-step-ipad = ① Un iPad virtuel de conseiller régional est branché (usbmuxd simulé : { $socket }).
 demo-by-hand = { "   " }À la main : « { $serve } », puis dans un autre terminal « USBMUXD_SOCKET_ADDRESS={ $address } lucarne scan ».
 demo-step-scan = ② Lucarne lit l'iPad, sans jamais rien y écrire, et explique ce que l'administration peut faire :
-demo-readonly = L'iPad virtuel a reçu { $count } requêtes de Lucarne, toutes de lecture ({ $refused } refusée(s)).
+demo-readonly = L'iPad virtuel a reçu { $count } requêtes de Lucarne, toutes de lecture ({ $refused ->
+    [0] aucune refusée
+    [one] 1 refusée
+   *[other] { $refused } refusées
+}).
 demo-step-server = ③ Un serveur Lucarne indépendant démarre ({ $url }, base SQLite intégrée) ; code d'inscription à usage unique : { $code }.
 demo-step-enrolled = ④ Cet ordinateur s'inscrit auprès du serveur avec sa clé { $key } ; l'instantané signé est envoyé.
 demo-step-week2 = ⑤ Une semaine plus tard, l'administration a changé des choses. Nouvelle lecture, nouvel envoi ; le serveur répond par ce qui a changé :
@@ -90,9 +91,20 @@ key-file = Fichier de la clé : { $path }
 enrolled = Ordinateur inscrit auprès de { $server } (clé { $key_id }).
 enrolled-log = Journal du serveur : { $origin }, clé de vérification { $verifier_key }. Comparez-la avec celle que publie l'opérateur du serveur.
 push-accepted = Envoyé : appareil { $device }, instantané n° { $sequence } — reçu vérifié (entrée { $leaf_index } d'un journal de { $tree_size }).
-push-alerts = { "  " }Le serveur signale { $alerts } alerte(s) et { $events } changement(s) pour cet instantané.
+push-alerts = { "  " }Le serveur signale { $alerts ->
+    [0] aucune alerte
+    [one] 1 alerte
+   *[other] { $alerts } alertes
+} et { $events ->
+    [0] aucun changement
+    [one] 1 changement
+   *[other] { $events } changements
+} pour cet instantané.
 push-refused = Refusé par le serveur : appareil { $device }, instantané n° { $sequence } ({ $code }) : { $message }. Il a été mis de côté dans { $path } et ne sera pas renvoyé.
-push-stopped = Envoi interrompu : { $reason }. { $remaining } instantané(s) restent en attente et partiront au prochain envoi ; rien n'est perdu.
+push-stopped = Envoi interrompu : { $reason }. { $remaining ->
+    [one] 1 instantané reste en attente et partira
+   *[other] { $remaining } instantanés restent en attente et partiront
+} au prochain envoi ; rien n'est perdu.
 push-nothing = Aucun instantané en attente.
 push-consistency-deferred = La cohérence du journal n'a pas pu être vérifiée cette fois ({ $reason }) ; elle le sera au prochain envoi.
 

@@ -3,12 +3,22 @@
 
 ## En-tête
 header-device = Appareil : « { $name } » ({ $model }, iPadOS { $os })
+header-device-unknown = Appareil : inconnu (cette source ne le dit pas).
+header-privacy = Rapport de confidentialité des apps : { $apps ->
+    [one] 1 application
+   *[other] { $apps } applications
+}, du { $from } au { $to }{ $skipped ->
+    [0] {""}
+    [one] {""} (1 ligne illisible ignorée)
+   *[other] {""} ({ $skipped } lignes illisibles ignorées)
+}.
 header-files = { $count ->
     [one] 1 profil lu
    *[other] { $count } profils lus
 }, hors de tout iPad.
 header-management = { $mdm ->
     [none] Aucun serveur MDM trouvé
+    [unknown] Serveur MDM : inconnu
    *[other] Géré par le serveur MDM { $mdm }
 }{ $organisation ->
     [none] {""}
@@ -104,6 +114,21 @@ limit-no-ade = L'iPad n'a pas été inscrit automatiquement : après un effaceme
 limit-no-mdm = Aucun serveur MDM ne gère cet iPad.
 limit-invalid-profile = Le fichier « { $profile } » n'est pas un profil de configuration valable : son type déclaré est « { $type } » au lieu de « Configuration ». Un iPad le refuse : rien de ce qu'il contient ne s'applique.
 
+## Ce qui est sur l'iPad
+inventory-title = Ce qui est sur l'iPad :
+inventory-profile = Profil « { $name } » ({ $identifier }), installé par { $installer ->
+    [mdm] le MDM
+    [user] vous
+   *[unknown] une personne inconnue
+}
+inventory-app = Application « { $name } » ({ $bundle }){ $managed ->
+    [yes] , gérée par le MDM
+   *[other] {""}
+}{ $in-house ->
+    [yes] , distribuée hors App Store
+   *[other] {""}
+}
+
 ## Détails
 details-title = Détails, avec les preuves :
 details-hint = Détails et preuves : relancez avec --details.
@@ -171,6 +196,7 @@ unknown-payload-contents = Le contenu des profils : inconnu.
 unknown-supervision = Si l'iPad est supervisé : inconnu.
 unknown-access-rights = Les droits d'accès du serveur MDM : inconnus.
 unknown-privacy-report = Ce que les applications ont fait (position, caméra, domaines contactés) : inconnu.
+unknown-profiles = Les profils installés, le MDM et ses droits : inconnus avec cette seule source.
 unknown-device = L'iPad sur lequel ces profils seraient installés (supervisé ou non) : inconnu.
 unknown-mdm-server-logs = Ce que le serveur MDM a réellement demandé ou fait (ses journaux) : aucune source de votre côté ne le montre ; l'administration le sait, et vous pouvez le lui demander (droit d'accès, article 15 du RGPD).
 source-backup = Une sauvegarde de l'iPad le dit : « lucarne scan --backup ».

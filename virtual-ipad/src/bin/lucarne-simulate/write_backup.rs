@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use anyhow::Context;
 use lucarne::backup::keybag::{APPLE_ITERATIONS, MAX_SHA1_ITERATIONS, MAX_SHA256_ITERATIONS};
 use lucarne::commands::password::read_password;
-use lucarne_words::Lang;
 use lucarne_virtual_ipad::devicedir::DeviceDir;
 use lucarne_virtual_ipad::writer::{write_backup, WriteOptions};
+use lucarne_words::Lang;
 
 /// Arguments of `lucarne-simulate write-backup`.
 #[derive(Debug, clap::Args)]
