@@ -12,7 +12,6 @@
 //!   administration do, loaded from the TOML files of `profiles/catalog/`.
 //! - [`parse`]: bytes of a `.mobileconfig` → [`profile::Profile`].
 //! - [`plist_read`]: property lists read as an event stream under bounds (plist bombs).
-//! - [`cms`]: the signed (CMS/PKCS#7) wrapper and its signer.
 //! - [`profile`]: the profile model.
 //! - [`redact`]: secrets replaced by salted hashes before anything leaves.
 //! - [`snapshot`]: the `lucarne.snapshot/1` schema.
@@ -20,25 +19,16 @@
 //! - [`capability`]: what the analysis states, with its evidence.
 //! - [`certificate`]: X.509 certificates shipped in payloads.
 //! - [`text`]: French and English wordings.
-//! - [`envelope`]: the signed envelope around a snapshot.
 //! - [`diff`]: typed change events between two snapshots of one device, and alerts.
-//! - [`merkle`]: RFC 9162 inclusion and consistency proof verification.
-//! - [`checkpoint`]: signed checkpoints of the server's transparency log.
-//! - [`receipt`]: the server's receipt for a snapshot, and its verification.
 
 pub mod analysis;
 pub mod capability;
 pub mod catalog;
 pub mod certificate;
-pub mod checkpoint;
-pub mod cms;
 pub mod diff;
-pub mod envelope;
-pub mod merkle;
 pub mod parse;
 pub mod plist_read;
 pub mod profile;
-pub mod receipt;
 pub mod redact;
 pub mod snapshot;
 pub mod text;

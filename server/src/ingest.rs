@@ -9,8 +9,8 @@ use serde::Deserialize;
 use sqlx::{AnyConnection, Row as _};
 
 use lucarne_profiles::diff::{self, Alert, ChainBreak, ChangeEvent};
-use lucarne_profiles::envelope::{sha256_hex, Envelope, EnvelopeError};
 use lucarne_profiles::snapshot::{Snapshot, SNAPSHOT_SCHEMA};
+use lucarne_proof::envelope::{sha256_hex, Envelope, EnvelopeError};
 
 use crate::db::now_unix;
 use crate::error::ApiError;
@@ -20,10 +20,10 @@ use crate::{storage, tlog};
 /// Longest device identifier accepted.
 const MAX_DEVICE_ID_LEN: usize = 128;
 
-/// What the server answers to an accepted upload: the receipt of the `profiles` crate, with
+/// What the server answers to an accepted upload: the receipt of the `proof` crate, with
 /// typed change events and alerts.
-pub type Receipt = lucarne_profiles::receipt::Receipt<ChangeEvent, Alert>;
-pub use lucarne_profiles::receipt::RECEIPT_SCHEMA;
+pub type Receipt = lucarne_proof::receipt::Receipt<ChangeEvent, Alert>;
+pub use lucarne_proof::receipt::RECEIPT_SCHEMA;
 
 fn refuse(code: &'static str, message: impl Into<String>) -> ApiError {
     ApiError::bad_request(code, message)

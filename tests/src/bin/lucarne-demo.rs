@@ -22,9 +22,9 @@ use lucarne::upload::{self, UploadOutcome};
 use lucarne::virtual_ipad::{Knobs, VirtualIpad};
 use lucarne_profiles::analysis::analyze_snapshot;
 use lucarne_profiles::diff::ChangeEvent;
-use lucarne_profiles::receipt::Receipt;
 use lucarne_profiles::redact::Redactor;
 use lucarne_profiles::{Lang, Snapshot};
+use lucarne_proof::receipt::Receipt;
 use lucarne_server::{AppState, Config};
 
 fn devices_dir() -> PathBuf {

@@ -23,9 +23,10 @@ pub const MAX_RECEIPT_BYTES: usize = 1024 * 1024;
 
 /// What the server answers when it accepts a snapshot.
 ///
-/// The server fills `events` and `alerts` with typed [`crate::diff`] values; the agent reads
-/// them as plain JSON (the defaults), so that a newer server's event kinds never make an older
-/// agent refuse a receipt whose proofs verify.
+/// The server fills `events` and `alerts` with its typed change events and alerts (those of
+/// `lucarne-profiles::diff`); the agent reads them as plain JSON (the defaults), so that a newer
+/// server's event kinds never make an older agent refuse a receipt whose proofs verify. They are
+/// information, not evidence: [`Receipt::verify`] does not look at them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(bound(deserialize = "E: serde::de::DeserializeOwned, A: serde::de::DeserializeOwned"))]
 pub struct Receipt<E = Value, A = Value> {

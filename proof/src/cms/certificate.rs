@@ -1,5 +1,5 @@
 //! The certificates shipped in a signature: what the report shows of them (through
-//! [`crate::certificate`], the same summary as certificates shipped in payloads), and what
+//! [`crate::x509`], the same summary as for certificates that profiles install), and what
 //! CMS needs to find the signer's one and check its signature (serial, issuer, subject key
 //! identifier, public key). Certificates are DER (RFC 5280), read with `x509-cert`. Nothing
 //! here judges trust.
@@ -12,7 +12,7 @@ use x509_cert::serial_number::SerialNumber;
 
 use super::ber::Element;
 use super::CmsError;
-use crate::certificate::{summarize_der, CertSummary};
+use crate::x509::{summarize_der, CertSummary};
 
 /// A certificate found in a signed profile.
 #[derive(Debug, Clone)]
