@@ -6,12 +6,14 @@
 //!
 //! # Layout
 //! - [`envelope`]: the signed envelope around a snapshot's exact bytes.
+//! - [`chain`]: the per-device chain rule (sequence, previous hash).
 //! - [`merkle`]: RFC 9162 inclusion and consistency proof verification.
 //! - [`checkpoint`]: signed checkpoints of the server's transparency log.
 //! - [`receipt`]: the server's receipt for a snapshot, and its verification.
 //! - [`cms`]: CMS (PKCS#7) SignedData: the signed content and a report on its signer.
 //! - [`x509`]: what Lucarne shows of an X.509 certificate.
 
+pub mod chain;
 pub mod checkpoint;
 pub mod cms;
 pub mod envelope;
