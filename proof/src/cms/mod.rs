@@ -224,7 +224,7 @@ fn read_signed_data(bytes: &[u8]) -> Result<SignedData<'_>, CmsError> {
     top.finish("ContentInfo")?;
     let mut fields = content_info.children("ContentInfo")?;
     let content_type = fields.expect(tag::OID, "an OID", "ContentInfo contentType")?;
-    if content_type.content != oid::SIGNED_DATA {
+    if !oid::is(content_type.content, oid::SIGNED_DATA) {
         return Err(CmsError::NotSignedData(oid::dotted(content_type.content)));
     }
     let explicit = fields.expect(tag::CONTEXT_0, "[0]", "ContentInfo content")?;
@@ -264,7 +264,7 @@ fn read_encapsulated<'a>(element: &Element<'a>) -> Result<(&'a [u8], Cow<'a, [u8
     let content_type = fields.expect(tag::OID, "an OID", "eContentType")?.content;
     let explicit = fields.optional(tag::CONTEXT_0, "eContent")?;
     fields.finish(WHAT)?;
-    if content_type != oid::DATA {
+    if !oid::is(content_type, oid::DATA) {
         return Err(CmsError::UnsupportedContentType(oid::dotted(content_type)));
     }
     let explicit = explicit.ok_or(CmsError::DetachedContent)?;
@@ -410,14 +410,14 @@ fn read_signed_attributes<'a>(set: &Element<'a>) -> Result<SignedAttributes<'a>,
             what,
             problem: "the attribute appears more than once".into(),
         };
-        if kind == oid::ATTR_CONTENT_TYPE {
+        if oid::is(kind, oid::ATTR_CONTENT_TYPE) {
             if found.content_type.is_some() {
                 return Err(duplicate("contentType attribute"));
             }
             let value = single_value("contentType attribute")?;
             found.content_type =
                 Some(value.primitive(tag::OID, "an OID", "contentType attribute")?);
-        } else if kind == oid::ATTR_MESSAGE_DIGEST {
+        } else if oid::is(kind, oid::ATTR_MESSAGE_DIGEST) {
             if found.message_digest.is_some() {
                 return Err(duplicate("messageDigest attribute"));
             }

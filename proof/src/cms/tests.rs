@@ -233,7 +233,11 @@ fn structures_that_are_not_signed_data_are_precise_errors() {
     // ContentInfo holding id-data instead of id-signedData.
     let content_info = encode(
         tag::SEQUENCE,
-        &[encode(tag::OID, oid::DATA), encode(tag::CONTEXT_0, &[])].concat(),
+        &[
+            encode(tag::OID, oid::DATA.as_bytes()),
+            encode(tag::CONTEXT_0, &[]),
+        ]
+        .concat(),
     );
     assert_eq!(
         unwrap(&content_info),
@@ -254,7 +258,7 @@ fn structures_that_are_not_signed_data_are_precise_errors() {
         &[
             encode(tag::INTEGER, &[1]),
             encode(tag::SET, &[]),
-            encode(tag::SEQUENCE, &encode(tag::OID, oid::DATA)),
+            encode(tag::SEQUENCE, &encode(tag::OID, oid::DATA.as_bytes())),
             encode(tag::SET, &[]),
         ]
         .concat(),
@@ -263,7 +267,7 @@ fn structures_that_are_not_signed_data_are_precise_errors() {
         encode(
             tag::SEQUENCE,
             &[
-                encode(tag::OID, oid::SIGNED_DATA),
+                encode(tag::OID, oid::SIGNED_DATA.as_bytes()),
                 encode(tag::CONTEXT_0, signed_data),
             ]
             .concat(),
@@ -282,7 +286,7 @@ fn structures_that_are_not_signed_data_are_precise_errors() {
             encode(
                 tag::SEQUENCE,
                 &[
-                    encode(tag::OID, oid::DATA),
+                    encode(tag::OID, oid::DATA.as_bytes()),
                     encode(tag::CONTEXT_0, &encode(tag::OCTET_STRING, b"<plist/>")),
                 ]
                 .concat(),
@@ -353,7 +357,7 @@ fn too_many_certificates_is_an_error() {
             encode(
                 tag::SEQUENCE,
                 &[
-                    encode(tag::OID, oid::DATA),
+                    encode(tag::OID, oid::DATA.as_bytes()),
                     encode(tag::CONTEXT_0, &encode(tag::OCTET_STRING, b"<plist/>")),
                 ]
                 .concat(),
@@ -366,7 +370,7 @@ fn too_many_certificates_is_an_error() {
     let content_info = encode(
         tag::SEQUENCE,
         &[
-            encode(tag::OID, oid::SIGNED_DATA),
+            encode(tag::OID, oid::SIGNED_DATA.as_bytes()),
             encode(tag::CONTEXT_0, &signed_data),
         ]
         .concat(),
