@@ -2,7 +2,7 @@
 //! server cannot quietly drop, reorder or replace a device's history, and an agent cannot
 //! quietly send an old snapshot again as if it were new.
 //!
-//! Every snapshot carries two fields at the top level of its JSON (see `FORMATS.md`):
+//! Every snapshot carries two fields at the top level of its JSON ([`crate::formats`] §1, §3):
 //! `sequence`, an integer from 1, and `previous_hash`, the lowercase hex SHA-256 of the exact
 //! bytes of the device's previous snapshot (absent or `null` on the first). The server applies
 //! [`check`] to every upload after its signature has verified, against the last snapshot it

@@ -3,7 +3,7 @@
 //!
 //! Supported: RSA PKCS #1 v1.5 with SHA-1, SHA-256, SHA-384 or SHA-512 (keys of 1024 bits
 //! and more, except SHA-384 which `ring` only offers from 2048 bits), ECDSA on P-256 or P-384
-//! with SHA-256 or SHA-384,. Anything else is reported as unsupported by name;
+//! with SHA-256 or SHA-384. Anything else is reported as unsupported by name;
 //! that is a finding about the file, not an error.
 
 use ring::signature::{self as sig, VerificationAlgorithm};
