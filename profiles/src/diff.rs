@@ -8,14 +8,16 @@
 //! An event is an alert when it widens what the administration can do or read: a new
 //! capability, a new trust anchor, a new traffic path, wider access rights, supervision
 //! turned on, a newly managed app, or a new MDM server (a new party holding all the MDM
-//! powers). Refused uploads that break the device's chain (replay, rollback, fork) are alerts
-//! too, built with [`chain_alert`].
+//! powers). Refused uploads that break the device's chain (replay, rollback, fork: the rule is
+//! [`lucarne_proof::chain`]'s) are alerts too, built with [`chain_alert`].
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+use lucarne_proof::chain::ChainBreak;
 
 use crate::capability::Capability;
 use crate::profile::Payload;
@@ -145,30 +147,6 @@ pub struct ChangeEvent {
     pub capabilities_removed: Vec<CapabilityChange>,
     /// The change widens what the administration can do or read.
     pub alert: bool,
-}
-
-/// How an upload broke the device's chain of snapshots.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum ChainBreak {
-    /// A sequence number already accepted.
-    Replay,
-    /// A sequence number lower than the last accepted.
-    Rollback,
-    /// A higher sequence whose previous hash is not the last accepted snapshot.
-    Fork,
-}
-
-impl ChainBreak {
-    /// Its name, as in JSON, error codes and the catalogue.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChainBreak::Replay => "replay",
-            ChainBreak::Rollback => "rollback",
-            ChainBreak::Fork => "fork",
-        }
-    }
 }
 
 /// Something the official should look at now.
