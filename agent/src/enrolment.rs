@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use lucarne_profiles::checkpoint::{verify_checkpoint, CheckpointError, LogIdentity};
+use lucarne_proof::checkpoint::{verify_checkpoint, CheckpointError, LogIdentity};
 
 use crate::home::{read_bounded, write_atomic, Home, HomeError};
 use crate::keys::{AgentKey, KeyError};

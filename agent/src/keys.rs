@@ -10,7 +10,7 @@ use std::io;
 use std::path::PathBuf;
 
 use base64::Engine as _;
-use lucarne_profiles::envelope::{key_id, Envelope};
+use lucarne_proof::envelope::{key_id, Envelope};
 use ring::rand::{SecureRandom as _, SystemRandom};
 use ring::signature::{Ed25519KeyPair, KeyPair as _};
 

@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use lucarne_profiles::envelope::{sha256_hex, Envelope};
 use lucarne_profiles::Snapshot;
+use lucarne_proof::envelope::{sha256_hex, Envelope};
 use serde::{Deserialize, Serialize};
 
 use crate::home::{io_at, read_bounded, write_atomic, write_new, Home, HomeError};

@@ -17,12 +17,14 @@
 //! keeping evidence (screenshots, screen recording, backups). [`Level::Warning`] for other
 //! new powers (a new managed app, a new restriction, any other capability gained).
 //! [`Level::Info`] for the rest (removals, updates). Refused uploads that break the device's
-//! chain (replay, rollback, fork) are alerts too, built with [`chain_alert`].
+//! chain (replay, rollback, fork: the rule is [`lucarne_proof::chain`]'s) are alerts too, built with [`chain_alert`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+use lucarne_proof::chain::ChainBreak;
 
 use crate::analysis::{analyze_snapshot, Analysis};
 use crate::capability::{Capability, Param, Topic, Tri};
@@ -204,30 +206,6 @@ pub struct ChangeEvent {
     pub capabilities_changed: Vec<CapabilityRef>,
     /// How much it widens the administration's reach.
     pub level: Level,
-}
-
-/// How an upload broke the device's chain of snapshots.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum ChainBreak {
-    /// A sequence number already accepted.
-    Replay,
-    /// A sequence number lower than the last accepted.
-    Rollback,
-    /// A higher sequence whose previous hash is not the last accepted snapshot.
-    Fork,
-}
-
-impl ChainBreak {
-    /// Its name, as in JSON, error codes and the catalogue.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChainBreak::Replay => "replay",
-            ChainBreak::Rollback => "rollback",
-            ChainBreak::Fork => "fork",
-        }
-    }
 }
 
 /// Something the official should look at: a change of level warning or alert, or a refused

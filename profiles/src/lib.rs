@@ -6,38 +6,34 @@
 //! This crate knows nothing of HTTP, SQL, terminals or devices: it is pure functions from
 //! bytes to facts, so that the command line, the server and the tests share one truth.
 //!
+//! The evidence protocol (signed envelopes, the chain rule, the log's proofs, receipts) and
+//! the CMS reader are `lucarne-proof`'s; this crate uses its CMS reader and certificate
+//! summary to read signed profiles and the certificates they install.
+//!
 //! # Layout
 //! - [`value`]: payload values as JSON, with bounds on depth and size.
 //! - [`catalog`]: what each payload, restriction, MDM command and access right lets the
 //!   administration do, loaded from the TOML files of `profiles/catalog/`.
-//! - [`parse`]: bytes of a `.mobileconfig` → [`profile::Profile`].
+//! - [`parse`]: bytes of a `.mobileconfig` → [`profile::Profile`] (a signed one is opened by
+//!   `lucarne_proof::cms`).
 //! - [`plist_read`]: property lists read as an event stream under bounds (plist bombs).
-//! - [`cms`]: the signed (CMS/PKCS#7) wrapper and its signer.
-//! - [`profile`]: the profile model.
+//! - [`profile`]: the profile model (its [`Signer`] is `lucarne_proof::cms`'s report).
 //! - [`redact`]: secrets replaced by salted hashes before anything leaves.
 //! - [`snapshot`]: the `lucarne.snapshot/1` schema.
 //! - [`analysis`]: profiles or a snapshot → what the administration can do, with evidence.
 //! - [`capability`]: what the analysis states, with its evidence.
-//! - [`certificate`]: X.509 certificates shipped in payloads.
-//! - [`envelope`]: the signed envelope around a snapshot.
-//! - [`compare`]: typed changes between two snapshots of one device, with levels and alerts.
-//! - [`merkle`]: RFC 9162 inclusion and consistency proof verification.
-//! - [`checkpoint`]: signed checkpoints of the server's transparency log.
-//! - [`receipt`]: the server's receipt for a snapshot, and its verification.
+//! - [`certificate`]: the X.509 certificates that payloads install.
+//! - [`compare`]: typed changes between two snapshots of one device, with levels and alerts
+//!   (also for uploads that break `lucarne_proof::chain`).
 
 pub mod analysis;
 pub mod capability;
 pub mod catalog;
 pub mod certificate;
-pub mod checkpoint;
-pub mod cms;
 pub mod compare;
-pub mod envelope;
-pub mod merkle;
 pub mod parse;
 pub mod plist_read;
 pub mod profile;
-pub mod receipt;
 pub mod redact;
 pub mod snapshot;
 pub mod value;

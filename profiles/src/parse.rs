@@ -4,7 +4,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::cms;
+use lucarne_proof::cms;
+
 use crate::plist_read::{self, PlistError, PlistLimits};
 use crate::profile::{Payload, Profile};
 use crate::value::{self, Limits, ValueError};
@@ -12,6 +13,8 @@ use crate::value::{self, Limits, ValueError};
 /// Largest profile file accepted (Apple's largest real-world profiles, with certificate
 /// bundles, are a few megabytes).
 pub const MAX_PROFILE_BYTES: usize = 16 * 1024 * 1024;
+// Every profile file accepted here, signed or not, must be one the CMS reader accepts.
+const _: () = assert!(cms::MAX_SIGNED_BYTES >= MAX_PROFILE_BYTES);
 /// Most payloads accepted in one profile.
 pub const MAX_PAYLOADS: usize = 4096;
 

@@ -5,6 +5,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+/// Who signed a signed profile: the report of [`lucarne_proof::cms`], kept under this path
+/// because it is part of the profile model (and of the snapshot schema).
+pub use lucarne_proof::cms::Signer;
+
 /// A configuration profile (`PayloadType` `Configuration`, or a bare payload that a device
 /// would also accept).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, Default)]
@@ -103,28 +107,4 @@ impl Payload {
             .and_then(Value::as_str)
             .filter(|s| !s.trim().is_empty())
     }
-}
-
-/// The signer of a CMS-signed profile. An untrusted or expired signer is reported, never an
-/// error: whether the official trusts it is theirs to decide.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, Default)]
-pub struct Signer {
-    /// Subject distinguished name of the signing certificate.
-    pub subject: String,
-    /// Issuer distinguished name.
-    pub issuer: String,
-    /// Start of validity, RFC 3339.
-    pub not_before: String,
-    /// End of validity, RFC 3339.
-    pub not_after: String,
-    /// Hex SHA-256 of the signing certificate (DER).
-    pub certificate_sha256: String,
-    /// The signature verifies against the embedded certificate's public key and the content.
-    pub signature_valid: bool,
-    /// Why the signature did not verify, when it did not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub problem: Option<String>,
-    /// Other certificates shipped in the signature (the chain), as subjects.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub chain: Vec<String>,
 }

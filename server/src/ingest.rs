@@ -8,9 +8,10 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use sqlx::{AnyConnection, Row as _};
 
-use lucarne_profiles::compare::{self as diff, Alert, ChainBreak, ChangeEvent};
-use lucarne_profiles::envelope::{sha256_hex, Envelope, EnvelopeError};
+use lucarne_profiles::compare::{self as diff, Alert, ChangeEvent};
 use lucarne_profiles::snapshot::{Snapshot, SNAPSHOT_SCHEMA};
+use lucarne_proof::chain::{self, ChainBreak, ChainHead, ChainLink};
+use lucarne_proof::envelope::{sha256_hex, Envelope, EnvelopeError};
 
 use crate::db::now_unix;
 use crate::error::ApiError;
@@ -20,10 +21,10 @@ use crate::{storage, tlog};
 /// Longest device identifier accepted.
 const MAX_DEVICE_ID_LEN: usize = 128;
 
-/// What the server answers to an accepted upload: the receipt of the `profiles` crate, with
+/// What the server answers to an accepted upload: the receipt of the `proof` crate, with
 /// typed change events and alerts.
-pub type Receipt = lucarne_profiles::receipt::Receipt<ChangeEvent, Alert>;
-pub use lucarne_profiles::receipt::RECEIPT_SCHEMA;
+pub type Receipt = lucarne_proof::receipt::Receipt<ChangeEvent, Alert>;
+pub use lucarne_proof::receipt::RECEIPT_SCHEMA;
 
 fn refuse(code: &'static str, message: impl Into<String>) -> ApiError {
     ApiError::bad_request(code, message)
@@ -248,21 +249,18 @@ async fn receipt_again(
     })
 }
 
-/// Which chain rule the upload breaks, if any; `seen` tells whether its sequence number was
-/// already accepted for the device.
+/// Which chain rule the upload breaks, if any ([`chain::check`]); `seen` tells whether its
+/// sequence number was already accepted for the device.
 fn chain_break(c: &Checked, last: Option<&LastAccepted>, seen: bool) -> Option<ChainBreak> {
-    let Some(last) = last else {
-        return c.previous_hash.is_some().then_some(ChainBreak::Fork);
+    let last = last.map(|l| ChainHead {
+        sequence: l.sequence,
+        snapshot_sha256: &l.snapshot_sha256,
+    });
+    let next = ChainLink {
+        sequence: c.sequence,
+        previous_hash: c.previous_hash.as_deref(),
     };
-    if seen {
-        Some(ChainBreak::Replay)
-    } else if c.sequence < last.sequence {
-        Some(ChainBreak::Rollback)
-    } else if c.previous_hash.as_deref() != Some(last.snapshot_sha256.as_str()) {
-        Some(ChainBreak::Fork)
-    } else {
-        None
-    }
+    chain::check(last, next, seen).err()
 }
 
 /// Verifies, stores, logs and diffs one envelope; returns its receipt.

@@ -21,7 +21,7 @@ pub fn normalise(code: &str) -> String {
 
 /// The stored form of a code.
 pub fn code_hash(code: &str) -> String {
-    lucarne_profiles::envelope::sha256_hex(normalise(code).as_bytes())
+    lucarne_proof::envelope::sha256_hex(normalise(code).as_bytes())
 }
 
 /// Parses `7d`, `12h`, `30m`, `45s` into seconds.

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sqlx::{AnyConnection, Row as _};
 
-use lucarne_profiles::envelope::sha256_hex;
+use lucarne_proof::envelope::sha256_hex;
 
 /// The sections stored apart.
 #[derive(Deserialize)]
@@ -203,8 +203,8 @@ pub async fn load_envelope(conn: &mut AnyConnection, leaf_index: u64) -> anyhow:
         None => {
             use base64::Engine as _;
             let snapshot = load_snapshot(conn, &row.try_get::<String, _>(1)?).await?;
-            let envelope = lucarne_profiles::envelope::Envelope {
-                schema: lucarne_profiles::envelope::ENVELOPE_SCHEMA.to_string(),
+            let envelope = lucarne_proof::envelope::Envelope {
+                schema: lucarne_proof::envelope::ENVELOPE_SCHEMA.to_string(),
                 key_id: row.try_get(0)?,
                 snapshot: base64::engine::general_purpose::STANDARD.encode(snapshot),
                 signature: row.try_get(2)?,

@@ -9,9 +9,9 @@ use base64::Engine as _;
 use common::*;
 use serde_json::{json, Value};
 
-use lucarne_profiles::envelope::Envelope;
 use lucarne_profiles::profile::{Payload, Profile};
 use lucarne_profiles::snapshot::{App, InstalledProfile, Source};
+use lucarne_proof::envelope::Envelope;
 
 fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("<none>")

@@ -8,9 +8,9 @@ mod common;
 use common::*;
 use serde_json::{json, Value};
 
-use lucarne_profiles::checkpoint::LogIdentity;
-use lucarne_profiles::receipt::Receipt;
 use lucarne_profiles::snapshot::App;
+use lucarne_proof::checkpoint::LogIdentity;
+use lucarne_proof::receipt::Receipt;
 
 async fn tree_size(server: &TestServer) -> u64 {
     let (_, text) = get_text(server, "/checkpoint").await;

@@ -11,9 +11,9 @@ use std::sync::Arc;
 use base64::Engine as _;
 use lucarne::home::Home;
 use lucarne::upload::{self, queue, UploadOutcome};
-use lucarne_profiles::envelope::Envelope;
-use lucarne_profiles::receipt::Receipt;
 use lucarne_profiles::snapshot::{App, Snapshot};
+use lucarne_proof::envelope::Envelope;
+use lucarne_proof::receipt::Receipt;
 use lucarne_server::{AppState, Config};
 
 const UDID: &str = "00008103-0000DEADBEEF0001";

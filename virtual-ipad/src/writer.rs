@@ -351,8 +351,8 @@ fn profile_dictionary(file_name: &str, bytes: &[u8]) -> Result<Dictionary, Write
         file: file_name.to_owned(),
         problem,
     };
-    let content = if lucarne_profiles::cms::looks_like_cms(bytes) {
-        lucarne_profiles::cms::unwrap(bytes)
+    let content = if lucarne_proof::cms::looks_like_cms(bytes) {
+        lucarne_proof::cms::unwrap(bytes)
             .map_err(|e| problem(e.to_string()))?
             .content
     } else {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use lucarne_profiles::checkpoint::LogIdentity;
+use lucarne_proof::checkpoint::LogIdentity;
 
 /// Largest answer read from the server.
 pub const MAX_ANSWER_BYTES: usize = 2 * 1024 * 1024;

@@ -14,8 +14,8 @@ pub mod receipt;
 
 use std::path::PathBuf;
 
-use lucarne_profiles::receipt::{Receipt, ReceiptError};
 use lucarne_profiles::Snapshot;
+use lucarne_proof::receipt::{Receipt, ReceiptError};
 
 use crate::enrolment::{self, EnrolmentError};
 use crate::home::{write_atomic, Home, HomeError};

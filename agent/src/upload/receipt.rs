@@ -9,8 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use lucarne_profiles::checkpoint::Checkpoint;
-use lucarne_profiles::merkle::{self, Hash, MerkleError};
+use lucarne_proof::checkpoint::Checkpoint;
+use lucarne_proof::merkle::{self, Hash, MerkleError};
 
 use super::client::{ClientError, ServerClient};
 use crate::home::{read_bounded, write_atomic, Home, HomeError};

@@ -6,7 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(signed) = lucarne_profiles::cms::unwrap(data) {
+    if let Ok(signed) = lucarne_proof::cms::unwrap(data) {
         let _ = lucarne_profiles::parse::parse_plist_profile(&signed.content);
     }
 });

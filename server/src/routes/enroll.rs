@@ -87,7 +87,7 @@ pub async fn enroll(
             "unknown enrolment code",
         ));
     }
-    let key_id = lucarne_profiles::envelope::key_id(&public_key);
+    let key_id = lucarne_proof::envelope::key_id(&public_key);
     let hash = code_hash(&request.code);
     let now = now_unix();
 

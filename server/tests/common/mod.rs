@@ -11,8 +11,8 @@ use ring::rand::SecureRandom as _;
 use ring::signature::{Ed25519KeyPair, KeyPair as _};
 use sqlx::Connection as _;
 
-use lucarne_profiles::envelope::{sha256_hex, Envelope};
 use lucarne_profiles::snapshot::Snapshot;
+use lucarne_proof::envelope::{sha256_hex, Envelope};
 use lucarne_server::{AppState, Config};
 
 /// Where PostgreSQL tests create their databases.
@@ -170,7 +170,7 @@ impl Agent {
     pub fn new() -> Agent {
         let pkcs8 = Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new()).unwrap();
         let key = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
-        let key_id = lucarne_profiles::envelope::key_id(key.public_key().as_ref());
+        let key_id = lucarne_proof::envelope::key_id(key.public_key().as_ref());
         Agent {
             key,
             key_id,

@@ -1,9 +1,11 @@
-//! CMS (PKCS#7) signed profiles: `.mobileconfig` files signed by their issuer are a
-//! `ContentInfo { SignedData }` (RFC 5652) with the plist as encapsulated content.
+//! CMS (PKCS#7) SignedData (RFC 5652): the wrapper of signed configuration profiles
+//! (`.mobileconfig` files signed by their issuer are a `ContentInfo { SignedData }` with the
+//! plist as encapsulated content), and of RFC 3161 timestamp tokens.
 //!
 //! [`unwrap`] returns the content and a [`Signer`] report: who signed (subject, issuer,
 //! validity, fingerprint, the other certificates shipped with it) and whether the signature
-//! verifies against the signer certificate's own key.
+//! verifies against the signer certificate's own key. What the content means is the caller's
+//! business (`lucarne-profiles` reads it as a profile).
 //!
 //! What is checked, and what is not:
 //! - the signature: with signed attributes, the `messageDigest` attribute must equal the
@@ -33,25 +35,53 @@ mod signature;
 
 use std::borrow::Cow;
 
-use crate::profile::Signer;
+use serde::{Deserialize, Serialize};
+
 use ber::{tag, unexpected, Element, Reader};
 use certificate::Certificate;
 use signature::Digest;
 
-/// Largest signed file accepted (the same bound as a profile file).
-pub const MAX_SIGNED_BYTES: usize = crate::parse::MAX_PROFILE_BYTES;
+/// Largest signed file accepted (16 MiB: Apple's largest real-world profiles, with certificate
+/// bundles, are a few megabytes).
+pub const MAX_SIGNED_BYTES: usize = 16 * 1024 * 1024;
 /// Most certificates read from one signature.
 pub const MAX_CERTIFICATES: usize = 64;
 /// Most signed attributes read from one signer.
 pub const MAX_SIGNED_ATTRIBUTES: usize = 64;
 
-/// The content of a signed profile and who signed it.
+/// The content of a signed file and who signed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedContent {
-    /// The encapsulated content: the profile plist.
+    /// The encapsulated content (for a signed profile, the profile plist).
     pub content: Vec<u8>,
     /// The signer, with whether the signature is valid.
     pub signer: Signer,
+}
+
+// The doc comment below is the `Signer` description of the published snapshot schema
+// (`profiles/schema/snapshot.schema.json`): change both together.
+/// The signer of a CMS-signed profile. An untrusted or expired signer is reported, never an
+/// error: whether the official trusts it is theirs to decide.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, Default)]
+pub struct Signer {
+    /// Subject distinguished name of the signing certificate.
+    pub subject: String,
+    /// Issuer distinguished name.
+    pub issuer: String,
+    /// Start of validity, RFC 3339.
+    pub not_before: String,
+    /// End of validity, RFC 3339.
+    pub not_after: String,
+    /// Hex SHA-256 of the signing certificate (DER).
+    pub certificate_sha256: String,
+    /// The signature verifies against the embedded certificate's public key and the content.
+    pub signature_valid: bool,
+    /// Why the signature did not verify, when it did not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+    /// Other certificates shipped in the signature (the chain), as subjects.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub chain: Vec<String>,
 }
 
 /// Why a CMS wrapper could not be opened. `what` names the structure being read.
@@ -194,7 +224,7 @@ fn read_signed_data(bytes: &[u8]) -> Result<SignedData<'_>, CmsError> {
     top.finish("ContentInfo")?;
     let mut fields = content_info.children("ContentInfo")?;
     let content_type = fields.expect(tag::OID, "an OID", "ContentInfo contentType")?;
-    if content_type.content != oid::SIGNED_DATA {
+    if !oid::is(content_type.content, oid::SIGNED_DATA) {
         return Err(CmsError::NotSignedData(oid::dotted(content_type.content)));
     }
     let explicit = fields.expect(tag::CONTEXT_0, "[0]", "ContentInfo content")?;
@@ -234,7 +264,7 @@ fn read_encapsulated<'a>(element: &Element<'a>) -> Result<(&'a [u8], Cow<'a, [u8
     let content_type = fields.expect(tag::OID, "an OID", "eContentType")?.content;
     let explicit = fields.optional(tag::CONTEXT_0, "eContent")?;
     fields.finish(WHAT)?;
-    if content_type != oid::DATA {
+    if !oid::is(content_type, oid::DATA) {
         return Err(CmsError::UnsupportedContentType(oid::dotted(content_type)));
     }
     let explicit = explicit.ok_or(CmsError::DetachedContent)?;
@@ -380,14 +410,14 @@ fn read_signed_attributes<'a>(set: &Element<'a>) -> Result<SignedAttributes<'a>,
             what,
             problem: "the attribute appears more than once".into(),
         };
-        if kind == oid::ATTR_CONTENT_TYPE {
+        if oid::is(kind, oid::ATTR_CONTENT_TYPE) {
             if found.content_type.is_some() {
                 return Err(duplicate("contentType attribute"));
             }
             let value = single_value("contentType attribute")?;
             found.content_type =
                 Some(value.primitive(tag::OID, "an OID", "contentType attribute")?);
-        } else if kind == oid::ATTR_MESSAGE_DIGEST {
+        } else if oid::is(kind, oid::ATTR_MESSAGE_DIGEST) {
             if found.message_digest.is_some() {
                 return Err(duplicate("messageDigest attribute"));
             }

@@ -3,7 +3,7 @@
 //!
 //! Supported: RSA PKCS #1 v1.5 with SHA-1, SHA-256, SHA-384 or SHA-512 (keys of 1024 bits
 //! and more, except SHA-384 which `ring` only offers from 2048 bits), ECDSA on P-256 or P-384
-//! with SHA-256 or SHA-384,. Anything else is reported as unsupported by name;
+//! with SHA-256 or SHA-384. Anything else is reported as unsupported by name;
 //! that is a finding about the file, not an error.
 
 use ring::signature::{self as sig, VerificationAlgorithm};
@@ -26,8 +26,9 @@ pub(crate) enum Digest {
 
 impl Digest {
     /// The digest algorithm an OID names, if supported.
+    /// `id` is the content octets of the DER OID.
     pub fn from_oid(id: &[u8]) -> Option<Digest> {
-        match id {
+        match oid::parse(id)? {
             oid::SHA1 => Some(Digest::Sha1),
             oid::SHA256 => Some(Digest::Sha256),
             oid::SHA384 => Some(Digest::Sha384),
@@ -77,7 +78,13 @@ pub(crate) fn verify(
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), String> {
-    let (family, hash) = match signature_algorithm {
+    let unsupported = || {
+        format!(
+            "the signature algorithm {} is not supported",
+            oid::algorithm_name(signature_algorithm)
+        )
+    };
+    let (family, hash) = match oid::parse(signature_algorithm).ok_or_else(unsupported)? {
         oid::RSA_ENCRYPTION => (Family::Rsa, digest),
         oid::SHA1_WITH_RSA => (Family::Rsa, Digest::Sha1),
         oid::SHA256_WITH_RSA => (Family::Rsa, Digest::Sha256),
@@ -87,20 +94,15 @@ pub(crate) fn verify(
         oid::ECDSA_WITH_SHA256 => (Family::Ecdsa, Digest::Sha256),
         oid::ECDSA_WITH_SHA384 => (Family::Ecdsa, Digest::Sha384),
         oid::ECDSA_WITH_SHA512 => (Family::Ecdsa, Digest::Sha512),
-        other => {
-            return Err(format!(
-                "the signature algorithm {} is not supported",
-                oid::algorithm_name(other)
-            ))
-        }
+        _ => return Err(unsupported()),
     };
-    let key_family = match key.algorithm.as_slice() {
+    let key_family = match key.algorithm {
         oid::RSA_ENCRYPTION => Family::Rsa,
         oid::EC_PUBLIC_KEY => Family::Ecdsa,
         other => {
             return Err(format!(
                 "the signer's key algorithm {} is not supported",
-                oid::algorithm_name(other)
+                oid::algorithm_name(other.as_bytes())
             ))
         }
     };
@@ -108,10 +110,10 @@ pub(crate) fn verify(
         return Err(format!(
             "the signature algorithm {} does not fit the signer's {} key",
             oid::algorithm_name(signature_algorithm),
-            oid::algorithm_name(&key.algorithm)
+            oid::algorithm_name(key.algorithm.as_bytes())
         ));
     }
-    let algorithm: &'static dyn VerificationAlgorithm = match (family, hash, key.curve.as_deref()) {
+    let algorithm: &'static dyn VerificationAlgorithm = match (family, hash, key.curve) {
         (Family::Rsa, Digest::Sha1, _) => &sig::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
         (Family::Rsa, Digest::Sha256, _) => &sig::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
         (Family::Rsa, Digest::Sha384, _) => &sig::RSA_PKCS1_2048_8192_SHA384,
@@ -121,7 +123,10 @@ pub(crate) fn verify(
         (Family::Ecdsa, Digest::Sha256, Some(oid::CURVE_P384)) => &sig::ECDSA_P384_SHA256_ASN1,
         (Family::Ecdsa, Digest::Sha384, Some(oid::CURVE_P384)) => &sig::ECDSA_P384_SHA384_ASN1,
         (Family::Ecdsa, _, curve) => {
-            let curve = curve.map_or_else(|| "an unnamed curve".to_string(), oid::algorithm_name);
+            let curve = curve.map_or_else(
+                || "an unnamed curve".to_string(),
+                |curve| oid::algorithm_name(curve.as_bytes()),
+            );
             return Err(format!(
                 "ECDSA on {curve} with {} is not supported",
                 hash.name()

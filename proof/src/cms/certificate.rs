@@ -1,5 +1,5 @@
 //! The certificates shipped in a signature: what the report shows of them (through
-//! [`crate::certificate`], the same summary as certificates shipped in payloads), and what
+//! [`crate::x509`], the same summary as for certificates that profiles install), and what
 //! CMS needs to find the signer's one and check its signature (serial, issuer, subject key
 //! identifier, public key). Certificates are DER (RFC 5280), read with `x509-cert`. Nothing
 //! here judges trust.
@@ -11,8 +11,9 @@ use x509_cert::name::Name;
 use x509_cert::serial_number::SerialNumber;
 
 use super::ber::Element;
+use super::oid::Oid;
 use super::CmsError;
-use crate::certificate::{summarize_der, CertSummary};
+use crate::x509::{summarize_der, CertSummary};
 
 /// A certificate found in a signed profile.
 #[derive(Debug, Clone)]
@@ -32,10 +33,10 @@ pub(crate) struct Certificate {
 /// A subject public key.
 #[derive(Debug, Clone)]
 pub(crate) struct PublicKey {
-    /// Algorithm OID (content octets).
-    pub algorithm: Vec<u8>,
-    /// Named curve OID (content octets) for elliptic-curve keys.
-    pub curve: Option<Vec<u8>>,
+    /// Algorithm.
+    pub algorithm: Oid,
+    /// Named curve, for elliptic-curve keys.
+    pub curve: Option<Oid>,
     /// The key itself: the BIT STRING's octets (an RSAPublicKey, or an EC point).
     pub bits: Vec<u8>,
 }
@@ -55,8 +56,7 @@ pub(crate) fn parse(element: &Element<'_>) -> Result<Certificate, CmsError> {
         .algorithm
         .parameters
         .as_ref()
-        .and_then(|parameters| parameters.decode_as::<der::asn1::ObjectIdentifier>().ok())
-        .map(|curve| curve.as_bytes().to_vec());
+        .and_then(|parameters| parameters.decode_as::<Oid>().ok());
     // A key is a whole number of octets; `as_bytes` is `None` when it is not.
     let bits = spki
         .subject_public_key
@@ -76,7 +76,7 @@ pub(crate) fn parse(element: &Element<'_>) -> Result<Certificate, CmsError> {
         serial: tbs.serial_number,
         issuer: tbs.issuer,
         key: PublicKey {
-            algorithm: spki.algorithm.oid.as_bytes().to_vec(),
+            algorithm: spki.algorithm.oid,
             curve,
             bits,
         },

@@ -8,6 +8,14 @@
 //!
 //! The log's leaf data is the 32-byte SHA-256 of the envelope body, so its leaf hash is
 //! `SHA-256(0x00 || SHA-256(body))`.
+//!
+//! What [`Receipt::verify`] checks, in order (each field, byte by byte, in
+//! [`crate::formats`] §6): `schema`; `envelope_sha256` against the bytes sent; `key_id`
+//! against the envelope's; `sequence` against the snapshot's; the signed `checkpoint`;
+//! `tree_size` against the checkpoint's size; the `inclusion_proof` at `leaf_index` up to the
+//! checkpoint's root. `device_id`, `duplicate_content`, `events` and `alerts` are information
+//! the server adds, not evidence, and are not checked; nor is the envelope's signature (the
+//! receipt proves the bytes are in the log, [`crate::envelope`] who signed them).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -23,9 +31,10 @@ pub const MAX_RECEIPT_BYTES: usize = 1024 * 1024;
 
 /// What the server answers when it accepts a snapshot.
 ///
-/// The server fills `events` and `alerts` with typed [`crate::diff`] values; the agent reads
-/// them as plain JSON (the defaults), so that a newer server's event kinds never make an older
-/// agent refuse a receipt whose proofs verify.
+/// The server fills `events` and `alerts` with its typed change events and alerts (those of
+/// `lucarne-profiles::diff`); the agent reads them as plain JSON (the defaults), so that a newer
+/// server's event kinds never make an older agent refuse a receipt whose proofs verify. They are
+/// information, not evidence: [`Receipt::verify`] does not look at them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(bound(deserialize = "E: serde::de::DeserializeOwned, A: serde::de::DeserializeOwned"))]
 pub struct Receipt<E = Value, A = Value> {
@@ -280,6 +289,17 @@ mod tests {
         assert_eq!(verified.checkpoint.size, 5);
         let json = serde_json::to_vec(&receipt).unwrap();
         assert_eq!(Receipt::from_json(&json).unwrap(), receipt);
+    }
+
+    #[test]
+    fn the_leaf_hash_is_as_documented() {
+        // SHA-256(0x00 || SHA-256(body)), computed by hand.
+        let body = b"{\"schema\":\"lucarne.envelope/1\"}";
+        let inner = ring::digest::digest(&ring::digest::SHA256, body);
+        let mut input = vec![0x00];
+        input.extend_from_slice(inner.as_ref());
+        let expected = ring::digest::digest(&ring::digest::SHA256, &input);
+        assert_eq!(Receipt::leaf_hash(body).as_slice(), expected.as_ref());
     }
 
     #[test]

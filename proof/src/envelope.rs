@@ -3,6 +3,16 @@
 //! The signature covers a fixed context string followed by the snapshot bytes, so that a
 //! Lucarne key's signature can never be replayed as a signature over anything else. Nobody
 //! re-serialises the snapshot before verifying: the bytes signed are the bytes stored.
+//!
+//! Format (see [`crate::formats`] §2): a JSON object with `schema` = `lucarne.envelope/1`,
+//! `key_id` = hex SHA-256 of the 32-byte Ed25519 public key ([`key_id`]), `snapshot` = base64
+//! of the snapshot bytes and `signature` = base64 of the 64-byte Ed25519 signature over
+//!
+//! ```text
+//! "lucarne.envelope/1 snapshot\n" (28 bytes, SIGNING_CONTEXT) || snapshot bytes
+//! ```
+//!
+//! Base64 is the standard alphabet with padding (RFC 4648 §4), canonical; hex is lowercase.
 
 use base64::Engine as _;
 use ring::signature::{self, KeyPair as _};
@@ -147,6 +157,37 @@ mod tests {
             back.verify(key.public_key().as_ref()).unwrap(),
             b"{\"a\":1}"
         );
+    }
+
+    #[test]
+    fn the_format_is_as_documented() {
+        // What FORMATS.md states, checked without the code under test: the key id, the JSON
+        // fields, standard base64, and a signature over the 28 context bytes then the snapshot.
+        let key = new_key();
+        let public = key.public_key().as_ref();
+        let snapshot = b"{\"schema\":\"lucarne.snapshot/1\",\"sequence\":1}";
+        let env = Envelope::sign(snapshot, &key);
+        let json: serde_json::Value = serde_json::to_value(&env).unwrap();
+        let b64 = base64::engine::general_purpose::STANDARD;
+        assert_eq!(json["schema"], "lucarne.envelope/1");
+        assert_eq!(
+            json["key_id"],
+            hex::encode(ring::digest::digest(&ring::digest::SHA256, public))
+        );
+        assert_eq!(json["snapshot"], b64.encode(snapshot));
+        assert_eq!(SIGNING_CONTEXT, b"lucarne.envelope/1 snapshot\x0a");
+        assert_eq!(SIGNING_CONTEXT.len(), 28);
+        let mut message = b"lucarne.envelope/1 snapshot\n".to_vec();
+        message.extend_from_slice(snapshot);
+        let signature = b64.decode(json["signature"].as_str().unwrap()).unwrap();
+        assert_eq!(signature.len(), 64);
+        signature::UnparsedPublicKey::new(&signature::ED25519, public)
+            .verify(&message, &signature)
+            .unwrap();
+        // A signature over the snapshot alone, without the context, is refused.
+        let mut bare = env.clone();
+        bare.signature = b64.encode(key.sign(snapshot).as_ref());
+        assert_eq!(bare.verify(public), Err(EnvelopeError::BadSignature));
     }
 
     #[test]
