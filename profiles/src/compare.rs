@@ -1182,6 +1182,78 @@ mod tests {
     }
 
     #[test]
+    fn proxy_mdm_and_mail_servers_changed_in_place_are_changes_and_alerts() {
+        let one = |kind: &str, uuid: &str, content: Value| {
+            profile(
+                &format!("org.example.{uuid}"),
+                uuid,
+                vec![payload(kind, uuid, content)],
+            )
+        };
+        let cases = [
+            (
+                "traffic.proxy",
+                one(
+                    "com.apple.proxy.http.global",
+                    "P",
+                    json!({"ProxyType": "Manual", "ProxyServer": "proxy.example", "ProxyServerPort": 3128}),
+                ),
+                one(
+                    "com.apple.proxy.http.global",
+                    "P",
+                    json!({"ProxyType": "Manual", "ProxyServer": "proxy.elsewhere.example", "ProxyServerPort": 3128}),
+                ),
+            ),
+            (
+                "mdm.server",
+                one(
+                    "com.apple.mdm",
+                    "M",
+                    json!({"ServerURL": "https://mdm.example/a", "AccessRights": 1}),
+                ),
+                one(
+                    "com.apple.mdm",
+                    "M",
+                    json!({"ServerURL": "https://mdm.elsewhere.example/a", "AccessRights": 1}),
+                ),
+            ),
+            (
+                "account.exchange",
+                one(
+                    "com.apple.eas.account",
+                    "E",
+                    json!({"Host": "mail.example", "EmailAddress": "elu@example"}),
+                ),
+                one(
+                    "com.apple.eas.account",
+                    "E",
+                    json!({"Host": "mail.elsewhere.example", "EmailAddress": "elu@example"}),
+                ),
+            ),
+        ];
+        for (id, before, after) in cases {
+            let mut old = base();
+            old.profiles.push(before);
+            let mut new = base();
+            new.profiles.push(after);
+            let events = compare_snapshots(&old, &new);
+            let changed = events
+                .iter()
+                .find(|e| e.kind == ChangeKind::CapabilityChanged && e.subject == id)
+                .unwrap_or_else(|| panic!("{id}: {events:#?}"));
+            assert_eq!(changed.level, Level::Alert, "{id}");
+            let server = changed.capabilities_changed[0].params.get("server");
+            assert!(
+                matches!(server, Some(Param::Host(h)) if h.contains("elsewhere")),
+                "{id}: {server:?}"
+            );
+            assert!(alerts(&events)
+                .iter()
+                .any(|a| a.kind == "capability-changed"));
+        }
+    }
+
+    #[test]
     fn a_server_changed_in_place_is_a_change_and_an_alert() {
         let vpn = |server: &str| {
             profile(

@@ -76,6 +76,8 @@ pub struct Document {
     pub summary_title: String,
     /// The summary, most harmful first.
     pub summary: Vec<SummaryLine>,
+    /// What the summary says when it is empty.
+    pub summary_none: String,
     /// The title of what the administration cannot do.
     pub cannot_title: String,
     /// What the administration cannot do.
@@ -114,6 +116,10 @@ pub fn explain(analysis: &Analysis, subject: Subject, lang: Lang) -> Document {
     Document {
         lang,
         header: header(&words, analysis, subject),
+        summary_none: words.get(match subject {
+            Subject::Device => "summary-none",
+            Subject::Files(_) => "summary-none-files",
+        }),
         summary_title: words.get(match subject {
             Subject::Device => "summary-title",
             Subject::Files(_) => "summary-title-files",
@@ -346,13 +352,46 @@ fn summary(words: &Words, analysis: &Analysis, shown: &[&Capability]) -> Vec<Sum
         }
     }
 
-    let traffic = by(&|c| c.topic == Topic::Traffic && c.id.starts_with("traffic."));
+    // A proxy auto-configuration script chooses proxies the profile does not name: it gets a
+    // line of its own, never "traffic goes through" the script's host.
+    let traffic = by(&|c| {
+        c.topic == Topic::Traffic
+            && c.id.starts_with("traffic.")
+            && c.id != "traffic.proxy-auto-config"
+    });
     if !traffic.is_empty() {
         let (_, servers) = joined(words, &traffic, "server");
         push(
             Topic::Traffic,
             words.format("summary-traffic", &Args::new().ours("servers", servers)),
             &traffic,
+        );
+    }
+    let scripts = by(&|c| c.id == "traffic.proxy-auto-config");
+    if !scripts.is_empty() {
+        let (_, hosts) = joined(words, &scripts, "script");
+        push(
+            Topic::Traffic,
+            words.format(
+                "summary-traffic-script",
+                &Args::new().ours("scripts", hosts),
+            ),
+            &scripts,
+        );
+    }
+
+    let tracking = by(&|c| c.id == "wifi.private-address-off");
+    if !tracking.is_empty() {
+        let (count, networks) = joined(words, &tracking, "network");
+        push(
+            Topic::Traffic,
+            words.format(
+                "summary-wifi-tracking",
+                &Args::new()
+                    .num("count", count as f64)
+                    .ours("networks", networks),
+            ),
+            &tracking,
         );
     }
 
@@ -453,6 +492,19 @@ fn summary(words: &Words, analysis: &Analysis, shown: &[&Capability]) -> Vec<Sum
             Topic::Inventory,
             words.format("summary-inventory", &Args::new().select("apps", apps)),
             &inventory,
+        );
+    }
+
+    let profile_service = by(&|c| c.id == "enrolment.profile-service");
+    if !profile_service.is_empty() {
+        let (_, servers) = joined(words, &profile_service, "server");
+        push(
+            Topic::Inventory,
+            words.format(
+                "summary-profile-service",
+                &Args::new().ours("servers", servers),
+            ),
+            &profile_service,
         );
     }
 

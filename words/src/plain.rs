@@ -45,7 +45,7 @@ pub fn summary_lines(doc: &Document) -> Vec<String> {
     let words = Words::new(doc.lang);
     let mut out = vec![doc.summary_title.clone()];
     if doc.summary.is_empty() {
-        out.extend(wrap(&words.get("summary-none"), WIDTH, "  ", "  "));
+        out.extend(wrap(&doc.summary_none, WIDTH, "  ", "  "));
         return out;
     }
     let bullets: Vec<Vec<String>> = doc

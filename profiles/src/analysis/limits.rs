@@ -93,8 +93,14 @@ pub(super) fn limits_and_unknowns(analysis: &mut Analysis, snapshot: Option<&Sna
     // Profile files are read whole; a snapshot's profiles are known only when a source that
     // lists them (the device or a backup) was read, and then only those with their payloads.
     let profiles_seen = snapshot.is_none() || analysis.inventory.profiles_seen();
-    let all_payloads_known =
-        profiles_seen && analysis.inventory.profiles.iter().all(|p| p.payloads_known);
+    // A file iOS refuses (invalid outer type) installs nothing: no absence can be stated
+    // from it.
+    let all_invalid = !analysis.inventory.profiles.is_empty()
+        && limits.iter().filter(|l| l.id == "invalid-profile").count()
+            >= analysis.inventory.profiles.len();
+    let all_payloads_known = profiles_seen
+        && !all_invalid
+        && analysis.inventory.profiles.iter().all(|p| p.payloads_known);
 
     if let Some(mdm) = &analysis.mdm {
         if mdm.user_enrollment {
@@ -155,6 +161,8 @@ pub(super) fn limits_and_unknowns(analysis: &mut Analysis, snapshot: Option<&Sna
         if analysis.traffic.is_empty() {
             limits.push(Limit::new("no-traffic-path", Topic::Traffic));
         }
+    } else if all_invalid {
+        // Nothing to add: the invalid-profile limit says it all.
     } else if profiles_seen {
         unknowns.push(Unknown::new("payload-contents", Some(Source::Backup)));
     } else {

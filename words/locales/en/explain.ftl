@@ -48,6 +48,12 @@ unspecified = (not specified)
 summary-title = What the administration can do with this iPad:
 summary-title-files = What these profiles would let the administration do:
 summary-none = Lucarne found nothing the administration can do with this iPad.
+summary-none-files = Lucarne found nothing these profiles let the administration do.
+summary-wifi-tracking = Recognise the iPad on { $count ->
+    [one] the Wi-Fi network { $networks }, where its private address is turned off.
+   *[other] the Wi-Fi networks { $networks }, where its private address is turned off.
+}
+summary-profile-service = Receive information about the iPad (identifiers, serial number…) at { $servers }.
 summary-conditional = {" "}(under conditions)
 summary-mail = Read the mail, contacts and calendars { $count ->
     [one] of your account on
@@ -56,6 +62,7 @@ summary-mail = Read the mail, contacts and calendars { $count ->
 summary-https = Decrypt your HTTPS connections going through { $servers }.
 summary-https-anchor = Make the iPad accept any certificate of its authority “{ $subject }”.
 summary-traffic = See the sites contacted by the traffic it sends through { $servers }.
+summary-traffic-script = Choose which servers your web traffic goes through, by a script published at { $scripts }.
 summary-locate = Locate the iPad by putting it in Lost Mode (shown on the screen).
 summary-erase = { $mdm ->
     [yes] Erase the whole iPad remotely{ $exchange ->

@@ -48,6 +48,12 @@ unspecified = (non précisé)
 summary-title = Ce que l'administration peut faire avec cet iPad :
 summary-title-files = Ce que ces profils permettraient à l'administration :
 summary-none = Lucarne n'a rien trouvé que l'administration puisse faire avec cet iPad.
+summary-none-files = Lucarne n'a rien trouvé que ces profils permettent à l'administration.
+summary-wifi-tracking = Reconnaître l'iPad sur { $count ->
+    [one] le réseau Wi-Fi { $networks }, où son adresse privée est désactivée.
+   *[other] les réseaux Wi-Fi { $networks }, où son adresse privée est désactivée.
+}
+summary-profile-service = Recevoir des informations sur l'iPad (identifiants, numéro de série…) sur { $servers }.
 summary-conditional = {" "}(sous conditions)
 summary-mail = Lire les courriels, contacts et agendas { $count ->
     [one] de votre compte sur
@@ -56,6 +62,7 @@ summary-mail = Lire les courriels, contacts et agendas { $count ->
 summary-https = Déchiffrer vos connexions HTTPS passant par { $servers }.
 summary-https-anchor = Faire accepter à l'iPad tout certificat de son autorité « { $subject } ».
 summary-traffic = Voir les sites contactés par le trafic qu'elle fait passer par { $servers }.
+summary-traffic-script = Choisir par quels serveurs passe votre trafic web, par un script publié sur { $scripts }.
 summary-locate = Localiser l'iPad en le mettant en mode Perdu (visible à l'écran).
 summary-erase = { $mdm ->
     [yes] Effacer entièrement l'iPad à distance{ $exchange ->
