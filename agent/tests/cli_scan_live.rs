@@ -55,8 +55,8 @@ fn scan_json_prints_the_snapshot() {
     assert!(text.contains("supervised: yes"), "{text}");
     assert!(
         text.contains(
-            "- Profile “Gestion des appareils de la Région” (fr.region-exemple.mdm), \
-             installed by someone unknown"
+            "- Profile “Gestion des appareils de la Région” (fr.region-exemple.mdm) \
+             (who installed it: unknown)"
         ),
         "{text}"
     );

@@ -58,11 +58,11 @@ cap-app-managed = The app “{ $name }” is managed by the administration: it c
 cap-app-screen-access = The app “{ $name }” ({ $category }) lets someone else { $category-id ->
     [remote-control] view and control your screen
    *[other] view your screen
-}. Installed by { $managed-id ->
-    [yes] the administration
-    [no] you
-   *[unknown] someone unknown (a backup tells)
-}.
+}. { $managed-id ->
+    [yes] Installed by the administration.
+    [no] Installed by you.
+   *[unknown] Who installed it: unknown (a backup tells).
+}
 cap-privacy-managed-app-access = The managed app “{ $name }” used { $category } between { $from } and { $to } (App Privacy Report).
 cap-privacy-managed-app-domains = The managed app “{ $name }” contacted { $count } domains between { $from } and { $to }, including { $domains }.
 cap-trust-intermediate = The intermediate certificate authority “{ $subject }”, issued by “{ $issuer }”, is installed: it only links certificates to that root authority, and makes nothing trusted unless the iPad already trusts that root.

@@ -123,10 +123,10 @@ limit-invalid-profile = The file “{ $profile }” is not a valid configuration
 
 ## What is on the iPad
 inventory-title = What is on the iPad:
-inventory-profile = Profile “{ $name }” ({ $identifier }), installed by { $installer ->
-    [mdm] the MDM
-    [user] you
-   *[unknown] someone unknown
+inventory-profile = Profile “{ $name }” ({ $identifier }){ $installer ->
+    [mdm] , installed by the MDM
+    [user] , installed by you
+   *[unknown] {""} (who installed it: unknown)
 }
 inventory-app = App “{ $name }” ({ $bundle }){ $managed ->
     [yes] , managed by the MDM
@@ -177,7 +177,7 @@ condition-certificate-trust = { $route ->
    *[unknown] Installed by the MDM, the iPad trusts it at once; installed by hand, only once full trust is turned on (Settings › General › About › Certificate Trust Settings).
 }
 condition-controlled-traffic-path = { $holds ->
-    [yes] Your connections go through a path the administration controls.
+    [yes] The connections concerned go through a path the administration controls.
     [no] No path the administration controls carries your connections.
    *[unknown] Only if your connections go through a path the administration controls.
 }

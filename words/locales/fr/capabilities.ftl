@@ -59,11 +59,11 @@ cap-app-managed = L'application « { $name } » est gérée par l'administration
 cap-app-screen-access = L'application « { $name } » ({ $category }) permet à quelqu'un d'autre de voir { $category-id ->
     [remote-control] et de contrôler votre écran
    *[other] votre écran
-}. Installée par { $managed-id ->
-    [yes] l'administration
-    [no] vous
-   *[unknown] une personne inconnue (une sauvegarde le dit)
-}.
+}. { $managed-id ->
+    [yes] Installée par l'administration.
+    [no] Installée par vous.
+   *[unknown] Qui l'a installée : inconnu (une sauvegarde le dit).
+}
 cap-privacy-managed-app-access = L'application gérée « { $name } » a utilisé { $category } entre le { $from } et le { $to } (rapport de confidentialité des apps).
 cap-privacy-managed-app-domains = L'application gérée « { $name } » a contacté { $count } domaines entre le { $from } et le { $to }, dont { $domains }.
 cap-trust-intermediate = Le certificat d'autorité intermédiaire « { $subject } », émis par « { $issuer } », est installé : il sert seulement à relier des certificats à cette autorité racine, et ne fait rien accepter tant que l'iPad ne reconnaît pas déjà celle-ci.

@@ -123,10 +123,10 @@ limit-invalid-profile = Le fichier « { $profile } » n'est pas un profil de con
 
 ## Ce qui est sur l'iPad
 inventory-title = Ce qui est sur l'iPad :
-inventory-profile = Profil « { $name } » ({ $identifier }), installé par { $installer ->
-    [mdm] le MDM
-    [user] vous
-   *[unknown] une personne inconnue
+inventory-profile = Profil « { $name } » ({ $identifier }){ $installer ->
+    [mdm] , installé par le MDM
+    [user] , installé par vous
+   *[unknown] {""} (qui l'a installé : inconnu)
 }
 inventory-app = Application « { $name } » ({ $bundle }){ $managed ->
     [yes] , gérée par le MDM
@@ -177,7 +177,7 @@ condition-certificate-trust = { $route ->
    *[unknown] Installé par le MDM, l'iPad s'y fie aussitôt ; installé à la main, seulement une fois la confiance totale activée (Réglages › Général › Informations › Réglages de confiance des certificats).
 }
 condition-controlled-traffic-path = { $holds ->
-    [yes] Vos connexions passent par un chemin que l'administration contrôle.
+    [yes] Les connexions concernées passent par un chemin que l'administration contrôle.
     [no] Aucun chemin contrôlé par l'administration ne transporte vos connexions.
    *[unknown] Seulement si vos connexions passent par un chemin que l'administration contrôle.
 }
