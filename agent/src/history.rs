@@ -1,7 +1,7 @@
 //! What changed on each iPad, read from this computer's own history: each sealed snapshot of a
 //! device compared with the one before it. Nothing here needs the server.
 
-use anyhow::Context as _;
+use crate::failure::Explain as _;
 use lucarne_profiles::compare::{compare_snapshots, ChangeEvent};
 use lucarne_profiles::snapshot::Snapshot;
 
@@ -32,8 +32,13 @@ pub struct Timeline {
 
 fn snapshot(home: &Home, device: &str, sequence: u64) -> anyhow::Result<Snapshot> {
     let bytes = state::history_snapshot(home, device, sequence)?;
-    serde_json::from_slice(&bytes)
-        .with_context(|| format!("history of {device}: snapshot {sequence} is not readable"))
+    serde_json::from_slice(&bytes).explain_with(
+        "error-history",
+        vec![
+            ("device", device.to_string()),
+            ("sequence", sequence.to_string()),
+        ],
+    )
 }
 
 /// The timeline of `device`.

@@ -11,6 +11,7 @@
 //! - [`collect`]: one snapshot from several sources, merged in one place.
 //! - [`i18n`]: the command line's own texts (Fluent files, French and English).
 //! - [`salt`]: salts for secret redaction.
+//! - [`failure`]: failures said in the reader's language, with their technical cause.
 //! - [`history`]: what changed on each iPad, from this computer's own history.
 //! - [`home`]: the data directory, owner-only, written atomically.
 //! - [`keys`]: the agent's Ed25519 key and the redaction salt.
@@ -25,6 +26,7 @@ pub mod collect;
 pub mod commands;
 pub mod device;
 pub mod enrolment;
+pub mod failure;
 pub mod history;
 pub mod home;
 pub mod i18n;

@@ -35,6 +35,16 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let lang = match &cli.command {
+        Command::Inspect(a) => a.lang,
+        Command::History(a) => a.lang,
+        Command::Scan(a) => a.lang,
+        Command::Backups(a) => a.lang,
+        Command::Key(a) => a.lang,
+        Command::Enroll(a) => a.lang,
+        Command::Push(a) => a.lang,
+        Command::Devices(a) => a.lang,
+    };
     let result = match cli.command {
         Command::Inspect(args) => inspect::run(&args),
         Command::History(args) => history::run(&args),
@@ -53,8 +63,9 @@ fn main() -> ExitCode {
             eprintln!("{e}");
             ExitCode::from(2)
         }
+        // Said in the reader's language, with the technical cause as a detail.
         Err(e) => {
-            eprintln!("lucarne: {e:#}");
+            eprintln!("{}", lucarne::failure::render(&e, lang));
             ExitCode::FAILURE
         }
     }

@@ -138,4 +138,26 @@ fn a_privacy_report_alone_and_the_summary_in_english() {
     assert!(out.contains("App Privacy Report: 9 apps, from "), "{out}");
     let none = lucarne(&["scan"], None);
     assert_eq!(none.status.code(), Some(2));
+    // Errors are said in the chosen language, the technical cause as a detail.
+    for (lang, said) in [
+        (
+            "fr",
+            "Impossible de lire le fichier /nonexistent/report.ndjson.",
+        ),
+        ("en", "Cannot read the file /nonexistent/report.ndjson."),
+    ] {
+        let missing = lucarne(
+            &[
+                "scan",
+                "--privacy-report",
+                "/nonexistent/report.ndjson",
+                "--lang",
+                lang,
+            ],
+            None,
+        );
+        assert_eq!(missing.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&missing.stderr);
+        assert!(err.starts_with(said), "{err}");
+    }
 }

@@ -1,9 +1,9 @@
 //! `lucarne enroll --server URL --code CODE`: registers this computer's key with a server.
 
-use anyhow::Context as _;
 use lucarne_words::Lang;
 
 use crate::enrolment;
+use crate::failure::Explain as _;
 use crate::home::Home;
 use crate::i18n::{arg, Messages};
 use crate::upload::block_on;
@@ -38,10 +38,10 @@ fn host_name() -> String {
 
 /// Runs `lucarne enroll`.
 pub fn run(args: &Args) -> anyhow::Result<u8> {
-    let home = Home::locate().context("opening Lucarne's data directory")?;
+    let home = Home::locate().explain("error-home")?;
     let label = args.label.clone().unwrap_or_else(host_name);
     let enrolment = block_on(enrolment::enroll(&home, &args.server, &args.code, &label))?
-        .with_context(|| format!("enrolling with {}", args.server))?;
+        .explain_with("error-register", vec![("server", args.server.clone())])?;
     let msgs = Messages::new(args.lang);
     println!(
         "{}",

@@ -3,10 +3,10 @@
 
 use std::io::Write as _;
 
-use anyhow::Context as _;
 use lucarne_words::{plain, Args, Lang, Words};
 
 use super::scan::UserError;
+use crate::failure::Explain as _;
 use crate::history::{timeline, Timeline};
 use crate::home::Home;
 use crate::state;
@@ -84,7 +84,7 @@ pub fn draw(words: &Words, timeline: &Timeline, details: bool) -> String {
 /// Runs `lucarne history`.
 pub fn run(args: &HistoryArgs) -> anyhow::Result<u8> {
     let words = Words::new(args.lang);
-    let home = Home::locate().context("opening Lucarne's data directory")?;
+    let home = Home::locate().explain("error-home")?;
     let devices = state::history_devices(&home)?;
     if devices.is_empty() {
         println!("{}", words.get("history-empty"));

@@ -1,8 +1,8 @@
 //! `lucarne key show`: the fingerprint and public key of this computer's key.
 
-use anyhow::Context as _;
 use lucarne_words::Lang;
 
+use crate::failure::Explain as _;
 use crate::home::Home;
 use crate::i18n::{arg, Messages};
 use crate::keys::{AgentKey, KEY_FILE};
@@ -28,10 +28,10 @@ pub enum Action {
 
 /// Runs `lucarne key`.
 pub fn run(args: &Args) -> anyhow::Result<u8> {
-    let home = Home::locate().context("opening Lucarne's data directory")?;
+    let home = Home::locate().explain("error-home")?;
     match args.action {
         Action::Show => {
-            let key = AgentKey::load_or_create(&home).context("loading this computer's key")?;
+            let key = AgentKey::load_or_create(&home).explain("error-key")?;
             let msgs = Messages::new(args.lang);
             println!(
                 "{}",

@@ -2,13 +2,13 @@
 //! computer and the shell history would see it) and showing that the slow key derivation is
 //! working.
 
+use crate::failure::Explain as _;
 use std::io::{BufRead, IsTerminal, Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Instant;
 
-use anyhow::{bail, Context};
 use lucarne_words::Lang;
 use zeroize::Zeroizing;
 
@@ -27,17 +27,23 @@ pub fn read_password(from_stdin: bool, lang: Lang) -> anyhow::Result<Zeroizing<V
             .lock()
             .take(MAX_PASSWORD_BYTES as u64 + 2)
             .read_line(&mut line)
-            .context("reading the password from standard input")?;
+            .explain("error-password-stdin")?;
         let password = Zeroizing::new(line.trim_end_matches(['\n', '\r']).as_bytes().to_vec());
         if password.len() > MAX_PASSWORD_BYTES {
-            bail!("the password on standard input is longer than {MAX_PASSWORD_BYTES} bytes");
+            return Err(
+                anyhow::Error::msg(format!("more than {MAX_PASSWORD_BYTES} bytes")).context(
+                    crate::failure::Failure {
+                        id: "error-password-too-long",
+                        args: Vec::new(),
+                    },
+                ),
+            );
         }
         return Ok(password);
     }
     // Fluent trims the trailing space of the prompt.
     let prompt = format!("{} ", message(lang, "password-prompt", &[]).trim_end());
-    let password = rpassword::prompt_password(prompt)
-        .context("reading the password from the terminal (use --password-stdin without one)")?;
+    let password = rpassword::prompt_password(prompt).explain("error-password-terminal")?;
     Ok(Zeroizing::new(Zeroizing::new(password).as_bytes().to_vec()))
 }
 

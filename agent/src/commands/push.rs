@@ -1,8 +1,8 @@
 //! `lucarne push`: sends the queued snapshots and verifies their receipts.
 
-use anyhow::Context as _;
 use lucarne_words::Lang;
 
+use crate::failure::Explain as _;
 use crate::home::Home;
 use crate::i18n::{arg, Messages};
 use crate::upload::{block_on, push_queued, PushReport};
@@ -86,8 +86,8 @@ pub fn print_report(lang: Lang, report: &PushReport) {
 
 /// Runs `lucarne push`. Exit status: 0 when the outbox was emptied, 1 otherwise.
 pub fn run(args: &Args) -> anyhow::Result<u8> {
-    let home = Home::locate().context("opening Lucarne's data directory")?;
-    let report = block_on(push_queued(&home))?.context("sending the queued snapshots")?;
+    let home = Home::locate().explain("error-home")?;
+    let report = block_on(push_queued(&home))?.explain("error-push")?;
     print_report(args.lang, &report);
     Ok(if report.stopped.is_none() && report.refused.is_empty() {
         0

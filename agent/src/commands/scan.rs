@@ -7,7 +7,6 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
 use clap::Args;
 use fluent_bundle::FluentValue;
 use lucarne_profiles::analysis::analyze_snapshot;
@@ -22,6 +21,7 @@ use crate::collect;
 use crate::device::collect::{self as live, ScanOptions};
 use crate::device::snapshot::to_snapshot;
 use crate::device::{ScanError, UsbmuxAddress};
+use crate::failure::Explain as _;
 use crate::history;
 use crate::home::Home;
 use crate::i18n::Messages;
@@ -110,8 +110,8 @@ pub fn run(args: ScanArgs) -> anyhow::Result<()> {
     let mut snapshot = collect::merge(parts, &collect::now_rfc3339());
     // Secrets a payload may carry are redacted before anything is shown, kept or sent, with
     // this computer's own salt: the same secret keeps the same hash, so a diff shows a change.
-    let home = Home::locate().context("opening Lucarne's data directory")?;
-    let salt = keys::salt_in(&home).context("reading the redaction salt")?;
+    let home = Home::locate().explain("error-home")?;
+    let salt = keys::salt_in(&home).explain("error-salt")?;
     lucarne_profiles::redact::Redactor::new(&salt).snapshot(&mut snapshot);
     if !warnings.is_empty() {
         eprintln!(
@@ -124,7 +124,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<()> {
     }
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &snapshot).context("writing the snapshot")?;
+        serde_json::to_writer_pretty(&mut out, &snapshot).explain("error-write-output")?;
         writeln!(out)?;
     } else {
         write!(out, "{}", render_report(&snapshot, lang, args.details))?;
@@ -224,8 +224,10 @@ pub fn scan_backup(
     password_stdin: bool,
     lang: Lang,
 ) -> anyhow::Result<backup::BackupFacts> {
-    let manifest = backup::reader::read_manifest_plist(dir)
-        .with_context(|| format!("{} is not a readable backup", dir.display()))?;
+    let manifest = backup::reader::read_manifest_plist(dir).explain_with(
+        "error-backup-unreadable",
+        vec![("path", dir.display().to_string())],
+    )?;
     let password = if manifest.encrypted {
         Some(read_password(password_stdin, lang)?)
     } else {
@@ -252,24 +254,36 @@ pub fn scan_backup(
         Err(BackupError::PasswordNeeded) => {
             Err(UserError(message(lang, "password-needed", &[])).into())
         }
-        Err(e) => {
-            Err(anyhow::Error::new(e).context(format!("reading the backup {}", dir.display())))
-        }
+        Err(e) => Err(e).explain_with(
+            "error-backup-read",
+            vec![("path", dir.display().to_string())],
+        ),
     }
 }
 
 fn read_privacy_report(path: &Path) -> anyhow::Result<Snapshot> {
     let size = std::fs::metadata(path)
-        .with_context(|| format!("reading {}", path.display()))?
+        .explain_with(
+            "error-read-file",
+            vec![("path", path.display().to_string())],
+        )?
         .len();
     if size > privacy_report::MAX_REPORT_BYTES as u64 {
-        bail!(
-            "{}: {size} bytes, more than accepted for a report",
-            path.display()
+        return Err(
+            anyhow::Error::msg(format!("{size} bytes")).context(crate::failure::Failure {
+                id: "error-report-too-large",
+                args: vec![("path", path.display().to_string())],
+            }),
         );
     }
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let report = privacy_report::parse(&bytes).with_context(|| format!("{}", path.display()))?;
+    let bytes = std::fs::read(path).explain_with(
+        "error-read-file",
+        vec![("path", path.display().to_string())],
+    )?;
+    let report = privacy_report::parse(&bytes).explain_with(
+        "error-report-invalid",
+        vec![("path", path.display().to_string())],
+    )?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -283,7 +297,8 @@ pub fn address(option: Option<&str>) -> anyhow::Result<UsbmuxAddress> {
         Some(text) => UsbmuxAddress::parse(text),
         None => UsbmuxAddress::from_env(),
     }
-    .map_err(|e| anyhow::anyhow!("usbmuxd address: {e}"))
+    .map_err(anyhow::Error::msg)
+    .explain("error-usbmuxd-address")
 }
 
 /// The user-facing message of a failed live scan.

@@ -110,3 +110,23 @@ history-entry = { $date } — snapshot no. { $sequence }
 history-no-change = Nothing changed.
 history-empty = This computer's history holds no snapshot yet: run “lucarne scan”.
 history-unknown-device = No iPad “{ $device }” in this computer's history. Known identifiers: { $devices }.
+
+# Errors
+error-detail = {"  "}Technical detail: { $detail }
+error-home = Cannot open Lucarne's data directory (LUCARNE_HOME or your system's usual folder).
+error-salt = Cannot read the salt that masks secrets, in Lucarne's data directory.
+error-key = Cannot read or create this computer's key, in Lucarne's data directory.
+error-password-stdin = Cannot read the password from standard input.
+error-password-terminal = Cannot ask the terminal for the password: give it with --password-stdin.
+error-password-too-long = The password given on standard input is too long.
+error-push = Sending the queued snapshots failed; nothing is lost, they will go with the next push.
+error-register = Registering this computer with { $server } failed.
+error-write-output = Cannot write the output.
+error-backup-unreadable = The folder { $path } is not a readable iPad backup.
+error-backup-read = Reading the backup { $path } failed.
+error-read-file = Cannot read the file { $path }.
+error-report-too-large = The file { $path } is larger than an App Privacy Report can be.
+error-report-invalid = The file { $path } is not a readable App Privacy Report.
+error-usbmuxd-address = The usbmuxd address given is not valid (expected UNIX:/path or host:port).
+error-history = This computer's history is unreadable ({ $device }, snapshot no. { $sequence }).
+error-random = The system's random generator failed.

@@ -114,3 +114,23 @@ history-entry = { $date } — instantané n° { $sequence }
 history-no-change = Rien n'a changé.
 history-empty = L'historique de cet ordinateur ne contient encore aucun instantané : lancez « lucarne scan ».
 history-unknown-device = Aucun iPad « { $device } » dans l'historique de cet ordinateur. Identifiants connus : { $devices }.
+
+# Erreurs
+error-detail = {"  "}Détail technique : { $detail }
+error-home = Impossible d'ouvrir le dossier de données de Lucarne (LUCARNE_HOME ou le dossier habituel de votre système).
+error-salt = Impossible de lire le sel qui masque les secrets, dans le dossier de données de Lucarne.
+error-key = Impossible de lire ou de créer la clé de cet ordinateur, dans le dossier de données de Lucarne.
+error-password-stdin = Impossible de lire le mot de passe sur l'entrée standard.
+error-password-terminal = Impossible de demander le mot de passe au terminal : donnez-le avec --password-stdin.
+error-password-too-long = Le mot de passe donné sur l'entrée standard est trop long.
+error-push = L'envoi des instantanés en attente a échoué ; rien n'est perdu, ils partiront au prochain envoi.
+error-register = L'enregistrement de cet ordinateur auprès de { $server } a échoué.
+error-write-output = Impossible d'écrire le résultat.
+error-backup-unreadable = Le dossier { $path } n'est pas une sauvegarde lisible d'iPad.
+error-backup-read = La lecture de la sauvegarde { $path } a échoué.
+error-read-file = Impossible de lire le fichier { $path }.
+error-report-too-large = Le fichier { $path } est plus grand qu'un rapport de confidentialité ne peut l'être.
+error-report-invalid = Le fichier { $path } n'est pas un rapport de confidentialité des apps lisible.
+error-usbmuxd-address = L'adresse d'usbmuxd donnée n'est pas valable (attendu : UNIX:/chemin ou hôte:port).
+error-history = L'historique de cet ordinateur est illisible ({ $device }, instantané n° { $sequence }).
+error-random = Le générateur d'aléa du système a échoué.
