@@ -341,7 +341,7 @@ fn signed_profile_reports_its_signer() {
         .unwrap();
     let text = String::from_utf8(en.stdout).unwrap();
     assert!(
-        text.contains("Signed by \"CN=encrypted-dns.brunch.io\""),
+        text.contains("Signed by “CN=encrypted-dns.brunch.io”"),
         "{text}"
     );
 }

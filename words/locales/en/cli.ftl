@@ -2,11 +2,11 @@
 
 inspect-file = File: { $path }
 inspect-error = Cannot read this file: { $error }
-inspect-profile = Profile "{ $name }" ({ $identifier })
-inspect-organization = Issued by: { $organization }
-inspect-description = Description: { $description }
-inspect-signed-valid = Signed by "{ $subject }" (issuer "{ $issuer }"), signature valid. Lucarne does not check whether this signer is trustworthy.
-inspect-signed-invalid = Signed by "{ $subject }", but the signature does NOT match the content: { $problem }
+inspect-profile = Profile “{ $name }” ({ $identifier })
+inspect-organization = Issued by (as the profile says): “{ $organization }”
+inspect-description = Description written by the administration: “{ $description }”
+inspect-signed-valid = Signed by “{ $subject }” (issuer “{ $issuer }”), signature valid. Lucarne does not check whether this signer is trustworthy.
+inspect-signed-invalid = Signed by “{ $subject }”, but the signature does NOT match the content: { $problem }
 inspect-unsigned = Unsigned profile.
 inspect-payloads = { $count ->
     [one] 1 setting (payload)

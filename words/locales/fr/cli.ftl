@@ -3,8 +3,8 @@
 inspect-file = Fichier : { $path }
 inspect-error = Impossible de lire ce fichier : { $error }
 inspect-profile = Profil « { $name } » ({ $identifier })
-inspect-organization = Émis par : { $organization }
-inspect-description = Description : { $description }
+inspect-organization = Émis par (selon le profil) : « { $organization } »
+inspect-description = Description écrite par l'administration : « { $description } »
 inspect-signed-valid = Signé par « { $subject } » (émetteur « { $issuer } »), signature valide. Lucarne ne vérifie pas si ce signataire est digne de confiance.
 inspect-signed-invalid = Signé par « { $subject } », mais la signature NE correspond PAS au contenu : { $problem }
 inspect-unsigned = Profil non signé.
