@@ -23,6 +23,7 @@
 //! - [`analysis`]: profiles or a snapshot → what the administration can do, with evidence.
 //! - [`capability`]: what the analysis states, with its evidence.
 //! - [`certificate`]: the X.509 certificates that payloads install.
+//! - [`group`]: many devices compared: what only some have, rarest first.
 //! - [`compare`]: typed changes between two snapshots of one device, with levels and alerts
 //!   (also for uploads that break `lucarne_proof::chain`).
 
@@ -31,6 +32,7 @@ pub mod capability;
 pub mod catalog;
 pub mod certificate;
 pub mod compare;
+pub mod group;
 pub mod parse;
 pub mod plist_read;
 pub mod profile;
