@@ -327,6 +327,9 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> 
     storage::store_snapshot(&mut tx, &snapshot_sha256, &checked.snapshot_bytes)
         .await
         .map_err(ApiError::internal)?;
+    crate::facts::store(&mut tx, &state_sha256, &checked.snapshot)
+        .await
+        .map_err(ApiError::internal)?;
     let leaf_data = ring::digest::digest(&ring::digest::SHA256, body);
     let appended = tlog::append(&mut tx, &state.key, &state.origin, size, leaf_data.as_ref())
         .await

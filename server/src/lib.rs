@@ -11,16 +11,23 @@
 //! - [`tlog`]: the Merkle log (stored hashes, proofs, tiles, signed checkpoints, sequencer).
 //! - [`storage`]: snapshots deduplicated by content.
 //! - [`ingest`]: the checks an upload goes through, and its receipt.
-//! - [`auth`]: signed reads with the agent key.
+//! - [`facts`]: the analysis of each device state, computed once at ingest.
+//! - [`auth`]: signed API requests (method, host, path and query, body, time, nonce).
+//! - [`accounts`]: officials, their keys and devices (opaque handles), who may read what,
+//!   the access log.
 //! - [`invite`]: one-time enrolment codes; [`keys`]: revocation.
+//! - [`timeline`]: a device's timeline, a page at a time.
 //! - [`routes`]: HTTP handlers, one module per group.
+//! - [`web`]: the pages officials read (sessions, devices, who looked, groups).
 //! - [`metrics`], [`error`], [`state`]: counters, the error type, shared state.
 //! - [`serve`]: running the server until SIGINT/SIGTERM.
 
+pub mod accounts;
 pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod facts;
 pub mod ingest;
 pub mod invite;
 pub mod keys;
@@ -30,7 +37,9 @@ pub mod routes;
 pub mod serve;
 pub mod state;
 pub mod storage;
+pub mod timeline;
 pub mod tlog;
+pub mod web;
 
 pub use config::Config;
 pub use state::AppState;

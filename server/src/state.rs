@@ -26,11 +26,19 @@ pub struct AppState {
     pub write_lock: tokio::sync::Mutex<()>,
     /// Counters for `/metrics`.
     pub metrics: Metrics,
+    /// The configured public host (`host[:port]`) signed requests must name; `None`: the
+    /// request's `Host` header.
+    pub public_host: Option<String>,
+    /// The configured public URL (`scheme://host[:port]`), for login links.
+    pub public_url: Option<String>,
+    /// Session cookies carry `Secure` (the public URL is https).
+    pub secure_cookies: bool,
 }
 
 impl AppState {
     /// Opens the database (migrating it), loads or creates the log key, initialises the log.
     pub async fn open(config: &Config) -> anyhow::Result<Arc<AppState>> {
+        let origin = config.public_origin()?;
         let key = LogKey::load_or_create(&config.data_dir, &config.origin)?;
         let db = Database::connect(&config.database_url(), config.max_connections).await?;
         let mut conn = db.pool.acquire().await.context("database connection")?;
@@ -43,6 +51,9 @@ impl AppState {
             max_body_bytes: config.max_body_bytes,
             write_lock: tokio::sync::Mutex::new(()),
             metrics: Metrics::default(),
+            public_host: origin.as_ref().map(|o| o.host.clone()),
+            public_url: origin.as_ref().map(|o| o.url.clone()),
+            secure_cookies: origin.as_ref().is_some_and(|o| o.https),
         }))
     }
 }

@@ -13,6 +13,7 @@ use crate::state::AppState;
 pub mod devices;
 pub mod enroll;
 pub mod log;
+pub mod login;
 pub mod meta;
 pub mod snapshots;
 
@@ -20,10 +21,12 @@ pub mod snapshots;
 pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/enroll"),
     ("post", "/api/v1/snapshots"),
+    ("post", "/api/v1/login-links"),
     ("get", "/api/v1/log/consistency"),
     ("get", "/api/v1/log/inclusion"),
-    ("get", "/api/v1/devices/{device_id}/timeline"),
-    ("get", "/api/v1/devices/{device_id}/capabilities"),
+    ("get", "/api/v1/devices"),
+    ("get", "/api/v1/devices/{handle}/timeline"),
+    ("get", "/api/v1/devices/{handle}/capabilities"),
     ("get", "/checkpoint"),
     ("get", "/tile/{path}"),
     ("get", "/healthz"),
@@ -36,14 +39,13 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/api/v1/enroll", post(enroll::enroll))
         .route("/api/v1/snapshots", post(snapshots::upload))
+        .route("/api/v1/login-links", post(login::create))
         .route("/api/v1/log/consistency", get(log::consistency))
         .route("/api/v1/log/inclusion", get(log::inclusion))
+        .route("/api/v1/devices", get(devices::list))
+        .route("/api/v1/devices/{handle}/timeline", get(devices::timeline))
         .route(
-            "/api/v1/devices/{device_id}/timeline",
-            get(devices::timeline),
-        )
-        .route(
-            "/api/v1/devices/{device_id}/capabilities",
+            "/api/v1/devices/{handle}/capabilities",
             get(devices::capabilities),
         )
         .route("/checkpoint", get(log::checkpoint))
@@ -51,6 +53,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/healthz", get(meta::healthz))
         .route("/metrics", get(meta::metrics))
         .route("/openapi.json", get(meta::openapi))
+        .merge(crate::web::router())
         .fallback(|| async {
             ApiError::client(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
         })
