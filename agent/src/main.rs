@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use lucarne::commands::{backups, devices, enroll, history, inspect, key, push, scan};
+use lucarne::commands::{backups, devices, enroll, history, inspect, key, open, push, scan};
 
 /// Lucarne: see what the administration managing your iPad can change or read.
 #[derive(Parser)]
@@ -31,6 +31,8 @@ enum Command {
     Devices(devices::DevicesArgs),
     /// What changed on each iPad, and when, from this computer's history.
     History(history::HistoryArgs),
+    /// Open your pages on the server in the browser (a login link valid one minute).
+    Open(open::OpenArgs),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
         Command::Enroll(a) => a.lang,
         Command::Push(a) => a.lang,
         Command::Devices(a) => a.lang,
+        Command::Open(a) => a.lang,
     };
     let result = match cli.command {
         Command::Inspect(args) => inspect::run(&args),
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
         // 1: some snapshots were refused or could not be sent.
         Command::Push(args) => push::run(&args),
         Command::Devices(args) => devices::run(&args),
+        Command::Open(args) => open::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -39,14 +39,19 @@ pub struct AlertView {
     pub text: String,
 }
 
+/// The CSS class of a level.
+fn level_class(level: Level) -> &'static str {
+    match level {
+        Level::Alert => "critical",
+        Level::Warning => "warning",
+        Level::Info => "info",
+    }
+}
+
 /// An alert in words.
 pub fn alert_view(words: &Words, alert: &Alert) -> AlertView {
     AlertView {
-        level: match alert.level {
-            Level::Alert => "critical",
-            Level::Warning => "warning",
-            Level::Info => "info",
-        },
+        level: level_class(alert.level),
         level_text: words.get(&message_id("level", alert.level.as_str())),
         text: sentences::alert(words, alert),
     }
@@ -66,14 +71,21 @@ pub async fn describe(conn: &mut AnyConnection, device: &DeviceRef) -> anyhow::R
         .await?
         .ok_or_else(|| anyhow::anyhow!("device {} has no snapshot", device.handle))?;
     let analysis = facts::load(conn, &latest.state_sha256, &latest.snapshot_sha256).await?;
-    let name = analysis
+    Ok(Described {
+        name: display_name(&analysis),
+        analysis,
+    })
+}
+
+/// The device's name as pages show it: neutralised, bounded; empty when it has none.
+pub fn display_name(analysis: &Analysis) -> String {
+    analysis
         .device
         .name
         .as_deref()
         .map(|n| lucarne_words::neutral::neutralize_to(n, MAX_NAME_CHARS))
         .filter(|n| !n.trim().is_empty())
-        .unwrap_or_default();
-    Ok(Described { name, analysis })
+        .unwrap_or_default()
 }
 
 /// The device `handle` if the session may read it.
@@ -113,8 +125,7 @@ struct EntryView {
     leaf_index: u64,
     received: String,
     iso: String,
-    alerts: Vec<AlertView>,
-    changes: Vec<String>,
+    changes: Vec<AlertView>,
     nothing: String,
 }
 
@@ -189,10 +200,13 @@ pub async fn render(
                 leaf_index: e.leaf_index,
                 received,
                 iso,
-                alerts: e.alerts.iter().map(|a| alert_view(&words, a)).collect(),
                 changes: events
                     .iter()
-                    .map(|ev| lucarne_words::plain::change_line(&words, ev))
+                    .map(|ev| AlertView {
+                        level: level_class(ev.level),
+                        level_text: words.get(&message_id("level", ev.level.as_str())),
+                        text: sentences::change(&words, ev),
+                    })
                     .collect(),
                 nothing: words.get(if first {
                     "web-device-first"

@@ -17,7 +17,7 @@ use lucarne_profiles::capability::Param;
 use lucarne_profiles::group::{compare_group, GroupItem, ItemKind};
 use lucarne_words::{Args, Words};
 
-use super::device::describe;
+use super::device::{describe, Described};
 use super::render::{see_other, PageContext, WebError};
 use crate::accounts::{self, random_hex, Access, DeviceRef};
 use crate::db::now_unix;
@@ -355,28 +355,48 @@ pub fn item_text(words: &Words, item: &GroupItem) -> String {
     }
 }
 
-/// The shared devices of a group, with their owners and latest facts.
+/// The shared devices of a group, with their names and latest facts, read in one query
+/// (a device whose facts predate their storage at ingest gets them computed once).
 pub async fn shared_devices(
     conn: &mut AnyConnection,
     group: &str,
 ) -> anyhow::Result<Vec<(DeviceRef, String, Analysis)>> {
+    // One row per (device, key of its owner that uploaded it): the latest comes first.
     let rows = sqlx::query(
-        "SELECT h.handle, h.account_id, h.device_id FROM device_shares s \
+        "SELECT h.handle, h.account_id, h.device_id, f.analysis FROM device_shares s \
          JOIN device_handles h ON h.handle = s.handle \
          JOIN group_members m ON m.group_id = s.group_id AND m.account_id = h.account_id \
-         WHERE s.group_id = $1 ORDER BY s.shared_at, h.handle",
+         JOIN account_keys a ON a.account_id = h.account_id \
+         JOIN devices d ON d.key_id = a.key_id AND d.device_id = h.device_id \
+         LEFT JOIN device_facts f ON f.state_sha256 = d.last_state_sha256 \
+         WHERE s.group_id = $1 ORDER BY s.shared_at, h.handle, d.last_leaf_index DESC",
     )
     .bind(group)
     .fetch_all(&mut *conn)
     .await?;
-    let mut out = Vec::with_capacity(rows.len());
+    let mut out: Vec<(DeviceRef, String, Analysis)> = Vec::with_capacity(rows.len());
     for row in rows {
         let device = DeviceRef {
             handle: row.try_get(0)?,
             owner: row.try_get(1)?,
             device_id: row.try_get(2)?,
         };
-        let described = describe(conn, &device).await?;
+        if out
+            .last()
+            .is_some_and(|(d, _, _)| d.handle == device.handle)
+        {
+            continue;
+        }
+        let described = match row.try_get::<Option<String>, _>(3)? {
+            Some(text) => {
+                let analysis: Analysis = serde_json::from_str(&text)?;
+                Described {
+                    name: super::device::display_name(&analysis),
+                    analysis,
+                }
+            }
+            None => describe(conn, &device).await?,
+        };
         out.push((device, described.name, described.analysis));
     }
     Ok(out)
@@ -446,16 +466,19 @@ pub async fn page(
         };
         let differences: Vec<ItemLine> = comparison.differences().map(line).collect();
         let same: Vec<ItemLine> = comparison.shared().map(line).collect();
-        let shared_handles: Vec<&str> = shared.iter().map(|(d, _, _)| d.handle.as_str()).collect();
         let mut mine = Vec::new();
         for device in accounts::devices_of(&mut conn, &session.account_id).await? {
-            let described = describe(&mut conn, &device).await?;
+            let known = shared.iter().find(|(d, _, _)| d.handle == device.handle);
+            let name = match known {
+                Some((_, name, _)) => name.clone(),
+                None => describe(&mut conn, &device).await?.name,
+            };
             mine.push(MyDevice {
-                shared: shared_handles.contains(&device.handle.as_str()),
-                name: if described.name.is_empty() {
+                shared: known.is_some(),
+                name: if name.is_empty() {
                     words.get("web-device-unnamed")
                 } else {
-                    described.name
+                    name
                 },
                 handle: device.handle,
             });

@@ -44,10 +44,13 @@ web-device-signed-bytes = Signed bytes of this snapshot
 web-device-older = Older changes
 web-device-newest = Back to the latest
 web-device-chart-title = Changes per day
-web-device-chart-desc = { $days ->
-    [one] { $changes } changes over 1 day, from { $from } to { $to }.
-   *[other] { $changes } changes over { $days } days, from { $from } to { $to }.
-}
+web-device-chart-desc = { $changes ->
+    [one] 1 snapshot with changes
+   *[other] { $changes } snapshots with changes
+}, from { $from } to { $to } ({ $days ->
+    [one] 1 day
+   *[other] { $days } days
+}).
 web-device-access = Who looked at this iPad
 web-device-shared-note = You see this iPad because its owner shared it with your group.
 

@@ -44,10 +44,13 @@ web-device-signed-bytes = Octets signés de cet instantané
 web-device-older = Changements plus anciens
 web-device-newest = Revenir aux plus récents
 web-device-chart-title = Changements par jour
-web-device-chart-desc = { $days ->
-    [one] { $changes } changements sur 1 jour, du { $from } au { $to }.
-   *[other] { $changes } changements sur { $days } jours, du { $from } au { $to }.
-}
+web-device-chart-desc = { $changes ->
+    [one] 1 instantané avec des changements
+   *[other] { $changes } instantanés avec des changements
+}, du { $from } au { $to } ({ $days ->
+    [one] 1 jour
+   *[other] { $days } jours
+}).
 web-device-access = Qui a consulté cet iPad
 web-device-shared-note = Vous voyez cet iPad parce que son propriétaire l'a partagé avec votre groupe.
 
