@@ -167,6 +167,25 @@ pub async fn readable(
     Ok(shared.then_some((device, Access::Shared)))
 }
 
+/// Writes one line per device in the owners' access logs, in one transaction (a page that
+/// reads many devices, such as a group's comparison, pays for one commit, not one each).
+pub async fn log_accesses(
+    conn: &mut AnyConnection,
+    handles: &[&str],
+    reader: &str,
+    what: &str,
+    via: &str,
+    now: i64,
+) -> anyhow::Result<()> {
+    use sqlx::Connection as _;
+    let mut tx = conn.begin().await?;
+    for handle in handles {
+        log_access(&mut tx, handle, reader, what, via, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Writes one line of the owner's access log: `reader` read `what` of the device through
 /// `via` (`page`, `api`, `export`).
 pub async fn log_access(

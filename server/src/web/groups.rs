@@ -422,10 +422,9 @@ pub async fn page(
             .try_get(0)?;
         let shared = shared_devices(&mut conn, &group).await?;
         let now = now_unix();
-        for (device, _, _) in &shared {
-            accounts::log_access(&mut conn, &device.handle, &session.account_id, "group", "page", now)
-                .await?;
-        }
+        let handles: Vec<&str> = shared.iter().map(|(d, _, _)| d.handle.as_str()).collect();
+        accounts::log_accesses(&mut conn, &handles, &session.account_id, "group", "page", now)
+            .await?;
         let labels: BTreeMap<&str, String> = shared
             .iter()
             .map(|(d, name, _)| {

@@ -38,6 +38,7 @@ async fn render(ctx: &PageContext, state: &AppState) -> Result<Response, WebErro
     let words = ctx.words();
     let mut conn = state.db.pool.acquire().await?;
     let mut cards = Vec::new();
+    let mut read = Vec::new();
     for device in accounts::devices_of(&mut conn, &session.account_id).await? {
         let described = describe(&mut conn, &device).await?;
         let page = timeline::page(&mut conn, &device.owner, &device.device_id, None, 20).await?;
@@ -58,15 +59,7 @@ async fn render(ctx: &PageContext, state: &AppState) -> Result<Response, WebErro
                 )
             })
             .unwrap_or_default();
-        accounts::log_access(
-            &mut conn,
-            &device.handle,
-            &session.account_id,
-            "page",
-            "page",
-            crate::db::now_unix(),
-        )
-        .await?;
+        read.push(device.handle.clone());
         cards.push(DeviceCard {
             handle: device.handle,
             name: described.name,
@@ -74,6 +67,16 @@ async fn render(ctx: &PageContext, state: &AppState) -> Result<Response, WebErro
             alerts,
         });
     }
+    let handles: Vec<&str> = read.iter().map(String::as_str).collect();
+    accounts::log_accesses(
+        &mut conn,
+        &handles,
+        &session.account_id,
+        "page",
+        "page",
+        crate::db::now_unix(),
+    )
+    .await?;
     ctx.page(
         "home.html",
         context! { devices => cards, account => session.account_id.clone() },
