@@ -35,6 +35,16 @@ pub fn hour(value: &str) -> String {
         .to_string()
 }
 
+/// A date and time: `dd/mm/yyyy HH:MM`, with `UTC` when the time says it is.
+pub fn when(value: &str) -> String {
+    let time = hour(value);
+    if time.is_empty() {
+        return day(value);
+    }
+    let utc = value.ends_with('Z') || value.ends_with("+00:00");
+    format!("{} {time}{}", day(value), if utc { " UTC" } else { "" })
+}
+
 /// A file name of the export, made safe to show.
 pub fn file(path: &str) -> String {
     neutralize_to(path, MAX_PATH)
@@ -44,7 +54,7 @@ pub fn file(path: &str) -> String {
 pub fn attestation(words: &Words, a: &Attestation, short: bool) -> String {
     let mut args = Args::new();
     if let Attestation::TimeAttested { at, .. } = a {
-        args = args.ours("date", format!("{} {}", day(at), hour(at)));
+        args = args.ours("date", when(at));
     }
     let prefix = if short { "attest-short" } else { "attest" };
     words.format(&message_id(prefix, a.id()), &args)
@@ -196,8 +206,12 @@ pub fn blocks(input: &ReportInput, words: &Words) -> Vec<Block> {
         )));
     }
     out.push(item(words.get("report-unseen-between")));
-    for line in &doc.unseen {
-        out.push(item(line.clone()));
+    // The explanation's own line on the MDM's logs is said above, with the letter that asks
+    // for them (`doc.unseen` follows `analysis.unknowns` one to one).
+    for (line, unknown) in doc.unseen.iter().zip(&input.analysis.unknowns) {
+        if unknown.id != "mdm-server-logs" {
+            out.push(item(line.clone()));
+        }
     }
 
     verify(input, words, &mut out);
@@ -284,7 +298,7 @@ fn timeline(input: &ReportInput, words: &Words, out: &mut Vec<Block>) {
             Some(events) => (None, events.as_slice()),
         };
         flush(&mut quiet, out);
-        let label = format!("{} {}", day(&entry.taken_at), hour(&entry.taken_at));
+        let label = when(&entry.taken_at);
         let mut text = words.format(
             "report-annex-row",
             &Args::new().num("sequence", entry.sequence as f64),
@@ -314,7 +328,7 @@ fn timeline(input: &ReportInput, words: &Words, out: &mut Vec<Block>) {
                 words.format(
                     "report-server-alert",
                     &Args::new()
-                        .ours("date", format!("{} {}", day(&a.at), hour(&a.at)))
+                        .ours("date", when(&a.at))
                         .ours("text", sentences::alert(words, &a.alert)),
                 ),
             ));
@@ -402,7 +416,7 @@ fn method(input: &ReportInput, words: &Words, out: &mut Vec<Block>) {
     out.push(para(words.get("report-method-collect")));
     out.push(para(words.get("report-method-sign")));
     out.push(para(words.get("report-method-log")));
-    out.push(Block::Para(words.get("report-method-who"), Style::STRONG));
+    out.push(Block::Subheading(words.get("report-method-who")));
     let count = |pred: &dyn Fn(&Attestation) -> bool| {
         input
             .snapshots
@@ -479,9 +493,8 @@ fn annex(input: &ReportInput, words: &Words, out: &mut Vec<Block>) {
                 &Args::new().num("sequence", entry.sequence as f64),
             ),
             text: format!(
-                "{} {} — {} — {}",
-                day(&entry.taken_at),
-                hour(&entry.taken_at),
+                "{} — {} — {}",
+                when(&entry.taken_at),
                 who,
                 file(&entry.envelope)
             ),

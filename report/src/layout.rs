@@ -156,7 +156,7 @@ pub struct Laid {
 }
 
 const INDENT: f32 = 14.0;
-const LABEL_WIDTH: f32 = 100.0;
+const LABEL_WIDTH: f32 = 118.0;
 /// Lines are broken a little short of the width: widths ignore kerning.
 const SLACK: f32 = 0.98;
 
