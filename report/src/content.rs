@@ -162,6 +162,9 @@ pub fn blocks(input: &ReportInput, words: &Words) -> Vec<Block> {
         }
     }
 
+    // The dated timeline comes before the long details: it is what a complaint rests on.
+    timeline(input, words, &mut out);
+
     // The details, with the evidence.
     if !doc.details.is_empty() {
         out.push(Block::Heading(words.get("report-details-title")));
@@ -186,7 +189,6 @@ pub fn blocks(input: &ReportInput, words: &Words) -> Vec<Block> {
         }
     }
 
-    timeline(input, words, &mut out);
     installed(input, words, &doc.inventory, &mut out);
     method(input, words, &mut out);
 
@@ -306,11 +308,7 @@ fn timeline(input: &ReportInput, words: &Words, out: &mut Vec<Block>) {
         if let Some(intro) = intro {
             text = format!("{text} — {intro}");
         }
-        out.push(Block::Labelled {
-            label,
-            text,
-            style: Style::STRONG,
-        });
+        out.push(Block::Para(format!("{label} — {text}"), Style::STRONG));
         change_blocks(words, events, out);
         out.push(Block::Para(
             words.format(

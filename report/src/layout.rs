@@ -156,7 +156,7 @@ pub struct Laid {
 }
 
 const INDENT: f32 = 14.0;
-const LABEL_WIDTH: f32 = 118.0;
+const LABEL_WIDTH: f32 = 64.0;
 /// Lines are broken a little short of the width: widths ignore kerning.
 const SLACK: f32 = 0.98;
 
@@ -300,6 +300,18 @@ impl Flow<'_> {
                     ..*style
                 };
                 let label = self.fonts.printable(Face::Bold, label);
+                // A label wider than its column gets a line of its own.
+                if self.fonts.width(Face::Bold, style.size, &label) > LABEL_WIDTH - 6.0 {
+                    self.lines(MARGIN_X, TEXT_WIDTH, &label, label_style);
+                    self.lines(
+                        MARGIN_X + LABEL_WIDTH,
+                        TEXT_WIDTH - LABEL_WIDTH,
+                        text,
+                        *style,
+                    );
+                    self.y += 2.0;
+                    return;
+                }
                 self.lines(
                     MARGIN_X + LABEL_WIDTH,
                     TEXT_WIDTH - LABEL_WIDTH,
@@ -429,5 +441,34 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_wide_label_takes_its_own_line() {
+        let fonts = Fonts::load().unwrap();
+        let ys = |label: &str| -> Vec<f32> {
+            let laid = lay_out(
+                &fonts,
+                &[Block::Labelled {
+                    label: label.into(),
+                    text: "texte".into(),
+                    style: Style::SMALL,
+                }],
+            );
+            laid.pages[0]
+                .ops
+                .iter()
+                .filter_map(|op| match op {
+                    Op::Text { y, .. } => Some(*y),
+                    Op::Rule { .. } => None,
+                })
+                .collect()
+        };
+        let narrow = ys("n° 1");
+        assert_eq!(narrow.len(), 2);
+        assert!((narrow[0] - narrow[1]).abs() < 0.5, "{narrow:?}");
+        let wide = ys("23/11/2026 09:05 UTC — instantané");
+        assert_eq!(wide.len(), 2);
+        assert!(wide[1] - wide[0] > 5.0, "{wide:?}");
     }
 }
