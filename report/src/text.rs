@@ -219,6 +219,7 @@ pub fn letters(input: &ReportInput, lang: Lang) -> Vec<(String, String)> {
     paragraph(&mut a, &words.get("letter15-opening"));
     paragraph(&mut a, &words.format("letter15-context", &period()));
     numbered(&mut a, &words, &facts);
+    paragraph(&mut a, &words.get("letter-quote-note"));
     paragraph(&mut a, &words.get("letter-files-note"));
     paragraph(&mut a, &words.get("letter15-ask"));
     let mut asks = vec![words.format("letter15-ask-commands", &period())];
@@ -260,6 +261,7 @@ pub fn letters(input: &ReportInput, lang: Lang) -> Vec<(String, String)> {
         &words.format("cnil-context", &organisation_args(input, period())),
     );
     numbered(&mut c, &words, &facts);
+    paragraph(&mut c, &words.get("letter-quote-note"));
     paragraph(&mut c, &words.get("letter-files-note"));
     paragraph(&mut c, &words.get("cnil-prior"));
     paragraph(&mut c, &words.get("cnil-ask"));

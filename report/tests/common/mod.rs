@@ -15,12 +15,12 @@ use lucarne_virtual_ipad::devicedir::DeviceDir;
 use lucarne_virtual_ipad::{Knobs, VirtualIpad};
 
 /// The agent key id the tests use in file names.
-pub const KEY_ID: &str = "3f1c9a2b7d5e8f60";
+pub(crate) const KEY_ID: &str = "3f1c9a2b7d5e8f60";
 /// The device's folder in the export.
-pub const HANDLE: &str = "ipad-1";
+pub(crate) const HANDLE: &str = "ipad-1";
 
 /// A snapshot of the bundled device `name`, taken at `taken_at`, redacted as the agent does.
-pub fn snapshot_of(name: &str, taken_at: &str) -> Snapshot {
+pub(crate) fn snapshot_of(name: &str, taken_at: &str) -> Snapshot {
     let dir = tempfile::tempdir().unwrap();
     let ipad = VirtualIpad::start(
         &dir.path().join("usbmuxd"),
@@ -40,7 +40,7 @@ pub fn snapshot_of(name: &str, taken_at: &str) -> Snapshot {
 
 /// Who attests snapshot `sequence` in the tests: the agent always; the log and a
 /// timestamping authority for all but the last (not yet timestamped).
-pub fn attest(last: u64) -> impl Fn(u64) -> Vec<Attestation> {
+pub(crate) fn attest(last: u64) -> impl Fn(u64) -> Vec<Attestation> {
     move |sequence| {
         let mut out = vec![
             Attestation::AgentSigned,
@@ -60,7 +60,7 @@ pub fn attest(last: u64) -> impl Fn(u64) -> Vec<Attestation> {
 }
 
 /// The report input of `history`, as an export attested by the server would fill it.
-pub fn input_of(history: &[(u64, Snapshot)], period: (&str, &str)) -> ReportInput {
+pub(crate) fn input_of(history: &[(u64, Snapshot)], period: (&str, &str)) -> ReportInput {
     let last = history.last().map(|h| h.0).unwrap_or(0);
     let (analysed_sequence, analysis) = ReportInput::analyse_newest(history).unwrap();
     let snapshots: Vec<SnapshotEntry> = ReportInput::entries(HANDLE, KEY_ID, history, attest(last));
@@ -94,7 +94,7 @@ pub fn input_of(history: &[(u64, Snapshot)], period: (&str, &str)) -> ReportInpu
 }
 
 /// The council iPad's two weeks: week 1 then week 2 (TeamViewer appears).
-pub fn council_two_weeks() -> ReportInput {
+pub(crate) fn council_two_weeks() -> ReportInput {
     let history = vec![
         (1, snapshot_of("council-ipad", "2026-11-16T09:12:00Z")),
         (2, snapshot_of("council-ipad-week2", "2026-11-23T09:05:00Z")),

@@ -113,6 +113,7 @@ letter-address = [Your address]
 letter-place-date = [Place], [date]
 letter-signature = [Signature]
 letter-files-note = Each fact names the file of the attached Lucarne export that proves it; the export is verified with the command "lucarne verify".
+letter-quote-note = Sentences in quotation marks are those of the attached Lucarne report, which addresses the iPad's user: "you" there means the signatory of this letter.
 letter-file = (file: { $file })
 letter-files = (files: { $files })
 fact-device = The iPad "{ $name }" ({ $model }, iPadOS { $os }) is managed by the MDM server { $mdm }{ $organisation ->
@@ -120,10 +121,10 @@ fact-device = The iPad "{ $name }" ({ $model }, iPadOS { $os }) is managed by th
    *[other] {""} of the organisation "{ $organisation }"
 }. Supervised: { $supervised }.
 fact-device-unmanaged = The iPad "{ $name }" ({ $model }, iPadOS { $os }) has no known MDM server in the snapshot of { $date }.
-fact-capability = On { $date }: { $text }
-fact-change = Between { $before } and { $date }: { $text }
+fact-capability = On { $date }, according to the iPad's configuration, the administration can: "{ $text }"
+fact-change = Between { $before } and { $date }: "{ $text }"
 fact-mail = On { $date }, a mail account configured by the administration is installed on the iPad (server { $server }).
-fact-server-alert = According to the Lucarne server (unsigned), on { $date }: { $text }
+fact-server-alert = According to the Lucarne server (unsigned), on { $date }: "{ $text }"
 
 letter15-to = For the attention of the data protection officer
 letter15-org = { $organisation ->

@@ -113,6 +113,7 @@ letter-address = [Votre adresse]
 letter-place-date = Fait à [ville], le [date]
 letter-signature = [Signature]
 letter-files-note = Chaque fait renvoie au fichier de l'export Lucarne joint qui le prouve ; l'export se vérifie avec la commande « lucarne verify ».
+letter-quote-note = Les phrases entre guillemets sont celles du rapport Lucarne joint, qui s'adresse à l'utilisateur de l'iPad : « vous » y désigne le signataire de cette lettre.
 letter-file = (fichier : { $file })
 letter-files = (fichiers : { $files })
 fact-device = L'iPad « { $name } » ({ $model }, iPadOS { $os }) est géré par le serveur MDM { $mdm }{ $organisation ->
@@ -120,10 +121,10 @@ fact-device = L'iPad « { $name } » ({ $model }, iPadOS { $os }) est géré par
    *[other] {""} de l'organisation « { $organisation } »
 }. Supervisé : { $supervised }.
 fact-device-unmanaged = L'iPad « { $name } » ({ $model }, iPadOS { $os }) n'a pas de serveur MDM connu dans l'instantané du { $date }.
-fact-capability = Au { $date } : { $text }
-fact-change = Entre le { $before } et le { $date } : { $text }
+fact-capability = Au { $date }, selon la configuration de l'iPad, l'administration peut : « { $text } »
+fact-change = Entre le { $before } et le { $date } : « { $text } »
 fact-mail = Au { $date }, un compte de messagerie configuré par l'administration est installé sur l'iPad (serveur { $server }).
-fact-server-alert = Selon le serveur Lucarne (non signé), le { $date } : { $text }
+fact-server-alert = Selon le serveur Lucarne (non signé), le { $date } : « { $text } »
 
 letter15-to = À l'attention du délégué à la protection des données
 letter15-org = { $organisation ->
