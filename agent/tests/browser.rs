@@ -211,7 +211,7 @@ fn the_pages_in_a_real_browser() {
         ));
         (base, code, state)
     });
-    lucarne(&home, &["enroll", "--server", &base, "--code", &code], "");
+    lucarne(&home, &["register", "--server", &base, "--code", &code], "");
 
     // The council iPad, then a week later, then the hostile iPad.
     for device in ["council-ipad", "council-ipad-week2"] {

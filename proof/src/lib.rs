@@ -35,6 +35,8 @@
 //!   query, body hash, time, single-use nonce).
 //! - [`cms`]: CMS (PKCS#7) SignedData: the signed content and a report on its signer.
 //! - [`x509`]: what Lucarne shows of an X.509 certificate.
+//! - [`wire`]: the HTTP API's bodies and refusal codes, shared by server, agent and the
+//!   OpenAPI document.
 //! - [`formats`]: the formats, byte by byte.
 
 pub mod chain;
@@ -44,6 +46,7 @@ pub mod envelope;
 pub mod merkle;
 pub mod receipt;
 pub mod request;
+pub mod wire;
 pub mod x509;
 
 /// The formats of the evidence protocol, byte by byte (the file `proof/FORMATS.md`).

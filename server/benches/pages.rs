@@ -26,7 +26,7 @@ async fn official(state: &AppState) -> Official {
     let key = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).expect("key");
     let key_id = lucarne_proof::envelope::key_id(key.public_key().as_ref());
     let mut conn = state.db.pool.acquire().await.expect("connection");
-    sqlx::query("INSERT INTO agent_keys (key_id, public_key, enrolled_at) VALUES ($1, $2, 0)")
+    sqlx::query("INSERT INTO agent_keys (key_id, public_key, registered_at) VALUES ($1, $2, 0)")
         .bind(&key_id)
         .bind(key.public_key().as_ref().to_vec())
         .execute(&mut *conn)

@@ -7,11 +7,12 @@
 //! nonce it has already seen for the key: a signed request works once, for that host, path,
 //! query and body only. Cookies never authenticate an API request: only these headers do.
 
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::{HeaderMap, Method, Uri};
 use base64::Engine as _;
 use sqlx::Row as _;
 
 use lucarne_proof::request::{self, SignedRequest};
+use lucarne_proof::wire::Refusal;
 
 use crate::db::now_unix;
 use crate::error::ApiError;
@@ -21,7 +22,7 @@ use crate::state::AppState;
 pub const MAX_CLOCK_SKEW_SECONDS: i64 = 300;
 
 fn unauthenticated(message: &str) -> ApiError {
-    ApiError::client(StatusCode::UNAUTHORIZED, "unauthenticated", message)
+    ApiError::new(Refusal::Unauthenticated, message)
 }
 
 /// Who a signed request comes from.

@@ -15,7 +15,7 @@
 //! - [`auth`]: signed API requests (method, host, path and query, body, time, nonce).
 //! - [`accounts`]: officials, their keys and devices (opaque handles), who may read what,
 //!   the access log.
-//! - [`invite`]: one-time enrolment codes; [`keys`]: revocation.
+//! - [`invite`]: one-time registration codes; [`keys`]: revocation.
 //! - [`timeline`]: a device's timeline, a page at a time.
 //! - [`routes`]: HTTP handlers, one module per group.
 //! - [`web`]: the pages officials read (sessions, devices, who looked, groups).

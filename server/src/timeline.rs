@@ -12,7 +12,7 @@ pub const MAX_PAGE: u32 = 200;
 pub const DEFAULT_PAGE: u32 = 50;
 
 /// One accepted snapshot in a timeline.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TimelineEntry {
     /// Sequence number (per key).
     pub sequence: u64,

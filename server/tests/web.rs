@@ -144,7 +144,7 @@ fn proxy_profile(name: &str) -> InstalledProfile {
     }
 }
 
-/// An official: an enrolled agent with one device uploaded twice (the second adds a proxy).
+/// An official: a registered agent with one device uploaded twice (the second adds a proxy).
 async fn official(
     server: &TestServer,
     udid: &str,
@@ -152,7 +152,7 @@ async fn official(
     app: Option<&str>,
 ) -> (Agent, String) {
     let agent = Agent::new();
-    let (status, body) = agent.enroll(server, &server.invite().await).await;
+    let (status, body) = agent.register(server, &server.invite().await).await;
     assert_eq!(status, 200, "{body}");
     let mut chain = Chain::new(udid);
     let mut state: Snapshot = base_state();

@@ -43,6 +43,11 @@ pub(crate) const FILES: &[(&str, &str, &str)] = &[
         include_str!("../locales/en/changes.ftl"),
     ),
     (
+        "report.ftl",
+        include_str!("../locales/fr/report.ftl"),
+        include_str!("../locales/en/report.ftl"),
+    ),
+    (
         "web.ftl",
         include_str!("../locales/fr/web.ftl"),
         include_str!("../locales/en/web.ftl"),

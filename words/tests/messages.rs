@@ -37,6 +37,7 @@ const FILES: &[&str] = &[
     "explain.ftl",
     "changes.ftl",
     "web.ftl",
+    "report.ftl",
 ];
 
 fn read(lang: &str, file: &str) -> String {

@@ -2,7 +2,6 @@
 
 pub mod backups;
 pub mod devices;
-pub mod enroll;
 pub mod history;
 pub mod inspect;
 pub mod key;
@@ -10,4 +9,5 @@ pub mod messages;
 pub mod open;
 pub mod password;
 pub mod push;
+pub mod register;
 pub mod scan;

@@ -4,11 +4,11 @@
 use lucarne_words::Lang;
 use serde::Deserialize;
 
-use crate::enrolment;
 use crate::failure::Explain as _;
 use crate::home::Home;
 use crate::i18n::{arg, Messages};
 use crate::keys::AgentKey;
+use crate::registration;
 use crate::upload::block_on;
 use crate::upload::client::ServerClient;
 
@@ -59,7 +59,7 @@ fn open_browser(url: &str) -> bool {
 /// Runs `lucarne open`.
 pub fn run(args: &OpenArgs) -> anyhow::Result<u8> {
     let home = Home::locate().explain("error-home")?;
-    let registration = enrolment::load(&home)
+    let registration = registration::load(&home)
         .explain("error-open-not-registered")?
         .ok_or_else(|| anyhow::anyhow!("no server.json"))
         .explain("error-open-not-registered")?;

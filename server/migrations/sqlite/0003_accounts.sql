@@ -15,8 +15,8 @@ CREATE TABLE account_keys (
 CREATE INDEX account_keys_by_account ON account_keys (account_id);
 
 -- Keys registered before accounts existed each become an account of their own.
-INSERT INTO accounts (account_id, created_at) SELECT key_id, enrolled_at FROM agent_keys;
-INSERT INTO account_keys (key_id, account_id, added_at) SELECT key_id, key_id, enrolled_at FROM agent_keys;
+INSERT INTO accounts (account_id, created_at) SELECT key_id, registered_at FROM agent_keys;
+INSERT INTO account_keys (key_id, account_id, added_at) SELECT key_id, key_id, registered_at FROM agent_keys;
 
 -- Opaque handles for devices in URLs (never the UDID).
 CREATE TABLE device_handles (

@@ -9,13 +9,14 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::{HeaderMap, Method, Uri};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use sqlx::Row as _;
 
 use lucarne_profiles::compare::Alert;
 use lucarne_profiles::Capability;
+use lucarne_proof::wire::Refusal;
 
 use crate::accounts::{self, DeviceRef};
 use crate::auth::{authenticate, Caller};
@@ -25,7 +26,7 @@ use crate::state::AppState;
 use crate::timeline::{self, TimelineEntry, DEFAULT_PAGE};
 
 /// An alert left by a refused upload (replay, rollback, fork).
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RefusalAlert {
     /// When, Unix seconds.
     pub at: i64,
@@ -34,7 +35,7 @@ pub struct RefusalAlert {
 }
 
 /// One device of `GET /api/v1/devices`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DeviceItem {
     /// The opaque handle naming it in URLs.
     pub handle: String,
@@ -43,14 +44,14 @@ pub struct DeviceItem {
 }
 
 /// `GET /api/v1/devices`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DeviceList {
     /// The account's devices.
     pub devices: Vec<DeviceItem>,
 }
 
 /// `GET /api/v1/devices/{handle}/timeline`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Timeline {
     /// The device's handle.
     pub handle: String,
@@ -64,7 +65,7 @@ pub struct Timeline {
 }
 
 /// `GET /api/v1/devices/{handle}/capabilities`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Capabilities {
     /// The device's handle.
     pub handle: String,
@@ -75,7 +76,7 @@ pub struct Capabilities {
 }
 
 /// Query of the timeline.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct TimelineQuery {
     /// Only entries older than this leaf index.
     pub before: Option<u64>,
@@ -84,11 +85,7 @@ pub struct TimelineQuery {
 }
 
 fn unknown_device() -> ApiError {
-    ApiError::client(
-        StatusCode::NOT_FOUND,
-        "unknown_device",
-        "no such device for this key",
-    )
+    ApiError::new(Refusal::UnknownDevice, "no such device for this key")
 }
 
 /// The device the caller may read, after logging the read in its owner's access log.
@@ -141,7 +138,7 @@ pub async fn list(
 
 /// Reads `before` and `limit` from the query string; anything else is refused.
 fn timeline_query(uri: &Uri) -> Result<TimelineQuery, ApiError> {
-    let bad = |m: String| ApiError::bad_request("malformed_request", m);
+    let bad = |m: String| ApiError::new(Refusal::MalformedRequest, m);
     let mut out = TimelineQuery::default();
     for pair in uri
         .query()

@@ -18,7 +18,7 @@ use crate::web::session::{create_login_token, LOGIN_TOKEN_SECONDS};
 const MAX_BODY: usize = 1024;
 
 /// The answer.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LoginLink {
     /// The link to open in a browser.
     pub url: String,

@@ -1,5 +1,5 @@
 //! Shared harness of the server's integration tests: a real server on a loopback port, over
-//! a fresh SQLite file or a fresh PostgreSQL database, and an agent that enrols and signs
+//! a fresh SQLite file or a fresh PostgreSQL database, and an agent that registers and signs
 //! with the profiles crate's real envelope code.
 #![allow(dead_code, clippy::unwrap_used)]
 
@@ -16,20 +16,20 @@ use lucarne_proof::envelope::{sha256_hex, Envelope};
 use lucarne_server::{AppState, Config};
 
 /// Where PostgreSQL tests create their databases.
-pub fn postgres_admin_url() -> String {
+pub(crate) fn postgres_admin_url() -> String {
     std::env::var("LUCARNE_TEST_POSTGRES")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
 }
 
 /// Random bytes in hex.
-pub fn random_hex(bytes: usize) -> String {
+pub(crate) fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     ring::rand::SystemRandom::new().fill(&mut buf).unwrap();
     hex::encode(buf)
 }
 
 /// A database for one test, removed by [`TestDb::drop_database`].
-pub enum TestDb {
+pub(crate) enum TestDb {
     /// A SQLite file in the data directory.
     Sqlite,
     /// A database of its own on the test PostgreSQL server.
@@ -43,12 +43,12 @@ pub enum TestDb {
 
 impl TestDb {
     /// A fresh SQLite database (the server's default: a file in its data directory).
-    pub fn sqlite() -> TestDb {
+    pub(crate) fn sqlite() -> TestDb {
         TestDb::Sqlite
     }
 
     /// A fresh PostgreSQL database.
-    pub async fn postgres() -> TestDb {
+    pub(crate) async fn postgres() -> TestDb {
         let admin = postgres_admin_url();
         let name = format!("lucarne_test_{}", random_hex(6));
         let mut conn = sqlx::postgres::PgConnection::connect(&admin)
@@ -66,7 +66,7 @@ impl TestDb {
     }
 
     /// The URL to give the server (`None`: its default SQLite file).
-    pub fn url(&self) -> Option<String> {
+    pub(crate) fn url(&self) -> Option<String> {
         match self {
             TestDb::Sqlite => None,
             TestDb::Postgres { url, .. } => Some(url.clone()),
@@ -74,7 +74,7 @@ impl TestDb {
     }
 
     /// Drops a PostgreSQL database (after every server using it stopped).
-    pub async fn drop_database(self) {
+    pub(crate) async fn drop_database(self) {
         if let TestDb::Postgres { name, .. } = self {
             let mut conn = sqlx::postgres::PgConnection::connect(&postgres_admin_url())
                 .await
@@ -90,19 +90,19 @@ impl TestDb {
 }
 
 /// A server running on a loopback port.
-pub struct TestServer {
+pub(crate) struct TestServer {
     /// `http://127.0.0.1:PORT`.
-    pub base: String,
+    pub(crate) base: String,
     /// Its address.
-    pub addr: SocketAddr,
+    pub(crate) addr: SocketAddr,
     /// Its state, to create invites as the operator would.
-    pub state: Arc<AppState>,
+    pub(crate) state: Arc<AppState>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
 
 /// A configuration for tests: loopback, data in `dir`, database from `db`.
-pub fn config(dir: &std::path::Path, db: &TestDb) -> Config {
+pub(crate) fn config(dir: &std::path::Path, db: &TestDb) -> Config {
     Config {
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         database: db.url(),
@@ -116,7 +116,7 @@ pub fn config(dir: &std::path::Path, db: &TestDb) -> Config {
 
 impl TestServer {
     /// Starts a server with `config`.
-    pub async fn start(config: &Config) -> TestServer {
+    pub(crate) async fn start(config: &Config) -> TestServer {
         let state = AppState::open(config).await.unwrap();
         let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -134,7 +134,7 @@ impl TestServer {
     }
 
     /// Stops the server gracefully and closes its database pool.
-    pub async fn stop(mut self) {
+    pub(crate) async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -144,32 +144,32 @@ impl TestServer {
         self.state.db.pool.close().await;
     }
 
-    /// A fresh enrolment code, as `lucarne-server invite` prints.
-    pub async fn invite(&self) -> String {
+    /// A fresh registration code, as `lucarne-server invite` prints.
+    pub(crate) async fn invite(&self) -> String {
         lucarne_server::invite::create(&self.state.db, 3600)
             .await
             .unwrap()
     }
 
     /// `url` under this server.
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 }
 
 /// An official's agent: a key pair and the device chain it keeps.
-pub struct Agent {
+pub(crate) struct Agent {
     /// The key.
-    pub key: Ed25519KeyPair,
+    pub(crate) key: Ed25519KeyPair,
     /// Its id.
-    pub key_id: String,
+    pub(crate) key_id: String,
     /// HTTP client.
-    pub http: reqwest::Client,
+    pub(crate) http: reqwest::Client,
 }
 
 impl Agent {
     /// A new key.
-    pub fn new() -> Agent {
+    pub(crate) fn new() -> Agent {
         let pkcs8 = Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new()).unwrap();
         let key = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
         let key_id = lucarne_proof::envelope::key_id(key.public_key().as_ref());
@@ -181,18 +181,22 @@ impl Agent {
     }
 
     /// Base64 of the public key.
-    pub fn public_key_b64(&self) -> String {
+    pub(crate) fn public_key_b64(&self) -> String {
         base64::engine::general_purpose::STANDARD.encode(self.key.public_key().as_ref())
     }
 
-    /// Posts an enrolment request; returns status and JSON body.
-    pub async fn enroll(&self, server: &TestServer, code: &str) -> (u16, serde_json::Value) {
+    /// Posts a registration request; returns status and JSON body.
+    pub(crate) async fn register(
+        &self,
+        server: &TestServer,
+        code: &str,
+    ) -> (u16, serde_json::Value) {
         let body = serde_json::json!({
             "code": code, "public_key": self.public_key_b64(), "label": "test computer"
         });
         let response = self
             .http
-            .post(server.url("/api/v1/enroll"))
+            .post(server.url("/api/v1/register"))
             .json(&body)
             .send()
             .await
@@ -201,12 +205,16 @@ impl Agent {
     }
 
     /// Signs snapshot bytes into an envelope body.
-    pub fn envelope(&self, snapshot: &[u8]) -> Vec<u8> {
+    pub(crate) fn envelope(&self, snapshot: &[u8]) -> Vec<u8> {
         serde_json::to_vec(&Envelope::sign(snapshot, &self.key)).unwrap()
     }
 
     /// Posts an envelope body; returns status and JSON body.
-    pub async fn post(&self, server: &TestServer, body: Vec<u8>) -> (u16, serde_json::Value) {
+    pub(crate) async fn post(
+        &self,
+        server: &TestServer,
+        body: Vec<u8>,
+    ) -> (u16, serde_json::Value) {
         let response = self
             .http
             .post(server.url("/api/v1/snapshots"))
@@ -220,7 +228,7 @@ impl Agent {
 
     /// The headers of a signed request for `target` (path and query) on `host`, with a
     /// fresh nonce unless one is given.
-    pub fn signed_headers(
+    pub(crate) fn signed_headers(
         &self,
         method: &str,
         host: &str,
@@ -257,7 +265,7 @@ impl Agent {
     }
 
     /// Sends a request with the given headers; returns status and JSON body.
-    pub async fn send(
+    pub(crate) async fn send(
         &self,
         method: reqwest::Method,
         url: &str,
@@ -273,7 +281,11 @@ impl Agent {
     }
 
     /// A GET signed with the agent key.
-    pub async fn signed_get(&self, server: &TestServer, path: &str) -> (u16, serde_json::Value) {
+    pub(crate) async fn signed_get(
+        &self,
+        server: &TestServer,
+        path: &str,
+    ) -> (u16, serde_json::Value) {
         let headers = self.signed_headers("GET", &server.addr.to_string(), path, b"", None);
         self.send(
             reqwest::Method::GET,
@@ -285,7 +297,7 @@ impl Agent {
     }
 
     /// A POST of a JSON body signed with the agent key.
-    pub async fn signed_post(
+    pub(crate) async fn signed_post(
         &self,
         server: &TestServer,
         path: &str,
@@ -299,7 +311,7 @@ impl Agent {
     }
 
     /// The handle the server gave the device `udid` of this agent's account.
-    pub async fn handle(&self, server: &TestServer, udid: &str) -> String {
+    pub(crate) async fn handle(&self, server: &TestServer, udid: &str) -> String {
         let (status, list) = self.signed_get(server, "/api/v1/devices").await;
         assert_eq!(status, 200, "{list}");
         list["devices"]
@@ -322,18 +334,18 @@ impl Default for Agent {
 
 /// A device's chain of snapshots as the agent builds it.
 #[derive(Clone)]
-pub struct Chain {
+pub(crate) struct Chain {
     /// The device's UDID.
-    pub udid: String,
+    pub(crate) udid: String,
     /// Next sequence number.
-    pub next: u64,
+    pub(crate) next: u64,
     /// Hash of the last snapshot's bytes.
-    pub previous: Option<String>,
+    pub(crate) previous: Option<String>,
 }
 
 impl Chain {
     /// A new device.
-    pub fn new(udid: &str) -> Chain {
+    pub(crate) fn new(udid: &str) -> Chain {
         Chain {
             udid: udid.to_string(),
             next: 1,
@@ -342,7 +354,7 @@ impl Chain {
     }
 
     /// The next snapshot's bytes, built from `state` (its chain fields are filled here).
-    pub fn next_bytes(&mut self, state: &Snapshot) -> Vec<u8> {
+    pub(crate) fn next_bytes(&mut self, state: &Snapshot) -> Vec<u8> {
         let mut snapshot = state.clone();
         snapshot.sequence = self.next;
         snapshot.previous_hash = self.previous.clone();
@@ -357,13 +369,13 @@ impl Chain {
 
 impl Chain {
     /// The bytes the next snapshot would have, without advancing the chain.
-    pub fn clone_next(&self, state: &Snapshot) -> Vec<u8> {
+    pub(crate) fn clone_next(&self, state: &Snapshot) -> Vec<u8> {
         self.clone().next_bytes(state)
     }
 }
 
 /// A plain device state to start from.
-pub fn base_state() -> Snapshot {
+pub(crate) fn base_state() -> Snapshot {
     let mut s = Snapshot::new("2026-11-25T20:00:00Z");
     s.device.name = Some("iPad de Marie".into());
     s.enrolment.supervised = Some(false);
@@ -379,7 +391,7 @@ pub fn base_state() -> Snapshot {
 }
 
 /// The parts of a checkpoint note: origin, size, root hash.
-pub fn parse_checkpoint(note: &str) -> (String, u64, [u8; 32]) {
+pub(crate) fn parse_checkpoint(note: &str) -> (String, u64, [u8; 32]) {
     let mut lines = note.lines();
     let origin = lines.next().unwrap().to_string();
     let size = lines.next().unwrap().parse().unwrap();
@@ -389,8 +401,8 @@ pub fn parse_checkpoint(note: &str) -> (String, u64, [u8; 32]) {
     (origin, size, root.try_into().unwrap())
 }
 
-/// Checks the note's signature with the verifier key the server gave at enrolment.
-pub fn checkpoint_signed_by(note: &str, verifier_key: &str) -> bool {
+/// Checks the note's signature with the verifier key the server gave at registration.
+pub(crate) fn checkpoint_signed_by(note: &str, verifier_key: &str) -> bool {
     let verifier = signed_note::StandardVerifier::new(verifier_key).unwrap();
     let list = signed_note::VerifierList::new(vec![Box::new(verifier)]);
     signed_note::Note::from_bytes(note.as_bytes())
@@ -399,7 +411,7 @@ pub fn checkpoint_signed_by(note: &str, verifier_key: &str) -> bool {
 }
 
 /// Hex hashes joined into the bytes ct-merkle's proofs are made of.
-pub fn proof_bytes(proof: &serde_json::Value) -> Vec<u8> {
+pub(crate) fn proof_bytes(proof: &serde_json::Value) -> Vec<u8> {
     proof
         .as_array()
         .unwrap()
@@ -409,7 +421,7 @@ pub fn proof_bytes(proof: &serde_json::Value) -> Vec<u8> {
 }
 
 /// Verifies an inclusion proof with ct-merkle (RFC 6962), a verifier written outside Lucarne.
-pub fn ct_merkle_inclusion(
+pub(crate) fn ct_merkle_inclusion(
     root: [u8; 32],
     size: u64,
     leaf_data: &[u8; 32],
@@ -424,7 +436,11 @@ pub fn ct_merkle_inclusion(
 }
 
 /// Verifies a consistency proof with ct-merkle.
-pub fn ct_merkle_consistency(old: ([u8; 32], u64), new: ([u8; 32], u64), proof: Vec<u8>) -> bool {
+pub(crate) fn ct_merkle_consistency(
+    old: ([u8; 32], u64),
+    new: ([u8; 32], u64),
+    proof: Vec<u8>,
+) -> bool {
     let old = ct_merkle::RootHash::<sha2::Sha256>::new(old.0.into(), old.1);
     let new = ct_merkle::RootHash::<sha2::Sha256>::new(new.0.into(), new.1);
     let Ok(proof) = ct_merkle::ConsistencyProof::<sha2::Sha256>::try_from_bytes(proof) else {
@@ -434,7 +450,7 @@ pub fn ct_merkle_consistency(old: ([u8; 32], u64), new: ([u8; 32], u64), proof: 
 }
 
 /// SHA-256 of bytes.
-pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
     ring::digest::digest(&ring::digest::SHA256, bytes)
         .as_ref()
         .try_into()
@@ -442,13 +458,13 @@ pub fn sha256(bytes: &[u8]) -> [u8; 32] {
 }
 
 /// GET returning status and text.
-pub async fn get_text(server: &TestServer, path: &str) -> (u16, String) {
+pub(crate) async fn get_text(server: &TestServer, path: &str) -> (u16, String) {
     let response = reqwest::get(server.url(path)).await.unwrap();
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
 /// GET returning status and bytes.
-pub async fn get_bytes(server: &TestServer, path: &str) -> (u16, Vec<u8>) {
+pub(crate) async fn get_bytes(server: &TestServer, path: &str) -> (u16, Vec<u8>) {
     let response = reqwest::get(server.url(path)).await.unwrap();
     (
         response.status().as_u16(),
@@ -457,7 +473,7 @@ pub async fn get_bytes(server: &TestServer, path: &str) -> (u16, Vec<u8>) {
 }
 
 /// GET returning status and JSON.
-pub async fn get_json(server: &TestServer, path: &str) -> (u16, serde_json::Value) {
+pub(crate) async fn get_json(server: &TestServer, path: &str) -> (u16, serde_json::Value) {
     let response = reqwest::get(server.url(path)).await.unwrap();
     (response.status().as_u16(), response.json().await.unwrap())
 }
