@@ -57,7 +57,7 @@ fn device_state(udid: &str, variant: usize) -> Snapshot {
     s.apps.push(App {
         bundle_id: format!("com.example.variant{variant}"),
         name: Some(format!("Variant {variant}")),
-        managed: Some(variant % 2 == 0),
+        managed: Some(variant.is_multiple_of(2)),
         ..Default::default()
     });
     s
