@@ -495,3 +495,192 @@ async fn sqlite_pages() {
 async fn postgres_pages() {
     pages(TestDb::postgres().await).await;
 }
+
+async fn account_of(server: &TestServer, agent: &Agent) -> String {
+    sqlx::query_scalar("SELECT account_id FROM account_keys WHERE key_id = $1")
+        .bind(&agent.key_id)
+        .fetch_one(&server.state.db.pool)
+        .await
+        .unwrap()
+}
+
+async fn sql(server: &TestServer, query: &str, binds: &[&str]) {
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(query.to_string()));
+    for b in binds {
+        q = q.bind(*b);
+    }
+    q.execute(&server.state.db.pool).await.unwrap();
+}
+
+/// One reader of the access-rule table: who, their agent, the statuses of the three pages
+/// and of the two API routes, and how many lines their reads leave in the access log.
+type Rule<'a> = (&'a str, &'a Agent, [u16; 3], [u16; 2], i64);
+
+/// Who may read what: every page and API route of a device against every kind of reader;
+/// exactly the authorized reads land in the owner's access log, with their reader.
+async fn access_rules(db: TestDb) {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(&config(dir.path(), &db)).await;
+    let (owner, handle) = official(&server, "UDID-OWNER", "iPad du propriétaire", None).await;
+    let (member, _) = official(&server, "UDID-MEMBER", "iPad du membre", None).await;
+    let (unshared, _) = official(&server, "UDID-UNSHARED", "iPad d'un autre groupe", None).await;
+    let (other, _) = official(&server, "UDID-OTHER", "iPad d'un inconnu", None).await;
+    let (a_owner, a_member, a_unshared) = (
+        account_of(&server, &owner).await,
+        account_of(&server, &member).await,
+        account_of(&server, &unshared).await,
+    );
+    // Group G: owner and member, the device shared. Group H: owner and `unshared`, nothing
+    // shared.
+    let (g, h) = ("0".repeat(32), "1".repeat(32));
+    for (group, who) in [
+        (&g, &a_owner),
+        (&g, &a_member),
+        (&h, &a_owner),
+        (&h, &a_unshared),
+    ] {
+        sql(&server, "INSERT INTO official_groups (group_id, name, created_by, created_at) VALUES ($1, 'G', $2, 0) ON CONFLICT (group_id) DO NOTHING", &[group, &a_owner]).await;
+        sql(
+            &server,
+            "INSERT INTO group_members (group_id, account_id, joined_at) VALUES ($1, $2, 0)",
+            &[group, who],
+        )
+        .await;
+    }
+    sql(
+        &server,
+        "INSERT INTO device_shares (group_id, handle, shared_at) VALUES ($1, $2, 0)",
+        &[&g, &handle],
+    )
+    .await;
+    let leaf: i64 =
+        sqlx::query_scalar("SELECT MAX(leaf_index) FROM snapshots WHERE device_id = 'UDID-OWNER'")
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap();
+
+    let pages = [
+        format!("/devices/{handle}"),
+        format!("/devices/{handle}/snapshots/{leaf}"),
+        format!("/devices/{handle}/access"),
+    ];
+    let apis = [
+        format!("/api/v1/devices/{handle}/timeline"),
+        format!("/api/v1/devices/{handle}/capabilities"),
+    ];
+    // (reader, agent, expected statuses of the pages, then of the API routes, log lines)
+    let table: [Rule<'_>; 4] = [
+        ("owner", &owner, [200, 200, 200], [200, 200], 4),
+        (
+            "member with the share",
+            &member,
+            [200, 200, 404],
+            [200, 200],
+            4,
+        ),
+        (
+            "member without a share",
+            &unshared,
+            [404, 404, 404],
+            [404, 404],
+            0,
+        ),
+        ("another account", &other, [404, 404, 404], [404, 404], 0),
+    ];
+    for (who, agent, page_status, api_status, logged) in table {
+        let account = account_of(&server, agent).await;
+        let browser = logged_in(&server, agent).await;
+        for (path, expected) in pages.iter().zip(page_status) {
+            let page = browser.get(&server.url(path)).await;
+            assert_eq!(page.status, expected, "{who}: {path}");
+            assert_security_headers(&page, path);
+            if expected != 200 {
+                assert!(
+                    !page.body.contains("iPad du propri"),
+                    "{who}: {path} shows the device"
+                );
+            }
+        }
+        for (path, expected) in apis.iter().zip(api_status) {
+            let (status, body) = agent.signed_get(&server, path).await;
+            assert_eq!(status, expected, "{who}: {path}: {body}");
+        }
+        let lines: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM access_log WHERE handle = $1 AND reader_account_id = $2",
+        )
+        .bind(&handle)
+        .bind(&account)
+        .fetch_one(&server.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(lines, logged, "{who}: access log lines");
+    }
+
+    // No session, an expired session: asked to log in, nothing logged.
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM access_log")
+        .fetch_one(&server.state.db.pool)
+        .await
+        .unwrap();
+    let anonymous = Browser::new();
+    let expired = logged_in(&server, &member).await;
+    sqlx::query("UPDATE sessions SET expires_at = 0")
+        .execute(&server.state.db.pool)
+        .await
+        .unwrap();
+    for browser in [&anonymous, &expired] {
+        for path in &pages {
+            let page = browser.get(&server.url(path)).await;
+            assert_eq!(page.status, 401, "{path}");
+            assert_security_headers(&page, path);
+        }
+    }
+    // No signature, a replayed signature, a session cookie instead of a signature.
+    for path in &apis {
+        let (status, _) = owner
+            .send(reqwest::Method::GET, &server.url(path), &[], Vec::new())
+            .await;
+        assert_eq!(status, 401, "unsigned {path}");
+        let headers = owner.signed_headers("GET", &server.addr.to_string(), path, b"", None);
+        let (status, _) = owner
+            .send(
+                reqwest::Method::GET,
+                &server.url(path),
+                &headers,
+                Vec::new(),
+            )
+            .await;
+        assert_eq!(status, 200, "{path}");
+        let (status, _) = owner
+            .send(
+                reqwest::Method::GET,
+                &server.url(path),
+                &headers,
+                Vec::new(),
+            )
+            .await;
+        assert_eq!(status, 401, "replayed {path}");
+        let cookie = vec![("cookie", expired.cookie.clone().unwrap())];
+        let (status, _) = owner
+            .send(reqwest::Method::GET, &server.url(path), &cookie, Vec::new())
+            .await;
+        assert_eq!(status, 401, "cookie on {path}");
+    }
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM access_log")
+        .fetch_one(&server.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(after - before, 2, "only the two signed reads were logged");
+
+    server.stop().await;
+    db.drop_database().await;
+}
+
+#[tokio::test]
+async fn sqlite_access_rules() {
+    access_rules(TestDb::sqlite()).await;
+}
+
+#[tokio::test]
+async fn postgres_access_rules() {
+    access_rules(TestDb::postgres().await).await;
+}
