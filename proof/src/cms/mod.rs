@@ -32,6 +32,7 @@ mod ber;
 mod certificate;
 mod oid;
 mod signature;
+pub mod timestamp;
 
 use std::borrow::Cow;
 
@@ -151,9 +152,15 @@ pub enum CmsError {
     /// The ContentInfo holds something other than SignedData (e.g. an encrypted profile).
     #[error("the content type is {0}, not CMS SignedData (1.2.840.113549.1.7.2)")]
     NotSignedData(String),
-    /// The signed content is not plain data.
-    #[error("the signed content type is {0}, not data (1.2.840.113549.1.7.1)")]
-    UnsupportedContentType(String),
+    /// The signed content is not of the type the caller reads (plain data for profiles,
+    /// TSTInfo for timestamp tokens).
+    #[error("the signed content type is {found}, not {expected}")]
+    UnsupportedContentType {
+        /// The content type found, dotted.
+        found: String,
+        /// The content type required, named and dotted.
+        expected: &'static str,
+    },
     /// The signature is detached: the file does not carry the signed content.
     #[error("the signature is detached: the file does not contain the signed profile")]
     DetachedContent,
@@ -176,14 +183,46 @@ pub fn looks_like_cms(bytes: &[u8]) -> bool {
 }
 
 /// Opens a CMS SignedData wrapper: returns the encapsulated content and the signer report.
+/// Only plain data (id-data) is accepted as content: a timestamp token is opened by
+/// [`timestamp`], which asks for its own content type explicitly.
 pub fn unwrap(bytes: &[u8]) -> Result<SignedContent, CmsError> {
+    unwrap_typed(bytes, ContentType::Data)
+}
+
+/// The content types a caller may ask [`unwrap_typed`] for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ContentType {
+    /// id-data (signed profiles).
+    Data,
+    /// id-ct-TSTInfo (RFC 3161 timestamp tokens).
+    TstInfo,
+}
+
+impl ContentType {
+    fn oid(self) -> oid::Oid {
+        match self {
+            ContentType::Data => oid::DATA,
+            ContentType::TstInfo => oid::TST_INFO,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            ContentType::Data => "data (1.2.840.113549.1.7.1)",
+            ContentType::TstInfo => "id-ct-TSTInfo (1.2.840.113549.1.9.16.1.4)",
+        }
+    }
+}
+
+/// [`unwrap`] for a SignedData whose content must be of type `expected`.
+pub(crate) fn unwrap_typed(bytes: &[u8], expected: ContentType) -> Result<SignedContent, CmsError> {
     if bytes.len() > MAX_SIGNED_BYTES {
         return Err(CmsError::TooLarge {
             size: bytes.len(),
             limit: MAX_SIGNED_BYTES,
         });
     }
-    let signed = read_signed_data(bytes)?;
+    let signed = read_signed_data(bytes, expected)?;
     let signer = signer_report(&signed)?;
     Ok(SignedContent {
         content: signed.content.into_owned(),
@@ -218,7 +257,7 @@ enum SignerId<'a> {
     SubjectKeyId(&'a [u8]),
 }
 
-fn read_signed_data(bytes: &[u8]) -> Result<SignedData<'_>, CmsError> {
+fn read_signed_data(bytes: &[u8], expected: ContentType) -> Result<SignedData<'_>, CmsError> {
     let mut top = Reader::new(bytes);
     let content_info = top.expect(tag::SEQUENCE, "a SEQUENCE", "ContentInfo")?;
     top.finish("ContentInfo")?;
@@ -242,7 +281,7 @@ fn read_signed_data(bytes: &[u8]) -> Result<SignedData<'_>, CmsError> {
     let signer_infos = fields.expect(tag::SET, "a SET", "SignedData signerInfos")?;
     fields.finish("SignedData")?;
 
-    let (content_type, content) = read_encapsulated(&encapsulated)?;
+    let (content_type, content) = read_encapsulated(&encapsulated, expected)?;
     let certificates = match certificates {
         Some(set) => read_certificates(&set)?,
         None => Vec::new(),
@@ -258,14 +297,20 @@ fn read_signed_data(bytes: &[u8]) -> Result<SignedData<'_>, CmsError> {
 }
 
 /// The encapsulated content type and content (RFC 5652 §5.2).
-fn read_encapsulated<'a>(element: &Element<'a>) -> Result<(&'a [u8], Cow<'a, [u8]>), CmsError> {
+fn read_encapsulated<'a>(
+    element: &Element<'a>,
+    expected: ContentType,
+) -> Result<(&'a [u8], Cow<'a, [u8]>), CmsError> {
     const WHAT: &str = "encapContentInfo";
     let mut fields = element.children(WHAT)?;
     let content_type = fields.expect(tag::OID, "an OID", "eContentType")?.content;
     let explicit = fields.optional(tag::CONTEXT_0, "eContent")?;
     fields.finish(WHAT)?;
-    if !oid::is(content_type, oid::DATA) {
-        return Err(CmsError::UnsupportedContentType(oid::dotted(content_type)));
+    if !oid::is(content_type, expected.oid()) {
+        return Err(CmsError::UnsupportedContentType {
+            found: oid::dotted(content_type),
+            expected: expected.name(),
+        });
     }
     let explicit = explicit.ok_or(CmsError::DetachedContent)?;
     let mut inner = explicit.children("eContent")?;
