@@ -33,12 +33,14 @@
 //! - [`receipt`]: the server's receipt for a snapshot, and its verification.
 //! - [`cms`]: CMS (PKCS#7) SignedData: the signed content and a report on its signer.
 //! - [`x509`]: what Lucarne shows of an X.509 certificate.
+//! - [`export`]: the evidence export (`lucarne-export/1`) and its offline verification.
 //! - [`formats`]: the formats, byte by byte.
 
 pub mod chain;
 pub mod checkpoint;
 pub mod cms;
 pub mod envelope;
+pub mod export;
 pub mod merkle;
 pub mod receipt;
 pub mod x509;
