@@ -417,6 +417,9 @@ fn algorithm_oid<'a>(element: &Element<'a>, what: &'static str) -> Result<&'a [u
 struct SignedAttributes<'a> {
     content_type: Option<&'a [u8]>,
     message_digest: Option<Cow<'a, [u8]>>,
+    /// The ESS signing-certificate attribute (RFC 2634, RFC 5035): the hash algorithm and
+    /// the hash of the first certificate it names, the signer's.
+    signing_certificate: Option<(Digest, Cow<'a, [u8]>)>,
 }
 
 fn read_signed_attributes<'a>(set: &Element<'a>) -> Result<SignedAttributes<'a>, CmsError> {
@@ -425,6 +428,7 @@ fn read_signed_attributes<'a>(set: &Element<'a>) -> Result<SignedAttributes<'a>,
     let mut found = SignedAttributes {
         content_type: None,
         message_digest: None,
+        signing_certificate: None,
     };
     let mut count = 0usize;
     while let Some(attribute) = attributes.next(WHAT)? {
@@ -468,9 +472,49 @@ fn read_signed_attributes<'a>(set: &Element<'a>) -> Result<SignedAttributes<'a>,
             }
             let value = single_value("messageDigest attribute")?;
             found.message_digest = Some(value.octets("messageDigest attribute")?);
+        } else if oid::is(kind, oid::ATTR_SIGNING_CERTIFICATE)
+            || oid::is(kind, oid::ATTR_SIGNING_CERTIFICATE_V2)
+        {
+            if found.signing_certificate.is_some() {
+                return Err(duplicate("signingCertificate attribute"));
+            }
+            let value = single_value("signingCertificate attribute")?;
+            let v2 = oid::is(kind, oid::ATTR_SIGNING_CERTIFICATE_V2);
+            found.signing_certificate = Some(read_ess_cert_id(&value, v2)?);
         }
     }
     Ok(found)
+}
+
+/// The hash algorithm and certificate hash of the first ESSCertID(v2) of a
+/// SigningCertificate(V2) value. ESSCertID (v1) hashes are SHA-1; ESSCertIDv2 names its
+/// algorithm, SHA-256 when absent.
+fn read_ess_cert_id<'a>(
+    value: &Element<'a>,
+    v2: bool,
+) -> Result<(Digest, Cow<'a, [u8]>), CmsError> {
+    const WHAT: &str = "signingCertificate attribute";
+    if !value.tag.is(tag::SEQUENCE) {
+        return Err(unexpected(WHAT, "a SEQUENCE", value.tag));
+    }
+    let mut fields = value.children(WHAT)?;
+    let certs = fields.expect(tag::SEQUENCE, "a SEQUENCE OF ESSCertID", WHAT)?;
+    let mut certs = certs.children(WHAT)?;
+    let first = certs.expect(tag::SEQUENCE, "an ESSCertID", WHAT)?;
+    let mut id = first.children(WHAT)?;
+    let mut digest = if v2 { Digest::Sha256 } else { Digest::Sha1 };
+    if v2 && id.peek_tag() == Some(tag::SEQUENCE) {
+        let algorithm = algorithm_oid(&id.element(WHAT)?, WHAT)?;
+        digest = Digest::from_oid(algorithm).ok_or_else(|| CmsError::BadValue {
+            what: WHAT,
+            problem: format!(
+                "the hash algorithm {} is not supported",
+                oid::algorithm_name(algorithm)
+            ),
+        })?;
+    }
+    let hash = id.element(WHAT)?.octets(WHAT)?;
+    Ok((digest, hash))
 }
 
 /// The exact bytes the signature covers when there are signed attributes: their DER
@@ -564,6 +608,17 @@ fn check_signature(
                     "the content does not match the signed {} digest: it was changed after signing",
                     digest.name()
                 ));
+            }
+            if let (Some((digest, hash)), Some(certificate)) =
+                (&attributes.signing_certificate, certificate)
+            {
+                if digest.digest(&certificate.der) != hash.as_ref() {
+                    return Err(
+                        "the signed signingCertificate attribute names another certificate \
+                         than the one in the file"
+                            .to_string(),
+                    );
+                }
             }
             Cow::Owned(signed_attributes_message(set))
         }

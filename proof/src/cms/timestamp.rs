@@ -154,6 +154,12 @@ pub fn request(digest: &[u8; 32], nonce: u64) -> Vec<u8> {
     ber::encode(tag::SEQUENCE, &body)
 }
 
+/// How [`Timestamp::nonce`] shows the nonce a [`request`] carried: hex of the INTEGER's
+/// content octets.
+pub fn nonce_hex(nonce: u64) -> String {
+    hex::encode(positive_integer(nonce))
+}
+
 /// The content octets of a DER INTEGER holding `value` (minimal, with a leading zero when
 /// the high bit is set).
 fn positive_integer(value: u64) -> Vec<u8> {

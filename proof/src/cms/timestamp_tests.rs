@@ -194,3 +194,30 @@ fn generalized_times() {
         assert!(generalized_time(bad).is_err(), "{bad:?}");
     }
 }
+
+#[test]
+fn a_changed_tsa_certificate_is_caught_by_the_signed_signing_certificate_attribute() {
+    let tsa = Tsa::new();
+    let data = b"z";
+    let response = tsa.stamp(data);
+    let der = Command::new("openssl")
+        .args(["x509", "-outform", "DER", "-in"])
+        .arg(tsa.dir.path().join("tsa.pem"))
+        .output()
+        .unwrap()
+        .stdout;
+    let start = response
+        .windows(der.len())
+        .position(|w| w == der.as_slice())
+        .unwrap();
+    // The notBefore UTCTime's last digit of the seconds: the key stays the same, so only
+    // the ESS signingCertificateV2 hash can tell.
+    let time = der.windows(2).position(|w| w == [0x17, 0x0d]).unwrap();
+    let mut changed = response.clone();
+    changed[start + time + 2 + 11] ^= 0x01;
+    let err = verify(&changed, data).unwrap_err();
+    assert!(
+        matches!(&err, TimestampError::BadSignature(why) if why.contains("signingCertificate")),
+        "{err}"
+    );
+}
