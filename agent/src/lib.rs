@@ -26,6 +26,7 @@ pub mod collect;
 pub mod commands;
 pub mod device;
 pub mod enrolment;
+pub mod export;
 pub mod failure;
 pub mod history;
 pub mod home;

@@ -3,6 +3,7 @@
 pub mod backups;
 pub mod devices;
 pub mod enroll;
+pub mod export;
 pub mod history;
 pub mod inspect;
 pub mod key;
@@ -10,3 +11,4 @@ pub mod messages;
 pub mod password;
 pub mod push;
 pub mod scan;
+pub mod verify;

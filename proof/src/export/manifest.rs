@@ -184,10 +184,9 @@ pub struct VerifierKey {
 /// Parses a verifier key (see [`verifier_key`]) and checks its key id.
 pub fn parse_verifier_key(text: &str) -> Result<VerifierKey, ManifestError> {
     let bad = |problem: &str| ManifestError::VerifierKey(problem.to_string());
-    let mut parts = text.split('+');
-    let (Some(name), Some(id), Some(key), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    // The base64 key may itself hold `+`: only the first two separate fields.
+    let mut parts = text.splitn(3, '+');
+    let (Some(name), Some(id), Some(key)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(bad("not `<name>+<id>+<key>`"));
     };
     if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -365,6 +364,17 @@ mod tests {
             },
         );
         assert!(parse_verifier_key(&bad).is_err());
+    }
+
+    #[test]
+    fn verifier_keys_read_back_whatever_their_base64_holds() {
+        // Some of these keys' base64 hold `+` or `/`.
+        for seed in 0..64u8 {
+            let pair = key(seed);
+            let text = verifier_key("agent-x", pair.public_key().as_ref());
+            let parsed = parse_verifier_key(&text).unwrap();
+            assert_eq!(parsed.public_key.as_slice(), pair.public_key().as_ref());
+        }
     }
 
     #[test]
