@@ -7,6 +7,10 @@
 //! and `lucarne verify` reports it. When a timestamping authority is given, its RFC 3161
 //! token over the signed manifest (`MANIFEST.tsr`) proves the export existed at that time.
 //!
+//! When the server answers, the export also carries consistency proofs from each receipt's
+//! checkpoint to the newest one (checked before they go in); offline, they are left out and
+//! `lucarne verify` says so.
+//!
 //! [`export_files`] is the one place that lists the files of an export: the documents of the
 //! report crate (`rapport.pdf`, `LISEZMOI.txt`, `lettres/`) are to be added there, from the
 //! same [`ExportData`].
@@ -16,9 +20,11 @@ use std::time::Duration;
 
 use lucarne_profiles::compare::{compare_snapshots, ChangeEvent};
 use lucarne_profiles::Snapshot;
+use lucarne_proof::checkpoint::LogIdentity;
 use lucarne_proof::cms::timestamp;
 use lucarne_proof::envelope::{sha256_hex, Envelope};
 use lucarne_proof::export::{self, DataHeader};
+use lucarne_proof::merkle::{self, Hash};
 use lucarne_proof::receipt::Receipt;
 use ring::rand::{SecureRandom as _, SystemRandom};
 use serde::{Deserialize, Serialize};
@@ -27,6 +33,7 @@ use crate::enrolment;
 use crate::home::{read_bounded, Home};
 use crate::keys::AgentKey;
 use crate::state;
+use crate::upload::client::ServerClient;
 use crate::upload::queue::receipt_path;
 
 /// Largest answer read from a timestamping authority.
@@ -162,15 +169,16 @@ pub fn build(home: &Home, options: &ExportOptions) -> Result<Export, ExportError
     };
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut facts = Vec::new();
-    let mut newest_checkpoint: Option<(u64, String)> = None;
+    let mut checkpoints = Checkpoints::default();
     for device in &chosen {
         let Some(device_facts) = device_files(
             home,
             &key,
             device,
             options,
+            enrolment.as_ref().map(|e| &e.log),
             &mut files,
-            &mut newest_checkpoint,
+            &mut checkpoints,
         )?
         else {
             continue;
@@ -190,8 +198,17 @@ pub fn build(home: &Home, options: &ExportOptions) -> Result<Export, ExportError
             serde_json::to_vec_pretty(&enrolment.log).map_err(anyhow::Error::from)?,
         );
     }
-    if let Some((_, note)) = newest_checkpoint {
-        files.insert(export::CHECKPOINT.into(), note.into_bytes());
+    if let Some((size, (_, note))) = checkpoints.seen.last_key_value() {
+        files.insert(export::CHECKPOINT.into(), note.clone().into_bytes());
+        if let Some(enrolment) = &enrolment {
+            for (from, to, proof) in consistency_proofs(&enrolment.server, &checkpoints, *size)? {
+                let file = export::ConsistencyFile { from, to, proof };
+                files.insert(
+                    export::consistency_path(from, to),
+                    serde_json::to_vec_pretty(&file).map_err(anyhow::Error::from)?,
+                );
+            }
+        }
     }
     let data = ExportData {
         header: DataHeader {
@@ -237,6 +254,58 @@ pub fn export_files(
     Ok(())
 }
 
+/// The checkpoints of the receipts exported, verified: tree size → (root, signed note).
+#[derive(Debug, Default)]
+struct Checkpoints {
+    seen: BTreeMap<u64, (Hash, String)>,
+}
+
+/// Asks the server, when it answers, for a consistency proof from each receipt's checkpoint to
+/// the newest one (`to`), and checks each: a proof that does not hold means the log forked,
+/// and the export stops. A server that does not answer leaves the proofs out: the export is
+/// still whole, `lucarne verify` then says that consistency could not be checked.
+fn consistency_proofs(
+    server: &str,
+    checkpoints: &Checkpoints,
+    to: u64,
+) -> Result<Vec<(u64, u64, Vec<String>)>, ExportError> {
+    let Some((to_root, _)) = checkpoints.seen.get(&to) else {
+        return Ok(Vec::new());
+    };
+    let Ok(client) = ServerClient::new(server) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (&from, (from_root, _)) in checkpoints.seen.range(1..to) {
+        let answer =
+            crate::upload::block_on(client.consistency(from, to)).map_err(anyhow::Error::from)?;
+        let Ok(proof) = answer else {
+            // Unreachable or refusing: no proofs this time.
+            return Ok(Vec::new());
+        };
+        let hashes: Option<Vec<Hash>> = proof
+            .iter()
+            .map(|h| {
+                hex::decode(h)
+                    .ok()
+                    .and_then(|b| Hash::try_from(b.as_slice()).ok())
+            })
+            .collect();
+        let holds = hashes.is_some_and(|hashes| {
+            merkle::verify_consistency(from, to, from_root, to_root, &hashes).is_ok()
+        });
+        if !holds {
+            return Err(anyhow::anyhow!(
+                "the server's log of size {to} does not extend its log of size {from}: \
+                 the log was rewritten or forked"
+            )
+            .into());
+        }
+        out.push((from, to, proof));
+    }
+    Ok(out)
+}
+
 /// Adds one device's envelopes and receipts in the period to `files`; returns its facts, or
 /// `None` when it has nothing in the period.
 fn device_files(
@@ -244,8 +313,9 @@ fn device_files(
     key: &AgentKey,
     device: &str,
     options: &ExportOptions,
+    log: Option<&LogIdentity>,
     files: &mut BTreeMap<String, Vec<u8>>,
-    newest_checkpoint: &mut Option<(u64, String)>,
+    checkpoints: &mut Checkpoints,
 ) -> Result<Option<DeviceFacts>, ExportError> {
     let key_id = key.key_id();
     let mut previous: Option<Snapshot> = None;
@@ -288,13 +358,18 @@ fn device_files(
                 lucarne_proof::receipt::MAX_RECEIPT_BYTES as u64,
             )
             .map_err(anyhow::Error::from)?;
-            if let Ok(parsed) = Receipt::from_json(&bytes) {
+            // The agent verified it when it came; checked again, it gives its checkpoint.
+            let verified = Receipt::from_json(&bytes).and_then(|r| {
+                let verified = log.map(|log| r.verify(&body, log)).transpose()?;
+                Ok((r, verified))
+            });
+            if let Ok((parsed, verified)) = verified {
                 leaf_index = Some(parsed.leaf_index);
-                if newest_checkpoint
-                    .as_ref()
-                    .is_none_or(|(size, _)| parsed.tree_size > *size)
-                {
-                    *newest_checkpoint = Some((parsed.tree_size, parsed.checkpoint.clone()));
+                if let Some(verified) = verified {
+                    checkpoints.seen.insert(
+                        verified.checkpoint.size,
+                        (verified.checkpoint.root, parsed.checkpoint.clone()),
+                    );
                 }
             }
             let path = export::receipt_path(device, &key_id, sequence);

@@ -37,7 +37,7 @@ fn history(home: &Path) {
         ("2026-11-17", "b"),
         ("2026-11-24", "c"),
     ] {
-        let mut snapshot = Snapshot::new(&format!("{day}T10:00:00Z"));
+        let mut snapshot = Snapshot::new(format!("{day}T10:00:00Z"));
         snapshot.device.udid = Some(UDID.into());
         snapshot.device.name = Some("iPad du conseil".into());
         snapshot.apps = vec![lucarne_profiles::snapshot::App {
