@@ -29,9 +29,9 @@ use lucarne_proof::receipt::Receipt;
 use ring::rand::{SecureRandom as _, SystemRandom};
 use serde::{Deserialize, Serialize};
 
-use crate::enrolment;
 use crate::home::{read_bounded, Home};
 use crate::keys::AgentKey;
+use crate::registration;
 use crate::state;
 use crate::upload::client::ServerClient;
 use crate::upload::queue::receipt_path;
@@ -58,7 +58,7 @@ pub struct ExportOptions {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ExportError {
-    /// The history, the key or the enrolment cannot be read.
+    /// The history, the key or the registration cannot be read.
     #[error(transparent)]
     Local(#[from] anyhow::Error),
     /// No device of that name in the history.
@@ -160,7 +160,7 @@ fn day(taken_at: &str) -> &str {
 /// Reads the history of `home` and builds the export (see the module docs).
 pub fn build(home: &Home, options: &ExportOptions) -> Result<Export, ExportError> {
     let key = AgentKey::load(home).map_err(anyhow::Error::from)?;
-    let enrolment = enrolment::load(home).map_err(anyhow::Error::from)?;
+    let registration = registration::load(home).map_err(anyhow::Error::from)?;
     let devices = state::history_devices(home).map_err(anyhow::Error::from)?;
     let chosen = match &options.device {
         Some(d) if devices.contains(d) => vec![d.clone()],
@@ -176,7 +176,7 @@ pub fn build(home: &Home, options: &ExportOptions) -> Result<Export, ExportError
             &key,
             device,
             options,
-            enrolment.as_ref().map(|e| &e.log),
+            registration.as_ref().map(|e| &e.log),
             &mut files,
             &mut checkpoints,
         )?
@@ -192,16 +192,17 @@ pub fn build(home: &Home, options: &ExportOptions) -> Result<Export, ExportError
         export::agent_key_path(&key.key_id()),
         format!("{}\n", key.verifier_key()).into_bytes(),
     );
-    if let Some(enrolment) = &enrolment {
+    if let Some(registration) = &registration {
         files.insert(
             export::LOG_KEY.into(),
-            serde_json::to_vec_pretty(&enrolment.log).map_err(anyhow::Error::from)?,
+            serde_json::to_vec_pretty(&registration.log).map_err(anyhow::Error::from)?,
         );
     }
     if let Some((size, (_, note))) = checkpoints.seen.last_key_value() {
         files.insert(export::CHECKPOINT.into(), note.clone().into_bytes());
-        if let Some(enrolment) = &enrolment {
-            for (from, to, proof) in consistency_proofs(&enrolment.server, &checkpoints, *size)? {
+        if let Some(registration) = &registration {
+            for (from, to, proof) in consistency_proofs(&registration.server, &checkpoints, *size)?
+            {
                 let file = export::ConsistencyFile { from, to, proof };
                 files.insert(
                     export::consistency_path(from, to),
@@ -216,7 +217,7 @@ pub fn build(home: &Home, options: &ExportOptions) -> Result<Export, ExportError
             attested_by: "agent".into(),
             timestamped: options.tsa.is_some(),
         },
-        made_at: crate::collect::now_rfc3339(),
+        made_at: crate::sources::now_rfc3339(),
         from: options.from.clone(),
         to: options.to.clone(),
         lang: options.lang.clone(),

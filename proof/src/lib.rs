@@ -34,6 +34,8 @@
 //! - [`cms`]: CMS (PKCS#7) SignedData: the signed content and a report on its signer.
 //! - [`x509`]: what Lucarne shows of an X.509 certificate.
 //! - [`export`]: the evidence export (`lucarne-export/1`) and its offline verification.
+//! - [`wire`]: the HTTP API's bodies and refusal codes, shared by server, agent and the
+//!   OpenAPI document.
 //! - [`formats`]: the formats, byte by byte.
 
 pub mod chain;
@@ -43,6 +45,7 @@ pub mod envelope;
 pub mod export;
 pub mod merkle;
 pub mod receipt;
+pub mod wire;
 pub mod x509;
 
 /// The formats of the evidence protocol, byte by byte (the file `proof/FORMATS.md`).

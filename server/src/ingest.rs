@@ -4,7 +4,6 @@
 //! device. An envelope sent again byte for byte (its answer was lost) gets its receipt again
 //! instead of a replay refusal.
 
-use axum::http::StatusCode;
 use serde::Deserialize;
 use sqlx::{AnyConnection, Row as _};
 
@@ -12,6 +11,8 @@ use lucarne_profiles::compare::{self as diff, Alert, ChangeEvent};
 use lucarne_profiles::snapshot::{Snapshot, SNAPSHOT_SCHEMA};
 use lucarne_proof::chain::{self, ChainBreak, ChainHead, ChainLink};
 use lucarne_proof::envelope::{sha256_hex, Envelope, EnvelopeError};
+
+use lucarne_proof::wire::Refusal;
 
 use crate::db::now_unix;
 use crate::error::ApiError;
@@ -26,12 +27,8 @@ const MAX_DEVICE_ID_LEN: usize = 128;
 pub type Receipt = lucarne_proof::receipt::Receipt<ChangeEvent, Alert>;
 pub use lucarne_proof::receipt::RECEIPT_SCHEMA;
 
-fn refuse(code: &'static str, message: impl Into<String>) -> ApiError {
-    ApiError::bad_request(code, message)
-}
-
-fn conflict(code: &'static str, message: impl Into<String>) -> ApiError {
-    ApiError::client(StatusCode::CONFLICT, code, message)
+fn refuse(refusal: Refusal, message: impl Into<String>) -> ApiError {
+    ApiError::new(refusal, message)
 }
 
 /// A snapshot that passed every check before the chain.
@@ -48,30 +45,31 @@ struct Checked {
 /// Checks an envelope up to its snapshot's schema, without writing anything.
 async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
     let envelope =
-        Envelope::from_json(body).map_err(|e| refuse("malformed_envelope", e.to_string()))?;
+        Envelope::from_json(body).map_err(|e| refuse(Refusal::MalformedEnvelope, e.to_string()))?;
     let snapshot_bytes = envelope
         .snapshot_bytes()
-        .map_err(|e| refuse("malformed_envelope", e.to_string()))?;
+        .map_err(|e| refuse(Refusal::MalformedEnvelope, e.to_string()))?;
     if envelope.key_id.len() != 64 || !envelope.key_id.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(refuse("malformed_envelope", "key_id is not a hex SHA-256"));
+        return Err(refuse(
+            Refusal::MalformedEnvelope,
+            "key_id is not a hex SHA-256",
+        ));
     }
     let row = sqlx::query("SELECT public_key, revoked_at FROM agent_keys WHERE key_id = $1")
         .bind(&envelope.key_id)
         .fetch_optional(&state.db.pool)
         .await?;
     let Some(row) = row else {
-        return Err(ApiError::client(
-            StatusCode::UNAUTHORIZED,
-            "unknown_key",
-            "this key is not enrolled on this server",
+        return Err(ApiError::new(
+            Refusal::UnknownKey,
+            "this key is not registered on this server",
         ));
     };
     let public_key: Vec<u8> = row.try_get(0)?;
     let revoked_at: Option<i64> = row.try_get(1)?;
     if revoked_at.is_some() {
-        return Err(ApiError::client(
-            StatusCode::FORBIDDEN,
-            "revoked_key",
+        return Err(ApiError::new(
+            Refusal::RevokedKey,
             "this key has been revoked",
         ));
     }
@@ -79,13 +77,13 @@ async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
         Ok(_) => {}
         Err(EnvelopeError::Base64(field)) => {
             return Err(refuse(
-                "malformed_envelope",
+                Refusal::MalformedEnvelope,
                 format!("field `{field}` is not valid base64"),
             ))
         }
         Err(_) => {
             return Err(refuse(
-                "bad_signature",
+                Refusal::BadSignature,
                 "the signature does not match the snapshot and key",
             ))
         }
@@ -95,10 +93,10 @@ async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
         schema: String,
     }
     let schema: SchemaOnly = serde_json::from_slice(&snapshot_bytes)
-        .map_err(|e| refuse("malformed_snapshot", format!("snapshot: {e}")))?;
+        .map_err(|e| refuse(Refusal::MalformedSnapshot, format!("snapshot: {e}")))?;
     if schema.schema != SNAPSHOT_SCHEMA {
         return Err(refuse(
-            "unsupported_schema",
+            Refusal::UnsupportedSchema,
             format!(
                 "snapshot schema `{}` is not supported (expected `{SNAPSHOT_SCHEMA}`)",
                 schema.schema.chars().take(64).collect::<String>()
@@ -106,29 +104,34 @@ async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
         ));
     }
     let snapshot: Snapshot = serde_json::from_slice(&snapshot_bytes)
-        .map_err(|e| refuse("malformed_snapshot", format!("snapshot: {e}")))?;
+        .map_err(|e| refuse(Refusal::MalformedSnapshot, format!("snapshot: {e}")))?;
     let device_id = snapshot
         .device
         .udid
         .clone()
         .filter(|u| !u.trim().is_empty())
-        .ok_or_else(|| refuse("malformed_snapshot", "snapshot: device.udid is required"))?;
+        .ok_or_else(|| {
+            refuse(
+                Refusal::MalformedSnapshot,
+                "snapshot: device.udid is required",
+            )
+        })?;
     if device_id.len() > MAX_DEVICE_ID_LEN || device_id.chars().any(char::is_control) {
         return Err(refuse(
-            "malformed_snapshot",
+            Refusal::MalformedSnapshot,
             "snapshot: device.udid is too long or has control characters",
         ));
     }
     if snapshot.sequence == 0 || i64::try_from(snapshot.sequence).is_err() {
         return Err(refuse(
-            "malformed_snapshot",
+            Refusal::MalformedSnapshot,
             "snapshot: sequence must be between 1 and 2^63-1",
         ));
     }
     if let Some(previous) = &snapshot.previous_hash {
         if previous.len() != 64 || !previous.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(refuse(
-                "malformed_snapshot",
+                Refusal::MalformedSnapshot,
                 "snapshot: previous_hash is not a hex SHA-256",
             ));
         }
@@ -298,14 +301,21 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> 
         .bind(serde_json::to_string(&alert).map_err(ApiError::internal)?)
         .execute(&state.db.pool)
         .await?;
-        let message = match kind {
-            ChainBreak::Replay => "this sequence number was already accepted for this device",
-            ChainBreak::Rollback => {
-                "this sequence number is lower than the last accepted for this device"
-            }
-            _ => "previous_hash does not match the last accepted snapshot of this device",
+        let (refusal, message) = match kind {
+            ChainBreak::Replay => (
+                Refusal::Replay,
+                "this sequence number was already accepted for this device",
+            ),
+            ChainBreak::Rollback => (
+                Refusal::Rollback,
+                "this sequence number is lower than the last accepted for this device",
+            ),
+            _ => (
+                Refusal::Fork,
+                "previous_hash does not match the last accepted snapshot of this device",
+            ),
         };
-        return Err(conflict(kind.as_str(), message));
+        return Err(refuse(refusal, message));
     }
 
     let duplicate_content = last

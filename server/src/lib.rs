@@ -12,7 +12,7 @@
 //! - [`storage`]: snapshots deduplicated by content.
 //! - [`ingest`]: the checks an upload goes through, and its receipt.
 //! - [`auth`]: signed reads with the agent key.
-//! - [`invite`]: one-time enrolment codes; [`keys`]: revocation.
+//! - [`invite`]: one-time registration codes; [`keys`]: revocation.
 //! - [`routes`]: HTTP handlers, one module per group.
 //! - [`metrics`], [`error`], [`state`]: counters, the error type, shared state.
 //! - [`serve`]: running the server until SIGINT/SIGTERM.

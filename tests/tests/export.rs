@@ -7,7 +7,6 @@
 #![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -17,11 +16,11 @@ use lucarne::device::UsbmuxAddress;
 use lucarne::export::{self, ExportData, ExportOptions};
 use lucarne::home::Home;
 use lucarne::upload::{self, UploadOutcome};
+use lucarne_e2e::EmbeddedServer;
 use lucarne_profiles::redact::Redactor;
 use lucarne_profiles::Snapshot;
 use lucarne_proof::export::zip::{self, Entry};
 use lucarne_proof::export::{verify, Check, ManifestSigner, Notice};
-use lucarne_server::{AppState, Config};
 use lucarne_virtual_ipad::devicedir::DeviceDir;
 use lucarne_virtual_ipad::{Knobs, VirtualIpad};
 
@@ -84,7 +83,7 @@ fn scan(work: &Path, device: &str, home: &Home, taken_at: &str) -> Snapshot {
         udid: None,
     };
     let reading = collect::scan(&options).unwrap();
-    let mut snapshot = lucarne::collect::merge(vec![to_snapshot(&reading, taken_at)], taken_at);
+    let mut snapshot = lucarne::sources::merge(vec![to_snapshot(&reading, taken_at)], taken_at);
     Redactor::new(&lucarne::keys::salt_in(home).unwrap()).snapshot(&mut snapshot);
     snapshot
 }
@@ -107,27 +106,15 @@ fn the_council_ipads_two_weeks_exported_verified_and_every_tampering_named() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let tsa = runtime.block_on(start_tsa(tmp.path().join("tsa")));
     let home = Home::at(tmp.path().join("agent")).unwrap();
-    runtime.block_on(async {
-        let config = Config {
-            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-            data_dir: tmp.path().join("server"),
-            origin: "lucarne.export-test/log".into(),
-            ..Config::default()
-        };
-        let server = AppState::open(&config).await.unwrap();
-        let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(lucarne_server::serve::run(
-            listener,
-            server.clone(),
-            std::future::pending::<()>(),
-        ));
-        let code = lucarne_server::invite::create(&server.db, 3600)
+    let server = runtime.block_on(async {
+        let server = EmbeddedServer::start(&tmp.path().join("server"), "lucarne.export-test/log")
             .await
             .unwrap();
-        lucarne::enrolment::enroll(&home, &base, &code, "export test")
+        let code = server.invite().await.unwrap();
+        lucarne::registration::register(&home, &server.base, &code, "export test")
             .await
             .unwrap();
+        server
     });
     for (device, taken_at) in [
         ("council-ipad", "2026-11-16T09:00:00Z"),
@@ -135,7 +122,7 @@ fn the_council_ipads_two_weeks_exported_verified_and_every_tampering_named() {
     ] {
         let snapshot = scan(tmp.path(), device, &home, taken_at);
         match runtime
-            .block_on(upload::after_scan_in(&home, snapshot))
+            .block_on(upload::after_scan(&home, snapshot))
             .unwrap()
         {
             UploadOutcome::Pushed { report, .. } => {
@@ -268,4 +255,21 @@ fn the_council_ipads_two_weeks_exported_verified_and_every_tampering_named() {
         let found = failures(&hostile);
         assert_eq!(found, vec![(None, Check::Zip)]);
     }
+
+    // The server gone: the export is made from the local history alone; the consistency
+    // proof it cannot fetch is left out, and verification says so.
+    runtime.block_on(server.stop()).unwrap();
+    let offline = export::build(
+        &home,
+        &ExportOptions {
+            lang: "fr".into(),
+            ..ExportOptions::default()
+        },
+    )
+    .unwrap();
+    let report = verify(&offline.archive);
+    assert!(report.passed(), "{:?}", report.failures);
+    assert!(report
+        .notices
+        .contains(&Notice::NoConsistency { from: 1, to: 2 }));
 }

@@ -2,7 +2,6 @@
 
 pub mod backups;
 pub mod devices;
-pub mod enroll;
 pub mod export;
 pub mod history;
 pub mod inspect;
@@ -10,5 +9,6 @@ pub mod key;
 pub mod messages;
 pub mod password;
 pub mod push;
+pub mod register;
 pub mod scan;
 pub mod verify;

@@ -13,9 +13,9 @@ use lucarne_proof::export::{self, Check, Failure, ManifestSigner, Notice, Report
 use lucarne_words::{Args, Lang, Words};
 use serde::Serialize;
 
-use crate::enrolment;
 use crate::home::Home;
 use crate::keys::{AgentKey, KEY_FILE};
+use crate::registration;
 
 /// Arguments of `lucarne verify`.
 #[derive(Debug, clap::Args)]
@@ -60,7 +60,7 @@ fn pins() -> Pins {
         .exists()
         .then(|| AgentKey::load(&home).ok().map(|k| k.key_id()))
         .flatten();
-    let log = enrolment::load(&home).ok().flatten().map(|e| e.log);
+    let log = registration::load(&home).ok().flatten().map(|e| e.log);
     Pins { key_id, log }
 }
 

@@ -9,9 +9,6 @@ use axum::response::{IntoResponse, Response};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The OpenAPI 3.1 document, written by hand next to the code (see `server/openapi.json`).
-pub const OPENAPI_JSON: &str = include_str!("../../openapi.json");
-
 /// `GET /healthz`: the database answers.
 pub async fn healthz(State(state): State<Arc<AppState>>) -> Result<&'static str, ApiError> {
     sqlx::query("SELECT 1").execute(&state.db.pool).await?;
@@ -34,7 +31,11 @@ pub async fn metrics(State(state): State<Arc<AppState>>) -> Result<Response, Api
         .into_response())
 }
 
-/// `GET /openapi.json`.
+/// `GET /openapi.json`: the document generated from the route table.
 pub async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        super::openapi_json(),
+    )
+        .into_response()
 }
