@@ -16,6 +16,7 @@ pub struct ApiError {
     code: &'static str,
     message: String,
     cause: Option<anyhow::Error>,
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -26,7 +27,14 @@ impl ApiError {
             code,
             message: message.into(),
             cause: None,
+            retry_after: None,
         }
+    }
+
+    /// The same refusal, telling the client to try again in `seconds` (`Retry-After`).
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     /// `400` with `code`.
@@ -41,6 +49,7 @@ impl ApiError {
             code: "internal",
             message: "the server could not complete the request".to_string(),
             cause: Some(cause.into()),
+            retry_after: None,
         }
     }
 
@@ -85,7 +94,13 @@ impl IntoResponse for ApiError {
         let body = serde_json::json!({
             "error": { "code": self.code, "message": self.message }
         });
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

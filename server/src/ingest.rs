@@ -1,8 +1,16 @@
 //! Accepting a signed snapshot: the checks in the contract's order (size, envelope, key,
 //! signature, snapshot, schema, then the device's chain), storage, log append, diff, alerts,
 //! receipt. A refused upload stores nothing, except the alert a chain break leaves on the
-//! device. An envelope sent again byte for byte (its answer was lost) gets its receipt again
-//! instead of a replay refusal.
+//! device (once per envelope: only the key holder can make one). An envelope sent again byte
+//! for byte (its answer was lost) gets its receipt again instead of a replay refusal.
+//!
+//! Only canonical envelopes are accepted, and every reason an envelope cannot be
+//! authenticated gets the same answer (`401 unauthenticated`).
+//!
+//! Sequence gaps are accepted: an agent never reuses a number, not even one the server
+//! refused (it rewinds its chain to the last accepted snapshot and goes on with the next
+//! number), and the hash link to the last accepted snapshot is what makes the chain. The
+//! gap stays visible in the device's timeline (its sequence numbers).
 
 use axum::http::StatusCode;
 use serde::Deserialize;
@@ -11,7 +19,7 @@ use sqlx::{AnyConnection, Row as _};
 use lucarne_profiles::compare::{self as diff, Alert, ChangeEvent};
 use lucarne_profiles::snapshot::{Snapshot, SNAPSHOT_SCHEMA};
 use lucarne_proof::chain::{self, ChainBreak, ChainHead, ChainLink};
-use lucarne_proof::envelope::{sha256_hex, Envelope, EnvelopeError};
+use lucarne_proof::envelope::{sha256_hex, Envelope};
 
 use crate::db::now_unix;
 use crate::error::ApiError;
@@ -45,50 +53,115 @@ struct Checked {
     envelope: Envelope,
 }
 
+/// The one answer to an envelope the server cannot authenticate, whatever the reason (a key
+/// it does not know, a revoked key, a signature that does not match): telling them apart
+/// would let anyone learn which keys exist and which were revoked.
+fn cannot_authenticate() -> ApiError {
+    ApiError::client(
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+        "this envelope cannot be authenticated with an active key of this server",
+    )
+}
+
+/// A valid Ed25519 public key that signs nothing: an envelope naming no active key is
+/// verified against it, so that it costs the server the same time as one naming a key.
+fn decoy_public_key() -> &'static [u8] {
+    static DECOY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| {
+        use ring::signature::KeyPair as _;
+        ring::signature::Ed25519KeyPair::from_seed_unchecked(&[0x5a; 32])
+            .map(|k| k.public_key().as_ref().to_vec())
+            .unwrap_or_else(|_| vec![0; 32])
+    })
+}
+
+/// Whether `c` must not appear in an identifier (UDID, device id): control characters, and
+/// the invisible and bidirectional formatting characters that make a text show other than
+/// it is (U+202E turns what follows around).
+pub fn is_hostile_in_identifier(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+        )
+}
+
 /// Checks an envelope up to its snapshot's schema, without writing anything.
 async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
     let envelope =
         Envelope::from_json(body).map_err(|e| refuse("malformed_envelope", e.to_string()))?;
+    // Only the canonical serialisation of the envelope is accepted: the signature covers the
+    // snapshot alone, so any other encoding of a signed envelope (spaces, an extra field, an
+    // escaped slash) could be made by anyone who saw it. Canonical only, the log's leaf (the
+    // SHA-256 of the body) can be made by the key holder alone.
+    let canonical = serde_json::to_vec(&envelope).map_err(ApiError::internal)?;
+    if canonical != body {
+        return Err(refuse(
+            "malformed_envelope",
+            "the envelope is not in canonical form (compact JSON, fields schema, key_id, \
+             snapshot, signature in this order, nothing else)",
+        ));
+    }
     let snapshot_bytes = envelope
         .snapshot_bytes()
         .map_err(|e| refuse("malformed_envelope", e.to_string()))?;
-    if envelope.key_id.len() != 64 || !envelope.key_id.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(refuse("malformed_envelope", "key_id is not a hex SHA-256"));
-    }
-    let row = sqlx::query("SELECT public_key, revoked_at FROM agent_keys WHERE key_id = $1")
-        .bind(&envelope.key_id)
-        .fetch_optional(&state.db.pool)
-        .await?;
-    let Some(row) = row else {
-        return Err(ApiError::client(
-            StatusCode::UNAUTHORIZED,
-            "unknown_key",
-            "this key is not enrolled on this server",
+    if envelope.key_id.len() != 64
+        || !envelope
+            .key_id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        return Err(refuse(
+            "malformed_envelope",
+            "key_id is not a lowercase hex SHA-256",
         ));
+    }
+    let signature_ok = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(&envelope.signature)
+            .is_ok_and(|s| s.len() == 64)
     };
-    let public_key: Vec<u8> = row.try_get(0)?;
-    let revoked_at: Option<i64> = row.try_get(1)?;
-    if revoked_at.is_some() {
-        return Err(ApiError::client(
-            StatusCode::FORBIDDEN,
-            "revoked_key",
-            "this key has been revoked",
+    if !signature_ok {
+        return Err(refuse(
+            "malformed_envelope",
+            "signature is not the base64 of 64 bytes",
         ));
     }
-    match envelope.verify(&public_key) {
-        Ok(_) => {}
-        Err(EnvelopeError::Base64(field)) => {
-            return Err(refuse(
-                "malformed_envelope",
-                format!("field `{field}` is not valid base64"),
-            ))
+    let row =
+        sqlx::query("SELECT public_key FROM agent_keys WHERE key_id = $1 AND revoked_at IS NULL")
+            .bind(&envelope.key_id)
+            .fetch_optional(&state.db.pool)
+            .await?;
+    let public_key: Option<Vec<u8>> = row.map(|r| r.try_get(0)).transpose()?;
+    let verified = match &public_key {
+        Some(key) => envelope.verify(key).is_ok(),
+        None => {
+            let mut decoy = envelope.clone();
+            decoy.key_id = lucarne_proof::envelope::key_id(decoy_public_key());
+            let _ = decoy.verify(decoy_public_key());
+            false
         }
-        Err(_) => {
-            return Err(refuse(
-                "bad_signature",
-                "the signature does not match the snapshot and key",
-            ))
-        }
+    };
+    if !verified {
+        return Err(cannot_authenticate());
+    }
+    // Counted once the key is proven: nobody can spend another key's allowance.
+    if let Err(wait) = state.uploads_per_key.check(&envelope.key_id) {
+        return Err(ApiError::client(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "too many uploads for this key; try again later",
+        )
+        .retry_after(crate::limits::retry_after_seconds(wait)));
     }
     #[derive(Deserialize)]
     struct SchemaOnly {
@@ -113,10 +186,11 @@ async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
         .clone()
         .filter(|u| !u.trim().is_empty())
         .ok_or_else(|| refuse("malformed_snapshot", "snapshot: device.udid is required"))?;
-    if device_id.len() > MAX_DEVICE_ID_LEN || device_id.chars().any(char::is_control) {
+    if device_id.len() > MAX_DEVICE_ID_LEN || device_id.chars().any(is_hostile_in_identifier) {
         return Err(refuse(
             "malformed_snapshot",
-            "snapshot: device.udid is too long or has control characters",
+            "snapshot: device.udid is too long or has control, invisible or bidirectional \
+             characters",
         ));
     }
     if snapshot.sequence == 0 || i64::try_from(snapshot.sequence).is_err() {
@@ -289,13 +363,19 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> 
         tx.rollback().await?;
         let last_sequence = last.as_ref().map_or(0, |l| l.sequence);
         let alert = diff::chain_alert(kind, &checked.device_id, last_sequence, checked.sequence);
+        // Only the key holder can make this envelope (it verified and is canonical), and
+        // the same envelope sent again leaves no second alert: a copy replayed by whoever
+        // saw it cannot fill the device's timeline.
         sqlx::query(
-            "INSERT INTO device_alerts (key_id, device_id, at, alert) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO device_alerts (key_id, device_id, at, alert, envelope_sha256) \
+             VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (key_id, device_id, envelope_sha256) DO NOTHING",
         )
         .bind(&checked.key_id)
         .bind(&checked.device_id)
         .bind(now_unix())
         .bind(serde_json::to_string(&alert).map_err(ApiError::internal)?)
+        .bind(&envelope_sha256)
         .execute(&state.db.pool)
         .await?;
         let message = match kind {
@@ -324,17 +404,41 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> 
     };
     let alerts = diff::alerts(&events);
 
-    storage::store_snapshot(&mut tx, &snapshot_sha256, &checked.snapshot_bytes)
+    let stored_bytes: i64 = sqlx::query("SELECT stored_bytes FROM agent_keys WHERE key_id = $1")
+        .bind(&checked.key_id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+    let quota = state.limits.max_stored_bytes_per_key;
+    let worst_case = u64::try_from(stored_bytes)
+        .unwrap_or(0)
+        .saturating_add(checked.snapshot_bytes.len() as u64);
+    if worst_case > quota {
+        tx.rollback().await?;
+        // A server-side condition the official cannot fix by sending something else: 507
+        // keeps the snapshot in the agent's outbox until the operator raises the quota.
+        return Err(ApiError::client(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "quota_exceeded",
+            format!("this key's snapshots already take the {quota} bytes allowed"),
+        ));
+    }
+    let added = storage::store_snapshot(&mut tx, &snapshot_sha256, &checked.snapshot_bytes)
         .await
         .map_err(ApiError::internal)?;
+    sqlx::query("UPDATE agent_keys SET stored_bytes = stored_bytes + $1 WHERE key_id = $2")
+        .bind(i64::try_from(added).map_err(ApiError::internal)?)
+        .bind(&checked.key_id)
+        .execute(&mut *tx)
+        .await?;
     let leaf_data = ring::digest::digest(&ring::digest::SHA256, body);
     let appended = tlog::append(&mut tx, &state.key, &state.origin, size, leaf_data.as_ref())
         .await
         .map_err(ApiError::internal)?;
-    // The envelope is stored by its fields; its exact bytes only when they are not the
-    // canonical serialisation of those fields.
-    let canonical = serde_json::to_vec(&checked.envelope).map_err(ApiError::internal)?;
-    let envelope_raw = (canonical != body).then(|| body.to_vec());
+    // The envelope is stored by its fields: only canonical bodies are accepted (see
+    // `check`), so they give back its exact bytes. `envelope_raw` stays for rows accepted
+    // before that rule.
+    let envelope_raw: Option<Vec<u8>> = None;
     let leaf_index = i64::try_from(appended.leaf_index).map_err(ApiError::internal)?;
     let sequence = i64::try_from(checked.sequence).map_err(ApiError::internal)?;
     sqlx::query(

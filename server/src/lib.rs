@@ -15,7 +15,9 @@
 //! - [`invite`]: one-time enrolment codes; [`keys`]: revocation.
 //! - [`routes`]: HTTP handlers, one module per group.
 //! - [`metrics`], [`error`], [`state`]: counters, the error type, shared state.
-//! - [`serve`]: running the server until SIGINT/SIGTERM.
+//! - [`limits`]: rate limits (token buckets per address and per key).
+//! - [`serve`]: the accept loop (timeouts, connection cap, bytes in flight, caught panics),
+//!   running until SIGINT/SIGTERM.
 
 pub mod auth;
 pub mod config;
@@ -24,6 +26,7 @@ pub mod error;
 pub mod ingest;
 pub mod invite;
 pub mod keys;
+pub mod limits;
 pub mod log_key;
 pub mod metrics;
 pub mod routes;

@@ -12,10 +12,29 @@ use crate::state::AppState;
 /// The OpenAPI 3.1 document, written by hand next to the code (see `server/openapi.json`).
 pub const OPENAPI_JSON: &str = include_str!("../../openapi.json");
 
-/// `GET /healthz`: the database answers.
+/// `GET /healthz`: the database takes a write within two seconds (a server whose uploads
+/// would fail is not healthy), else 503.
 pub async fn healthz(State(state): State<Arc<AppState>>) -> Result<&'static str, ApiError> {
-    sqlx::query("SELECT 1").execute(&state.db.pool).await?;
-    Ok("ok\n")
+    let write = crate::db::writable(&state.db);
+    match tokio::time::timeout(std::time::Duration::from_secs(2), write).await {
+        Ok(Ok(())) => Ok("ok\n"),
+        Ok(Err(e)) => {
+            tracing::warn!(error = format!("{e:#}"), "health check failed");
+            Err(unhealthy())
+        }
+        Err(_) => {
+            tracing::warn!("health check: the database took no write within 2 s");
+            Err(unhealthy())
+        }
+    }
+}
+
+fn unhealthy() -> ApiError {
+    ApiError::client(
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        "unhealthy",
+        "the database does not take writes",
+    )
 }
 
 /// `GET /metrics`.
