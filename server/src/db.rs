@@ -140,6 +140,15 @@ impl Database {
             .run(&pool)
             .await
             .context("applying database migrations")?;
+        if backend == Backend::Sqlite {
+            // Write-ahead log: a commit is one append and one fsync of the WAL (synchronous
+            // stays FULL: durable before the receipt), and readers do not block the writer.
+            // The mode is kept in the file.
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .fetch_all(&pool)
+                .await
+                .context("switching SQLite to write-ahead logging")?;
+        }
         Ok(Database { pool, backend })
     }
 }

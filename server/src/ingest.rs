@@ -292,37 +292,6 @@ async fn already_accepted(
     }))
 }
 
-/// The receipt of an envelope accepted earlier, sent again byte for byte (its answer was
-/// lost): same leaf, with its inclusion proof in the current tree (`size` leaves) and the
-/// current signed checkpoint, so it verifies against the latest checkpoint.
-async fn receipt_again(
-    conn: &mut AnyConnection,
-    c: Checked,
-    size: u64,
-    accepted: AlreadyAccepted,
-) -> Result<Receipt, ApiError> {
-    let proof = tlog::inclusion_proof(conn, accepted.leaf_index, size)
-        .await
-        .map_err(ApiError::internal)?;
-    let checkpoint = tlog::current_checkpoint(conn)
-        .await
-        .map_err(ApiError::internal)?;
-    Ok(Receipt {
-        schema: RECEIPT_SCHEMA.to_string(),
-        key_id: c.key_id,
-        device_id: c.device_id,
-        sequence: c.sequence,
-        envelope_sha256: accepted.envelope_sha256,
-        leaf_index: accepted.leaf_index,
-        tree_size: size,
-        inclusion_proof: proof.iter().map(|h| hex::encode(h.0)).collect(),
-        checkpoint,
-        duplicate_content: accepted.duplicate_content,
-        events: serde_json::from_str(&accepted.events).map_err(ApiError::internal)?,
-        alerts: serde_json::from_str(&accepted.alerts).map_err(ApiError::internal)?,
-    })
-}
-
 /// Which chain rule the upload breaks, if any ([`chain::check`]); `seen` tells whether its
 /// sequence number was already accepted for the device.
 fn chain_break(c: &Checked, last: Option<&LastAccepted>, seen: bool) -> Option<ChainBreak> {
@@ -337,30 +306,185 @@ fn chain_break(c: &Checked, last: Option<&LastAccepted>, seen: bool) -> Option<C
     chain::check(last, next, seen).err()
 }
 
-/// Verifies, stores, logs and diffs one envelope; returns its receipt.
+/// An upload checked, hashed and diffed outside any lock, waiting for the sequencer.
+pub struct Prepared {
+    checked: Checked,
+    envelope_sha256: String,
+    snapshot_sha256: String,
+    state_sha256: String,
+    /// The events against the snapshot (by its hash) that was the device's last accepted one
+    /// when this upload was prepared; worked out again in the batch if another came first.
+    diff: Option<(String, Vec<ChangeEvent>)>,
+}
+
+/// Verifies, diffs, then hands the envelope to the log's sequencer; returns its receipt once
+/// its batch is durable.
 pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> {
     let checked = check(state, body).await?;
     let envelope_sha256 = sha256_hex(body);
     let snapshot_sha256 = sha256_hex(&checked.snapshot_bytes);
     let state_sha256 = state_hash(&checked.snapshot)?;
+    let diff = early_diff(state, &checked, &state_sha256).await?;
+    state
+        .sequencer
+        .submit(Prepared {
+            checked,
+            envelope_sha256,
+            snapshot_sha256,
+            state_sha256,
+            diff,
+        })
+        .await
+}
 
-    let _guard = state.write_lock.lock().await;
-    let mut tx = state.db.pool.begin().await?;
-    let size = tlog::lock_for_append(&mut tx, state.db.backend)
+/// The diff against the device's last accepted snapshot as it is now, when the upload looks
+/// like its next one and something changed; `None` otherwise (the batch decides).
+async fn early_diff(
+    state: &AppState,
+    c: &Checked,
+    state_sha256: &str,
+) -> Result<Option<(String, Vec<ChangeEvent>)>, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let Some(last) = last_accepted(&mut conn, &c.key_id, &c.device_id).await? else {
+        return Ok(None);
+    };
+    if last.state_sha256 == state_sha256
+        || c.previous_hash.as_deref() != Some(last.snapshot_sha256.as_str())
+    {
+        return Ok(None);
+    }
+    let events = diff_against(&mut conn, &last.snapshot_sha256, &c.snapshot).await?;
+    Ok(Some((last.snapshot_sha256, events)))
+}
+
+async fn diff_against(
+    conn: &mut AnyConnection,
+    previous_sha256: &str,
+    snapshot: &Snapshot,
+) -> Result<Vec<ChangeEvent>, ApiError> {
+    let previous_bytes = storage::load_snapshot(conn, previous_sha256)
         .await
         .map_err(ApiError::internal)?;
-    let accepted = already_accepted(&mut tx, &checked).await?;
+    let previous: Snapshot = serde_json::from_slice(&previous_bytes).map_err(ApiError::internal)?;
+    Ok(diff::compare_snapshots(&previous, snapshot))
+}
+
+/// What became of one upload of a batch.
+enum Done {
+    Refused(ApiError),
+    Appended {
+        c: Checked,
+        envelope_sha256: String,
+        leaf_index: u64,
+        duplicate_content: bool,
+        events: Vec<ChangeEvent>,
+        alerts: Vec<Alert>,
+    },
+    Again {
+        c: Checked,
+        accepted: AlreadyAccepted,
+    },
+}
+
+/// Applies a batch in one transaction (see [`crate::sequencer`]): each upload's chain,
+/// storage and leaf in order, one signed checkpoint, one commit; then every receipt proves
+/// its leaf in the batch's tree. `Err` means nothing of the batch was kept.
+pub async fn append_batch(
+    state: &AppState,
+    batch: Vec<Prepared>,
+) -> anyhow::Result<Vec<Result<Receipt, ApiError>>> {
+    // Registrations read before they write too: they and batches take turns.
+    let _guard = state.write_lock.lock().await;
+    let mut tx = state.db.pool.begin().await?;
+    let start = tlog::lock_for_append(&mut tx, state.db.backend).await?;
+    let mut size = start;
+    let mut done = Vec::with_capacity(batch.len());
+    for prepared in batch {
+        let one = apply_one(state, &mut tx, prepared, &mut size).await?;
+        done.push(one);
+    }
+    let checkpoint = if size > start {
+        tlog::seal(&mut tx, &state.key, &state.origin, size).await?
+    } else {
+        tlog::current_checkpoint(&mut tx).await?
+    };
+    let mut out = Vec::with_capacity(done.len());
+    for one in done {
+        out.push(match one {
+            Done::Refused(e) => Err(e),
+            Done::Appended {
+                c,
+                envelope_sha256,
+                leaf_index,
+                duplicate_content,
+                events,
+                alerts,
+            } => {
+                let proof = tlog::inclusion_proof(&mut tx, leaf_index, size).await?;
+                Ok(Receipt {
+                    schema: RECEIPT_SCHEMA.to_string(),
+                    key_id: c.key_id,
+                    device_id: c.device_id,
+                    sequence: c.sequence,
+                    envelope_sha256,
+                    leaf_index,
+                    tree_size: size,
+                    inclusion_proof: proof.iter().map(|h| hex::encode(h.0)).collect(),
+                    checkpoint: checkpoint.clone(),
+                    duplicate_content,
+                    events,
+                    alerts,
+                })
+            }
+            Done::Again { c, accepted } => {
+                let proof = tlog::inclusion_proof(&mut tx, accepted.leaf_index, size).await?;
+                Ok(Receipt {
+                    schema: RECEIPT_SCHEMA.to_string(),
+                    key_id: c.key_id,
+                    device_id: c.device_id,
+                    sequence: c.sequence,
+                    envelope_sha256: accepted.envelope_sha256,
+                    leaf_index: accepted.leaf_index,
+                    tree_size: size,
+                    inclusion_proof: proof.iter().map(|h| hex::encode(h.0)).collect(),
+                    checkpoint: checkpoint.clone(),
+                    duplicate_content: accepted.duplicate_content,
+                    events: serde_json::from_str(&accepted.events)?,
+                    alerts: serde_json::from_str(&accepted.alerts)?,
+                })
+            }
+        });
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// One upload inside the batch's transaction; `Err` only for faults of the server.
+async fn apply_one(
+    state: &AppState,
+    tx: &mut AnyConnection,
+    p: Prepared,
+    size: &mut u64,
+) -> Result<Done, ApiError> {
+    let Prepared {
+        checked,
+        envelope_sha256,
+        snapshot_sha256,
+        state_sha256,
+        diff: early,
+    } = p;
+    let accepted = already_accepted(tx, &checked).await?;
     let seen = accepted.is_some();
     if let Some(accepted) = accepted.filter(|a| a.envelope_sha256 == envelope_sha256) {
         // The same bytes again: the agent lost our answer. It gets its receipt back; nothing
         // is appended and it is no replay.
-        let receipt = receipt_again(&mut tx, checked, size, accepted).await;
-        tx.rollback().await?;
-        return receipt;
+        return Ok(Done::Again {
+            c: checked,
+            accepted,
+        });
     }
-    let last = last_accepted(&mut tx, &checked.key_id, &checked.device_id).await?;
+    let last = last_accepted(tx, &checked.key_id, &checked.device_id).await?;
     if let Some(kind) = chain_break(&checked, last.as_ref(), seen) {
-        tx.rollback().await?;
         let last_sequence = last.as_ref().map_or(0, |l| l.sequence);
         let alert = diff::chain_alert(kind, &checked.device_id, last_sequence, checked.sequence);
         // Only the key holder can make this envelope (it verified and is canonical), and
@@ -376,7 +500,7 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> 
         .bind(now_unix())
         .bind(serde_json::to_string(&alert).map_err(ApiError::internal)?)
         .bind(&envelope_sha256)
-        .execute(&state.db.pool)
+        .execute(&mut *tx)
         .await?;
         let message = match kind {
             ChainBreak::Replay => "this sequence number was already accepted for this device",
@@ -385,21 +509,17 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> 
             }
             _ => "previous_hash does not match the last accepted snapshot of this device",
         };
-        return Err(conflict(kind.as_str(), message));
+        return Ok(Done::Refused(conflict(kind.as_str(), message)));
     }
 
     let duplicate_content = last
         .as_ref()
         .is_some_and(|l| l.state_sha256 == state_sha256);
     let events = match &last {
-        Some(l) if !duplicate_content => {
-            let previous_bytes = storage::load_snapshot(&mut tx, &l.snapshot_sha256)
-                .await
-                .map_err(ApiError::internal)?;
-            let previous: Snapshot =
-                serde_json::from_slice(&previous_bytes).map_err(ApiError::internal)?;
-            diff::compare_snapshots(&previous, &checked.snapshot)
-        }
+        Some(l) if !duplicate_content => match early {
+            Some((base, events)) if base == l.snapshot_sha256 => events,
+            _ => diff_against(tx, &l.snapshot_sha256, &checked.snapshot).await?,
+        },
         _ => Vec::new(),
     };
     let alerts = diff::alerts(&events);
@@ -414,39 +534,43 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> 
         .unwrap_or(0)
         .saturating_add(checked.snapshot_bytes.len() as u64);
     if worst_case > quota {
-        tx.rollback().await?;
         // A server-side condition the official cannot fix by sending something else: 507
         // keeps the snapshot in the agent's outbox until the operator raises the quota.
-        return Err(ApiError::client(
+        return Ok(Done::Refused(ApiError::client(
             StatusCode::INSUFFICIENT_STORAGE,
             "quota_exceeded",
             format!("this key's snapshots already take the {quota} bytes allowed"),
-        ));
+        )));
     }
-    let added = storage::store_snapshot(&mut tx, &snapshot_sha256, &checked.snapshot_bytes)
+    let added = storage::store_snapshot(tx, &snapshot_sha256, &checked.snapshot_bytes)
         .await
         .map_err(ApiError::internal)?;
-    sqlx::query("UPDATE agent_keys SET stored_bytes = stored_bytes + $1 WHERE key_id = $2")
-        .bind(i64::try_from(added).map_err(ApiError::internal)?)
-        .bind(&checked.key_id)
-        .execute(&mut *tx)
-        .await?;
-    let leaf_data = ring::digest::digest(&ring::digest::SHA256, body);
-    let appended = tlog::append(&mut tx, &state.key, &state.origin, size, leaf_data.as_ref())
+    if added > 0 {
+        sqlx::query("UPDATE agent_keys SET stored_bytes = stored_bytes + $1 WHERE key_id = $2")
+            .bind(i64::try_from(added).map_err(ApiError::internal)?)
+            .bind(&checked.key_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    // The leaf is the SHA-256 of the exact request body.
+    let leaf_data = hex::decode(&envelope_sha256).map_err(ApiError::internal)?;
+    let leaf_index = *size;
+    tlog::append_leaf(tx, leaf_index, &leaf_data)
         .await
         .map_err(ApiError::internal)?;
+    *size += 1;
     // The envelope is stored by its fields: only canonical bodies are accepted (see
     // `check`), so they give back its exact bytes. `envelope_raw` stays for rows accepted
     // before that rule.
     let envelope_raw: Option<Vec<u8>> = None;
-    let leaf_index = i64::try_from(appended.leaf_index).map_err(ApiError::internal)?;
+    let leaf = i64::try_from(leaf_index).map_err(ApiError::internal)?;
     let sequence = i64::try_from(checked.sequence).map_err(ApiError::internal)?;
     sqlx::query(
         "INSERT INTO snapshots (leaf_index, key_id, device_id, sequence, envelope_sha256, snapshot_sha256, \
          state_sha256, signature, envelope_raw, received_at, duplicate_content, events, alerts) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
-    .bind(leaf_index)
+    .bind(leaf)
     .bind(&checked.key_id)
     .bind(&checked.device_id)
     .bind(sequence)
@@ -471,27 +595,15 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> 
     .bind(&checked.key_id)
     .bind(&checked.device_id)
     .bind(sequence)
-    .bind(leaf_index)
+    .bind(leaf)
     .bind(&snapshot_sha256)
     .bind(&state_sha256)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
-
-    Ok(Receipt {
-        schema: RECEIPT_SCHEMA.to_string(),
-        key_id: checked.key_id,
-        device_id: checked.device_id,
-        sequence: checked.sequence,
+    Ok(Done::Appended {
+        c: checked,
         envelope_sha256,
-        leaf_index: appended.leaf_index,
-        tree_size: appended.tree_size,
-        inclusion_proof: appended
-            .inclusion_proof
-            .iter()
-            .map(|h| hex::encode(h.0))
-            .collect(),
-        checkpoint: appended.checkpoint,
+        leaf_index,
         duplicate_content,
         events,
         alerts,

@@ -10,7 +10,8 @@
 //! - [`log_key`]: the log's Ed25519 signed-note key, created on first start.
 //! - [`tlog`]: the Merkle log (stored hashes, proofs, tiles, signed checkpoints, sequencer).
 //! - [`storage`]: snapshots deduplicated by content.
-//! - [`ingest`]: the checks an upload goes through, and its receipt.
+//! - [`ingest`]: the checks an upload goes through (in parallel), its batch, its receipt.
+//! - [`sequencer`]: the log's single writer, appending uploads in batches.
 //! - [`auth`]: signed reads with the agent key.
 //! - [`invite`]: one-time enrolment codes; [`keys`]: revocation.
 //! - [`routes`]: HTTP handlers, one module per group.
@@ -30,6 +31,7 @@ pub mod limits;
 pub mod log_key;
 pub mod metrics;
 pub mod routes;
+pub mod sequencer;
 pub mod serve;
 pub mod state;
 pub mod storage;

@@ -9,6 +9,7 @@ use crate::db::Database;
 use crate::limits::RateLimiter;
 use crate::log_key::LogKey;
 use crate::metrics::Metrics;
+use crate::sequencer::Sequencer;
 
 /// The server's shared state.
 #[derive(Debug)]
@@ -27,6 +28,8 @@ pub struct AppState {
     pub write_lock: tokio::sync::Mutex<()>,
     /// Counters for `/metrics`.
     pub metrics: Metrics,
+    /// The log's single writer, in batches.
+    pub sequencer: Sequencer,
     /// The limits in force.
     pub limits: Limits,
     /// Uploads per client address.
@@ -47,7 +50,8 @@ impl AppState {
         let mut conn = db.pool.acquire().await.context("database connection")?;
         crate::tlog::initialise(&mut conn, &key, &config.origin).await?;
         drop(conn);
-        Ok(Arc::new(AppState {
+        Ok(Arc::new_cyclic(|weak| AppState {
+            sequencer: Sequencer::start(weak.clone()),
             db,
             key,
             origin: config.origin.clone(),
