@@ -24,6 +24,10 @@ fi
 # (virtual-ipad/tests/libimobiledevice_fidelity.rs).
 lucarne_apt_install libimobiledevice-utils ideviceinstaller
 
+# Tools that are not ours, to check the PDF/A report (report/tests/pdf.rs): poppler's
+# pdftotext, pdfinfo, pdffonts, pdfdetach, pdftoppm, and qpdf --check.
+lucarne_apt_install poppler-utils qpdf
+
 # iphone-backup-decrypt (PyPI): an independent implementation of encrypted-backup decryption,
 # used to prove that the backups our writer encrypts are the real format.
 LUCARNE_PYENV="${LUCARNE_PYENV:-$(pwd)/target/pyenv}"

@@ -1,4 +1,4 @@
-//! The agent's data directory: key, salt, enrolment, local history, outbox.
+//! The agent's data directory: key, salt, registration, local history, outbox.
 //!
 //! It is `$LUCARNE_HOME` when set (tests use it), else the platform's data directory
 //! (`~/.local/share/lucarne` on Linux, `~/Library/Application Support/fr.Lucarne.lucarne` on
@@ -8,7 +8,7 @@
 //! ```text
 //! key.p8                        the agent's Ed25519 key (PKCS#8), 0600
 //! salt                          32 random bytes for secret redaction, 0600
-//! server.json                   enrolment: server URL, key id, log identity
+//! server.json                   registration: server URL, key id, log identity
 //! chain.json                    per device: last sequence and hash (see `state`)
 //! log.json                      the last log checkpoint verified (see `upload::receipt`)
 //! lock                          held while sealing or pushing
@@ -47,7 +47,7 @@ pub enum HomeError {
     #[error(
         "{path} can be accessed by other users (mode {mode:o}); Lucarne refuses to use it. \
          If nobody else could have read it, run `chmod {wanted:o} {path}`; otherwise delete it \
-         and start again (a new key must be enrolled again)"
+         and start again (a new key must be registered again)"
     )]
     Exposed {
         /// The file or directory.

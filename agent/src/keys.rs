@@ -112,11 +112,6 @@ pub fn salt_in(home: &Home) -> Result<[u8; 32], KeyError> {
     <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| KeyError::InvalidSalt(path))
 }
 
-/// The redaction salt of this installation (in the user's data directory).
-pub fn redaction_salt() -> Result<[u8; 32], KeyError> {
-    salt_in(&Home::locate()?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

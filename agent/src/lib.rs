@@ -8,7 +8,7 @@
 //! - [`backup`]: Finder/iTunes backups, plain and encrypted.
 //! - [`privacy_report`]: the App Privacy Report export.
 //! - [`device`]: reading a live iPad (usbmuxd, lockdown, MCInstall, installation_proxy).
-//! - [`collect`]: one snapshot from several sources, merged in one place.
+//! - [`sources`]: one snapshot from several sources, merged in one place.
 //! - [`i18n`]: the command line's own texts (Fluent files, French and English).
 //! - [`salt`]: salts for secret redaction.
 //! - [`failure`]: failures said in the reader's language, with their technical cause.
@@ -16,22 +16,22 @@
 //! - [`home`]: the data directory, owner-only, written atomically.
 //! - [`keys`]: the agent's Ed25519 key and the redaction salt.
 //! - [`state`]: sealing snapshots: per-device hash chain, local history, outbox.
-//! - [`enrolment`]: registering the key with a server, and what the server answered.
+//! - [`registration`]: registering the key with a server, and what the server answered.
 //! - [`upload`]: sending the outbox, verifying receipts, keeping them.
 //!
 //! Invariant: nothing in this crate writes to a device. See `ARCHITECTURE.md`.
 
 pub mod backup;
-pub mod collect;
 pub mod commands;
 pub mod device;
-pub mod enrolment;
 pub mod failure;
 pub mod history;
 pub mod home;
 pub mod i18n;
 pub mod keys;
 pub mod privacy_report;
+pub mod registration;
 pub mod salt;
+pub mod sources;
 pub mod state;
 pub mod upload;

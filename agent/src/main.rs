@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use lucarne::commands::{backups, devices, enroll, history, inspect, key, push, scan};
+use lucarne::commands::{backups, devices, history, inspect, key, push, register, scan};
 
 /// Lucarne: see what the administration managing your iPad can change or read.
 #[derive(Parser)]
@@ -22,11 +22,11 @@ enum Command {
     /// List the Finder/iTunes backups on this computer.
     Backups(backups::BackupsArgs),
     /// This computer's signing key.
-    Key(key::Args),
+    Key(key::KeyArgs),
     /// Register this computer's key with a Lucarne server.
-    Enroll(enroll::Args),
+    Register(register::RegisterArgs),
     /// Send the queued snapshots to the server and verify their receipts.
-    Push(push::Args),
+    Push(push::PushArgs),
     /// List the iPads connected to this computer.
     Devices(devices::DevicesArgs),
     /// What changed on each iPad, and when, from this computer's history.
@@ -41,7 +41,7 @@ fn main() -> ExitCode {
         Command::Scan(a) => a.lang,
         Command::Backups(a) => a.lang,
         Command::Key(a) => a.lang,
-        Command::Enroll(a) => a.lang,
+        Command::Register(a) => a.lang,
         Command::Push(a) => a.lang,
         Command::Devices(a) => a.lang,
     };
@@ -51,7 +51,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan::run(args).map(|()| 0),
         Command::Backups(args) => backups::run(args).map(|()| 0),
         Command::Key(args) => key::run(&args),
-        Command::Enroll(args) => enroll::run(&args),
+        Command::Register(args) => register::run(&args),
         // 1: some snapshots were refused or could not be sent.
         Command::Push(args) => push::run(&args),
         Command::Devices(args) => devices::run(&args),

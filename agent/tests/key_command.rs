@@ -51,5 +51,5 @@ fn push_without_enrolment_says_so() {
     let out = lucarne(&tmp.path().join("home"), &["push"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("not enrolled"), "{err}");
+    assert!(err.contains("not registered"), "{err}");
 }

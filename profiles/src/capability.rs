@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 /// A fact that may be known to hold, known not to hold, or unknown to the source read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema, Default,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Tri {
     /// Known to hold.
@@ -49,7 +51,19 @@ impl Tri {
 }
 
 /// The kind of power a capability gives the administration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verb {
     /// Read information from the device.
@@ -104,7 +118,19 @@ impl Verb {
 
 /// What a capability is about, in the order of the harm it can do to an official: the
 /// summary of a report lists topics in this order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Topic {
     /// Mail, contacts and calendars read through account servers the administration runs.
@@ -186,7 +212,7 @@ impl Topic {
 
 /// A typed parameter of a capability, limit or change. Strings that came from a profile or a
 /// device are kept as written (they are evidence) and neutralised wherever they are shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", content = "value", rename_all = "kebab-case")]
 pub enum Param {
     /// A server name, URL or address read from a payload or the device.
@@ -218,7 +244,9 @@ impl Param {
 }
 
 /// How a certificate authority came to be trusted for TLS.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema, Default,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum TrustRoute {
     /// Installed by the MDM or Apple Configurator: trusted for TLS at once.
@@ -232,7 +260,7 @@ pub enum TrustRoute {
 
 /// What must hold for a capability to work on this device. Each condition says whether it
 /// holds here when the source can tell.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Condition {
     /// The device must be supervised.
@@ -328,7 +356,7 @@ impl Condition {
 }
 
 /// Whether a capability works on this device, from its conditions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Every condition holds.
@@ -343,7 +371,7 @@ pub enum Status {
 
 /// Where a capability comes from: a profile, one of its payloads, one key and its value. A
 /// capability may rest on several pieces (a trust anchor *and* a proxy).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, Default)]
 pub struct Evidence {
     /// `PayloadIdentifier` of the profile, or the source name (e.g. `live:cloud-configuration`)
     /// for facts that do not come from a profile.
@@ -364,7 +392,7 @@ pub struct Evidence {
 }
 
 /// One thing the administration can do to or learn from the device.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Capability {
     /// Stable identifier (`command.EraseDevice`, `traffic.proxy`, `trust.root`…): what words
     /// render, what comparisons match on.

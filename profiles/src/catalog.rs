@@ -1,16 +1,17 @@
 //! The catalogue: what each configuration payload, restriction key, MDM command and
-//! `AccessRights` bit lets the administration do, in French and English.
+//! `AccessRights` bit lets the administration do, as facts (their words are in `lucarne-words`,
+//! `words/locales/*/catalog.ftl`).
 //!
 //! # Where the facts come from
 //!
 //! The data lives in TOML files under `profiles/catalog/`, embedded in the binary at build
-//! time, so that the wording can be reviewed and corrected without touching Rust:
+//! time, so that the facts can be reviewed and corrected without touching Rust:
 //!
 //! - `payloads.toml`: every configuration-profile payload type that exists on iOS/iPadOS.
 //!   The list and the `supervised_only` flag come from Apple's schema (`mdm/profiles/*.yaml`,
 //!   the iOS `supervised` flag at payload level). Where Apple's prose says more than the flag
 //!   (web content filter, `ProhibitDisablement` of DNS settings, Always-on VPN), the entry
-//!   carries a `supervised_note`. The category, the verbs and the `lets` sentence are
+//!   carries a `supervised_note`. The category and the verbs are
 //!   Lucarne's own reading of what the payload gives the administration.
 //! - `restrictions.toml`: every key of `com.apple.applicationaccess` that exists on iOS. Type,
 //!   default, `supervised_only` and `introduced` come from the schema

@@ -34,7 +34,18 @@ use crate::snapshot::{App, InstalledProfile, Snapshot};
 
 /// How much a change widens the administration's reach.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    Default,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
@@ -59,7 +70,19 @@ impl Level {
 }
 
 /// What kind of change an event reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum ChangeKind {
@@ -151,7 +174,7 @@ impl ChangeKind {
 
 /// A capability gained, lost or changed, as a comparison reports it: its key, and enough to
 /// render it without the analysis at hand.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CapabilityRef {
     /// Catalogue identifier of the capability.
     pub id: String,
@@ -169,7 +192,7 @@ pub struct CapabilityRef {
 }
 
 /// One change between two snapshots: facts only.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ChangeEvent {
     /// What kind of change.
     pub kind: ChangeKind,
@@ -210,7 +233,7 @@ pub struct ChangeEvent {
 
 /// Something the official should look at: a change of level warning or alert, or a refused
 /// upload that broke the device's chain. Facts only.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Alert {
     /// How serious.
     pub level: Level,

@@ -2,7 +2,7 @@
 //! `signed-note`).
 //!
 //! A checkpoint commits the server to one tree: its origin (the log's name), its size and its
-//! root hash. The agent learns the log's origin and verifier key once, at enrolment, and from
+//! root hash. The agent learns the log's origin and verifier key once, at registration, and from
 //! then on accepts only checkpoints signed by that key for that origin. Offline verification of
 //! evidence uses the same function with the key written in the export.
 //!
@@ -34,8 +34,10 @@ pub const MAX_CHECKPOINT_BYTES: usize = 64 * 1024;
 /// Most extension lines accepted after the root hash.
 pub const MAX_EXTENSION_LINES: usize = 16;
 
-/// What the agent knows of a log from its enrolment: the only log whose checkpoints it trusts.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// What the agent knows of a log from its registration: the only log whose checkpoints it trusts.
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct LogIdentity {
     /// The checkpoint origin line, e.g. `lucarne.example.org/log`.
     pub origin: String,
@@ -70,7 +72,7 @@ pub struct Checkpoint {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CheckpointError {
-    /// The verifier key recorded at enrolment cannot be read.
+    /// The verifier key recorded at registration cannot be read.
     #[error("the log's verifier key is not a valid signed-note Ed25519 key: {0}")]
     VerifierKey(String),
     /// Larger than [`MAX_CHECKPOINT_BYTES`].
@@ -91,7 +93,7 @@ pub enum CheckpointError {
     /// Signed by the right key but for another log.
     #[error("the checkpoint is for log `{found}`, expected `{expected}`")]
     WrongOrigin {
-        /// Origin recorded at enrolment.
+        /// Origin recorded at registration.
         expected: String,
         /// Origin in the checkpoint.
         found: String,

@@ -24,7 +24,7 @@ pub const ENVELOPE_SCHEMA: &str = "lucarne.envelope/1";
 pub const SIGNING_CONTEXT: &[u8] = b"lucarne.envelope/1 snapshot\n";
 
 /// A signed snapshot as sent to the server.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Envelope {
     /// Always [`ENVELOPE_SCHEMA`].
     pub schema: String,

@@ -33,6 +33,8 @@
 //! - [`receipt`]: the server's receipt for a snapshot, and its verification.
 //! - [`cms`]: CMS (PKCS#7) SignedData: the signed content and a report on its signer.
 //! - [`x509`]: what Lucarne shows of an X.509 certificate.
+//! - [`wire`]: the HTTP API's bodies and refusal codes, shared by server, agent and the
+//!   OpenAPI document.
 //! - [`formats`]: the formats, byte by byte.
 
 pub mod chain;
@@ -41,6 +43,7 @@ pub mod cms;
 pub mod envelope;
 pub mod merkle;
 pub mod receipt;
+pub mod wire;
 pub mod x509;
 
 /// The formats of the evidence protocol, byte by byte (the file `proof/FORMATS.md`).

@@ -1,7 +1,7 @@
 //! The server's receipt for an accepted snapshot, and its verification.
 //!
 //! A receipt is only worth something once checked: the hash it names must be the hash of the
-//! exact bytes sent, the checkpoint must be signed by the log key learnt at enrolment, and the
+//! exact bytes sent, the checkpoint must be signed by the log key learnt at registration, and the
 //! inclusion proof must lead from that hash to the checkpoint's root. The agent checks every
 //! receipt before it forgets the envelope; an export carries receipts so anyone can check them
 //! again offline with [`Receipt::verify`].
@@ -35,8 +35,9 @@ pub const MAX_RECEIPT_BYTES: usize = 1024 * 1024;
 /// `lucarne-profiles::diff`); the agent reads them as plain JSON (the defaults), so that a newer
 /// server's event kinds never make an older agent refuse a receipt whose proofs verify. They are
 /// information, not evidence: [`Receipt::verify`] does not look at them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(bound(deserialize = "E: serde::de::DeserializeOwned, A: serde::de::DeserializeOwned"))]
+#[schemars(rename = "Receipt")]
 pub struct Receipt<E = Value, A = Value> {
     /// Always [`RECEIPT_SCHEMA`].
     pub schema: String,
@@ -60,10 +61,10 @@ pub struct Receipt<E = Value, A = Value> {
     #[serde(default)]
     pub duplicate_content: bool,
     /// What changed since the previous snapshot, as the server saw it.
-    #[serde(default = "Vec::new")]
+    #[serde(default)]
     pub events: Vec<E>,
     /// Alerts the server raised.
-    #[serde(default = "Vec::new")]
+    #[serde(default)]
     pub alerts: Vec<A>,
 }
 

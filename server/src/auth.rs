@@ -5,9 +5,11 @@
 //! `X-Lucarne-Signature: <base64 signature>`. The server accepts timestamps within five
 //! minutes of its clock. A key sees only the devices it uploaded.
 
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, Method};
 use base64::Engine as _;
 use sqlx::Row as _;
+
+use lucarne_proof::wire::Refusal;
 
 use crate::db::now_unix;
 use crate::error::ApiError;
@@ -17,7 +19,7 @@ use crate::state::AppState;
 pub const MAX_CLOCK_SKEW_SECONDS: i64 = 300;
 
 fn unauthenticated(message: &str) -> ApiError {
-    ApiError::client(StatusCode::UNAUTHORIZED, "unauthenticated", message)
+    ApiError::new(Refusal::Unauthenticated, message)
 }
 
 /// The message an agent signs to read `path`.

@@ -46,11 +46,17 @@ pub struct Database {
     pub backend: Backend,
 }
 
+// One line per migration and dialect, in order; a new migration adds a line to both lists.
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
         1,
         "initial",
         include_str!("../migrations/sqlite/0001_initial.sql"),
+    ),
+    (
+        2,
+        "registration",
+        include_str!("../migrations/sqlite/0002_registration.sql"),
     ),
     (
         4,
@@ -63,6 +69,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         1,
         "initial",
         include_str!("../migrations/postgres/0001_initial.sql"),
+    ),
+    (
+        2,
+        "registration",
+        include_str!("../migrations/postgres/0002_registration.sql"),
     ),
     (
         4,

@@ -1,6 +1,6 @@
 //! The one error type every handler returns.
 //!
-//! What the client reads (`code`, `message`) is kept apart from the internal cause, which is
+//! What the client reads (`code`, one of [`Refusal`], and `message`) is kept apart from the internal cause, which is
 //! logged and never sent: a failed request says what was wrong with *it*, never how the server
 //! is built nor anything about another device.
 
@@ -8,23 +8,23 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-/// An error answered to a client: an HTTP status, a stable machine code, a message safe to
-/// show, and (for server faults) the hidden cause.
+use lucarne_proof::wire::{ErrorBody, ErrorDetail, Refusal};
+
+/// An error answered to a client: a [`Refusal`] (which fixes the HTTP status), a message safe
+/// to show, and (for server faults) the hidden cause.
 #[derive(Debug)]
 pub struct ApiError {
-    status: StatusCode,
-    code: &'static str,
+    refusal: Refusal,
     message: String,
     cause: Option<anyhow::Error>,
     retry_after: Option<u64>,
 }
 
 impl ApiError {
-    /// A refusal caused by the request (4xx), with a message the client may show.
-    pub fn client(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    /// A refusal caused by the request, with a message the client may show.
+    pub fn new(refusal: Refusal, message: impl Into<String>) -> Self {
         ApiError {
-            status,
-            code,
+            refusal,
             message: message.into(),
             cause: None,
             retry_after: None,
@@ -37,36 +37,36 @@ impl ApiError {
         self
     }
 
-    /// `400` with `code`.
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        Self::client(StatusCode::BAD_REQUEST, code, message)
-    }
-
     /// A fault of the server: the cause is logged, the client only learns that it failed.
     pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
         ApiError {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            code: "internal",
+            refusal: Refusal::Internal,
             message: "the server could not complete the request".to_string(),
             cause: Some(cause.into()),
             retry_after: None,
         }
     }
 
+    /// What was refused.
+    pub fn refusal(&self) -> Refusal {
+        self.refusal
+    }
+
     /// The machine code sent to the client.
     pub fn code(&self) -> &'static str {
-        self.code
+        self.refusal.as_str()
     }
 
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
-        self.status
+        StatusCode::from_u16(self.refusal.http_status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({}): {}", self.status, self.code, self.message)
+        write!(f, "{} ({}): {}", self.status(), self.code(), self.message)
     }
 }
 
@@ -86,15 +86,19 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if let Some(cause) = &self.cause {
             tracing::error!(
-                code = self.code,
+                code = self.code(),
                 error = format!("{cause:#}"),
                 "request failed"
             );
         }
-        let body = serde_json::json!({
-            "error": { "code": self.code, "message": self.message }
-        });
-        let mut response = (self.status, Json(body)).into_response();
+        let status = self.status();
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.refusal,
+                message: self.message,
+            },
+        };
+        let mut response = (status, Json(body)).into_response();
         if let Some(seconds) = self.retry_after {
             response
                 .headers_mut()
@@ -130,7 +134,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_client_error_says_what_was_wrong() {
-        let (status, body) = body_of(ApiError::bad_request("bad_signature", "no match")).await;
+        let (status, body) = body_of(ApiError::new(Refusal::BadSignature, "no match")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(
             body,

@@ -12,7 +12,6 @@
 //! number), and the hash link to the last accepted snapshot is what makes the chain. The
 //! gap stays visible in the device's timeline (its sequence numbers).
 
-use axum::http::StatusCode;
 use serde::Deserialize;
 use sqlx::{AnyConnection, Row as _};
 
@@ -20,6 +19,8 @@ use lucarne_profiles::compare::{self as diff, Alert, ChangeEvent};
 use lucarne_profiles::snapshot::{Snapshot, SNAPSHOT_SCHEMA};
 use lucarne_proof::chain::{self, ChainBreak, ChainHead, ChainLink};
 use lucarne_proof::envelope::{sha256_hex, Envelope};
+
+use lucarne_proof::wire::Refusal;
 
 use crate::db::now_unix;
 use crate::error::ApiError;
@@ -34,12 +35,8 @@ const MAX_DEVICE_ID_LEN: usize = 128;
 pub type Receipt = lucarne_proof::receipt::Receipt<ChangeEvent, Alert>;
 pub use lucarne_proof::receipt::RECEIPT_SCHEMA;
 
-fn refuse(code: &'static str, message: impl Into<String>) -> ApiError {
-    ApiError::bad_request(code, message)
-}
-
-fn conflict(code: &'static str, message: impl Into<String>) -> ApiError {
-    ApiError::client(StatusCode::CONFLICT, code, message)
+fn refuse(refusal: Refusal, message: impl Into<String>) -> ApiError {
+    ApiError::new(refusal, message)
 }
 
 /// A snapshot that passed every check before the chain.
@@ -57,9 +54,8 @@ struct Checked {
 /// it does not know, a revoked key, a signature that does not match): telling them apart
 /// would let anyone learn which keys exist and which were revoked.
 fn cannot_authenticate() -> ApiError {
-    ApiError::client(
-        StatusCode::UNAUTHORIZED,
-        "unauthenticated",
+    ApiError::new(
+        Refusal::Unauthenticated,
         "this envelope cannot be authenticated with an active key of this server",
     )
 }
@@ -97,7 +93,7 @@ pub fn is_hostile_in_identifier(c: char) -> bool {
 /// Checks an envelope up to its snapshot's schema, without writing anything.
 async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
     let envelope =
-        Envelope::from_json(body).map_err(|e| refuse("malformed_envelope", e.to_string()))?;
+        Envelope::from_json(body).map_err(|e| refuse(Refusal::MalformedEnvelope, e.to_string()))?;
     // Only the canonical serialisation of the envelope is accepted: the signature covers the
     // snapshot alone, so any other encoding of a signed envelope (spaces, an extra field, an
     // escaped slash) could be made by anyone who saw it. Canonical only, the log's leaf (the
@@ -105,14 +101,14 @@ async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
     let canonical = serde_json::to_vec(&envelope).map_err(ApiError::internal)?;
     if canonical != body {
         return Err(refuse(
-            "malformed_envelope",
+            Refusal::MalformedEnvelope,
             "the envelope is not in canonical form (compact JSON, fields schema, key_id, \
              snapshot, signature in this order, nothing else)",
         ));
     }
     let snapshot_bytes = envelope
         .snapshot_bytes()
-        .map_err(|e| refuse("malformed_envelope", e.to_string()))?;
+        .map_err(|e| refuse(Refusal::MalformedEnvelope, e.to_string()))?;
     if envelope.key_id.len() != 64
         || !envelope
             .key_id
@@ -120,7 +116,7 @@ async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     {
         return Err(refuse(
-            "malformed_envelope",
+            Refusal::MalformedEnvelope,
             "key_id is not a lowercase hex SHA-256",
         ));
     }
@@ -132,7 +128,7 @@ async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
     };
     if !signature_ok {
         return Err(refuse(
-            "malformed_envelope",
+            Refusal::MalformedEnvelope,
             "signature is not the base64 of 64 bytes",
         ));
     }
@@ -156,9 +152,8 @@ async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
     }
     // Counted once the key is proven: nobody can spend another key's allowance.
     if let Err(wait) = state.uploads_per_key.check(&envelope.key_id) {
-        return Err(ApiError::client(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
+        return Err(ApiError::new(
+            Refusal::RateLimited,
             "too many uploads for this key; try again later",
         )
         .retry_after(crate::limits::retry_after_seconds(wait)));
@@ -168,10 +163,10 @@ async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
         schema: String,
     }
     let schema: SchemaOnly = serde_json::from_slice(&snapshot_bytes)
-        .map_err(|e| refuse("malformed_snapshot", format!("snapshot: {e}")))?;
+        .map_err(|e| refuse(Refusal::MalformedSnapshot, format!("snapshot: {e}")))?;
     if schema.schema != SNAPSHOT_SCHEMA {
         return Err(refuse(
-            "unsupported_schema",
+            Refusal::UnsupportedSchema,
             format!(
                 "snapshot schema `{}` is not supported (expected `{SNAPSHOT_SCHEMA}`)",
                 schema.schema.chars().take(64).collect::<String>()
@@ -179,30 +174,35 @@ async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
         ));
     }
     let snapshot: Snapshot = serde_json::from_slice(&snapshot_bytes)
-        .map_err(|e| refuse("malformed_snapshot", format!("snapshot: {e}")))?;
+        .map_err(|e| refuse(Refusal::MalformedSnapshot, format!("snapshot: {e}")))?;
     let device_id = snapshot
         .device
         .udid
         .clone()
         .filter(|u| !u.trim().is_empty())
-        .ok_or_else(|| refuse("malformed_snapshot", "snapshot: device.udid is required"))?;
+        .ok_or_else(|| {
+            refuse(
+                Refusal::MalformedSnapshot,
+                "snapshot: device.udid is required",
+            )
+        })?;
     if device_id.len() > MAX_DEVICE_ID_LEN || device_id.chars().any(is_hostile_in_identifier) {
         return Err(refuse(
-            "malformed_snapshot",
+            Refusal::MalformedSnapshot,
             "snapshot: device.udid is too long or has control, invisible or bidirectional \
              characters",
         ));
     }
     if snapshot.sequence == 0 || i64::try_from(snapshot.sequence).is_err() {
         return Err(refuse(
-            "malformed_snapshot",
+            Refusal::MalformedSnapshot,
             "snapshot: sequence must be between 1 and 2^63-1",
         ));
     }
     if let Some(previous) = &snapshot.previous_hash {
         if previous.len() != 64 || !previous.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(refuse(
-                "malformed_snapshot",
+                Refusal::MalformedSnapshot,
                 "snapshot: previous_hash is not a hex SHA-256",
             ));
         }
@@ -502,14 +502,21 @@ async fn apply_one(
         .bind(&envelope_sha256)
         .execute(&mut *tx)
         .await?;
-        let message = match kind {
-            ChainBreak::Replay => "this sequence number was already accepted for this device",
-            ChainBreak::Rollback => {
-                "this sequence number is lower than the last accepted for this device"
-            }
-            _ => "previous_hash does not match the last accepted snapshot of this device",
+        let (refusal, message) = match kind {
+            ChainBreak::Replay => (
+                Refusal::Replay,
+                "this sequence number was already accepted for this device",
+            ),
+            ChainBreak::Rollback => (
+                Refusal::Rollback,
+                "this sequence number is lower than the last accepted for this device",
+            ),
+            _ => (
+                Refusal::Fork,
+                "previous_hash does not match the last accepted snapshot of this device",
+            ),
         };
-        return Ok(Done::Refused(conflict(kind.as_str(), message)));
+        return Ok(Done::Refused(refuse(refusal, message)));
     }
 
     let duplicate_content = last
@@ -536,9 +543,8 @@ async fn apply_one(
     if worst_case > quota {
         // A server-side condition the official cannot fix by sending something else: 507
         // keeps the snapshot in the agent's outbox until the operator raises the quota.
-        return Ok(Done::Refused(ApiError::client(
-            StatusCode::INSUFFICIENT_STORAGE,
-            "quota_exceeded",
+        return Ok(Done::Refused(ApiError::new(
+            Refusal::QuotaExceeded,
             format!("this key's snapshots already take the {quota} bytes allowed"),
         )));
     }

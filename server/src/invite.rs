@@ -1,4 +1,4 @@
-//! One-time enrolment codes. Only their SHA-256 is stored: a leaked database does not leak
+//! One-time registration codes. Only their SHA-256 is stored: a leaked database does not leak
 //! usable codes.
 
 use anyhow::Context as _;
@@ -72,7 +72,7 @@ pub async fn create(db: &Database, seconds: i64) -> anyhow::Result<String> {
         .bind(now.saturating_add(seconds))
         .execute(&db.pool)
         .await
-        .context("storing the enrolment code")?;
+        .context("storing the registration code")?;
     Ok(code)
 }
 

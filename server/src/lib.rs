@@ -13,7 +13,7 @@
 //! - [`ingest`]: the checks an upload goes through (in parallel), its batch, its receipt.
 //! - [`sequencer`]: the log's single writer, appending uploads in batches.
 //! - [`auth`]: signed reads with the agent key.
-//! - [`invite`]: one-time enrolment codes; [`keys`]: revocation.
+//! - [`invite`]: one-time registration codes; [`keys`]: revocation.
 //! - [`routes`]: HTTP handlers, one module per group.
 //! - [`metrics`], [`error`], [`state`]: counters, the error type, shared state.
 //! - [`limits`]: rate limits (token buckets per address and per key).

@@ -1,4 +1,4 @@
-//! The `lucarne-server` command: `serve` runs the server, `invite` prints an enrolment code.
+//! The `lucarne-server` command: `serve` runs the server, `invite` prints a registration code.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -48,7 +48,7 @@ enum Command {
         /// The key id (hex SHA-256 of the public key).
         key_id: String,
     },
-    /// Print a single-use enrolment code.
+    /// Print a single-use registration code.
     Invite {
         /// How long the code stays valid (`7d`, `12h`, `30m`).
         #[arg(long, default_value = "7d")]
@@ -112,7 +112,7 @@ async fn main() -> anyhow::Result<()> {
             if lucarne_server::keys::revoke(&db, key_id).await? {
                 println!("revoked {key_id}");
             } else {
-                anyhow::bail!("no enrolled, unrevoked key {key_id}");
+                anyhow::bail!("no registered, unrevoked key {key_id}");
             }
         }
         Command::Invite { expires } => {

@@ -23,12 +23,14 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tower::ServiceExt as _;
+
+use lucarne_proof::wire::Refusal;
 
 use crate::error::ApiError;
 use crate::limits::{address_key, retry_after_seconds};
@@ -121,15 +123,14 @@ async fn admit(State(state): State<Arc<AppState>>, request: Request, next: Next)
             .map(|c| address_key(c.0));
         let limiter = match request.uri().path() {
             "/api/v1/snapshots" => Some(&state.uploads_per_address),
-            "/api/v1/enroll" | "/api/v1/register" => Some(&state.registrations_per_address),
+            "/api/v1/register" | "/api/v1/enroll" => Some(&state.registrations_per_address),
             _ => None,
         };
         if let (Some(limiter), Some(peer)) = (limiter, peer) {
             if let Err(wait) = limiter.check(&peer) {
                 state.metrics.rejected("rate_limited");
-                return ApiError::client(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "rate_limited",
+                return ApiError::new(
+                    Refusal::RateLimited,
                     "too many requests from this address; try again later",
                 )
                 .retry_after(retry_after_seconds(wait))
@@ -155,9 +156,8 @@ async fn admit(State(state): State<Arc<AppState>>, request: Request, next: Next)
             Ok(permit) => body_permit = Some(permit),
             Err(_) => {
                 state.metrics.rejected("busy");
-                return ApiError::client(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "busy",
+                return ApiError::new(
+                    Refusal::Busy,
                     "the server is receiving too much at once; try again shortly",
                 )
                 .retry_after(1)
@@ -168,9 +168,8 @@ async fn admit(State(state): State<Arc<AppState>>, request: Request, next: Next)
     let limit = Duration::from_secs(state.limits.body_timeout_seconds.max(1));
     let response = match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
-        Err(_) => ApiError::client(
-            StatusCode::REQUEST_TIMEOUT,
-            "timeout",
+        Err(_) => ApiError::new(
+            Refusal::Timeout,
             format!(
                 "the request was not completed within {} seconds",
                 limit.as_secs()
@@ -242,6 +241,7 @@ pub async fn shutdown_signal() {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use axum::http::StatusCode;
 
     #[tokio::test]
     async fn a_panicking_handler_answers_500_and_the_router_goes_on() {

@@ -22,7 +22,7 @@ pub struct AppState {
     pub origin: String,
     /// Largest accepted envelope body.
     pub max_body_bytes: usize,
-    /// Serialises this process's writes that read before they write (uploads, enrolments):
+    /// Serialises this process's writes that read before they write (uploads, registrations):
     /// SQLite has no row locks, and on PostgreSQL it keeps this process's requests from
     /// queueing on the database lock all at once.
     pub write_lock: tokio::sync::Mutex<()>,

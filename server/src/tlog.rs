@@ -216,11 +216,6 @@ pub async fn tree_size(conn: &mut AnyConnection) -> anyhow::Result<u64> {
     Ok(u64::try_from(size)?)
 }
 
-/// Root hash of the tree of `size` leaves (`size` ≤ the current size).
-pub async fn root_hash(conn: &mut AnyConnection, size: u64) -> anyhow::Result<Hash> {
-    with_hashes(conn, |r| tlog_tiles::tree_hash(size, r)).await
-}
-
 /// Inclusion proof of leaf `index` in the tree of `size` leaves.
 pub async fn inclusion_proof(
     conn: &mut AnyConnection,

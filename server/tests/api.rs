@@ -1,4 +1,4 @@
-//! The HTTP contract end to end, over real sockets, on SQLite and on PostgreSQL: enrolment,
+//! The HTTP contract end to end, over real sockets, on SQLite and on PostgreSQL: registration,
 //! uploads and their receipts, every refusal with its own code, proofs checked by ct-merkle,
 //! tiles, timeline, capabilities, metrics, and a restart that keeps everything.
 #![allow(clippy::unwrap_used)]
@@ -68,15 +68,15 @@ async fn tree_size(server: &TestServer) -> u64 {
     parse_checkpoint(&text).1
 }
 
-async fn enrolment(server: &TestServer, agent: &Agent) -> String {
-    let (status, body) = agent.enroll(server, "NOT-A-CODE").await;
+async fn registration(server: &TestServer, agent: &Agent) -> String {
+    let (status, body) = agent.register(server, "NOT-A-CODE").await;
     assert_eq!((status, code(&body)), (400, "invalid_code"));
 
     let code1 = server.invite().await;
     let bad = json!({"code": code1, "public_key": "not base64!"});
     let response = agent
         .http
-        .post(server.url("/api/v1/enroll"))
+        .post(server.url("/api/v1/register"))
         .json(&bad)
         .send()
         .await
@@ -84,23 +84,23 @@ async fn enrolment(server: &TestServer, agent: &Agent) -> String {
     assert_eq!(response.status().as_u16(), 400);
     assert_eq!(code(&response.json().await.unwrap()), "malformed_request");
 
-    let (status, body) = agent.enroll(server, &code1.to_lowercase()).await;
+    let (status, body) = agent.register(server, &code1.to_lowercase()).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["key_id"], agent.key_id);
     assert_eq!(body["log"]["origin"], "lucarne.test/log");
     let verifier_key = body["log"]["verifier_key"].as_str().unwrap().to_string();
     assert!(verifier_key.starts_with("lucarne.test/log+"));
 
-    let (status, body) = Agent::new().enroll(server, &code1).await;
+    let (status, body) = Agent::new().register(server, &code1).await;
     assert_eq!((status, code(&body)), (400, "used_code"));
     let code2 = server.invite().await;
-    let (status, body) = agent.enroll(server, &code2).await;
-    assert_eq!((status, code(&body)), (409, "already_enrolled"));
+    let (status, body) = agent.register(server, &code2).await;
+    assert_eq!((status, code(&body)), (409, "already_registered"));
     sqlx::query("UPDATE invites SET expires_at = 0")
         .execute(&server.state.db.pool)
         .await
         .unwrap();
-    let (status, body) = Agent::new().enroll(server, &code2).await;
+    let (status, body) = Agent::new().register(server, &code2).await;
     assert_eq!((status, code(&body)), (400, "expired_code"));
     verifier_key
 }
@@ -110,7 +110,7 @@ async fn contract(db: TestDb) {
     let config = config(dir.path(), &db);
     let server = TestServer::start(&config).await;
     let agent = Agent::new();
-    let verifier_key = enrolment(&server, &agent).await;
+    let verifier_key = registration(&server, &agent).await;
 
     // First upload: a receipt whose proof ct-merkle accepts against the signed checkpoint.
     let mut chain = Chain::new("00008103-000A1C2E3C41001E");
@@ -397,7 +397,7 @@ async fn contract(db: TestDb) {
         .iter()
         .any(|c| c["id"] == "traffic.proxy"));
     let other = Agent::new();
-    let (_, _) = other.enroll(&server, &server.invite().await).await;
+    let (_, _) = other.register(&server, &server.invite().await).await;
     let (status, body) = other.signed_get(&server, &path).await;
     assert_eq!((status, code(&body)), (404, "unknown_device"));
     let unsigned = reqwest::get(server.url(&path)).await.unwrap();
@@ -506,7 +506,7 @@ async fn contract(db: TestDb) {
     server.stop().await;
     let server = TestServer::start(&config).await;
     assert_eq!(get_text(&server, "/checkpoint").await.1, checkpoint_before);
-    let (status, body) = Agent::new().enroll(&server, &server.invite().await).await;
+    let (status, body) = Agent::new().register(&server, &server.invite().await).await;
     assert_eq!(status, 200);
     assert_eq!(
         body["log"]["verifier_key"].as_str(),

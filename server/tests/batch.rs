@@ -15,7 +15,7 @@ async fn concurrent(db: TestDb) {
     let mut agents = Vec::new();
     for _ in 0..12 {
         let agent = Agent::new();
-        let (status, _) = agent.enroll(&server, &server.invite().await).await;
+        let (status, _) = agent.register(&server, &server.invite().await).await;
         assert_eq!(status, 200);
         agents.push(agent);
     }

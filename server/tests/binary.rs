@@ -16,7 +16,7 @@ fn free_port() -> u16 {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn invite_serve_enrol_and_stop_on_sigterm() {
+async fn invite_serve_register_and_stop_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("server.toml");
     std::fs::write(
@@ -72,7 +72,7 @@ async fn invite_serve_enrol_and_stop_on_sigterm() {
 
     let agent = common::Agent::new();
     let response = reqwest::Client::new()
-        .post(format!("{base}/api/v1/enroll"))
+        .post(format!("{base}/api/v1/register"))
         .json(&serde_json::json!({"code": code, "public_key": agent.public_key_b64()}))
         .send()
         .await

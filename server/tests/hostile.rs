@@ -15,9 +15,9 @@ fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or_default()
 }
 
-async fn enrolled(server: &TestServer) -> Agent {
+async fn registered(server: &TestServer) -> Agent {
     let agent = Agent::new();
-    let (status, body) = agent.enroll(server, &server.invite().await).await;
+    let (status, body) = agent.register(server, &server.invite().await).await;
     assert_eq!(status, 200, "{body}");
     agent
 }
@@ -35,7 +35,7 @@ async fn count(server: &TestServer, table: &str) -> i64 {
 async fn tile_paths_that_crashed_a_handler_are_answered_404() {
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start(&config(dir.path(), &TestDb::sqlite())).await;
-    let agent = enrolled(&server).await;
+    let agent = registered(&server).await;
     let mut chain = Chain::new("TILE-DEVICE");
     for _ in 0..3 {
         let (status, _) = agent
@@ -180,7 +180,7 @@ async fn stalled_clients_are_disconnected_and_bodies_in_flight_are_bounded() {
 async fn re_encoded_envelopes_are_refused_and_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start(&config(dir.path(), &TestDb::sqlite())).await;
-    let agent = enrolled(&server).await;
+    let agent = registered(&server).await;
     let mut chain = Chain::new("CANONICAL-DEVICE");
     let first = agent.envelope(&chain.next_bytes(&base_state()));
     assert_eq!(agent.post(&server, first.clone()).await.0, 200);
@@ -228,14 +228,14 @@ async fn guessing_and_flooding_are_answered_429_with_retry_after() {
         ..Limits::default()
     };
     let server = TestServer::start(&config).await;
-    let heavy = enrolled(&server).await;
-    let light = enrolled(&server).await;
+    let heavy = registered(&server).await;
+    let light = registered(&server).await;
     // Wrong codes count too: two registrations and one guess use this address's three, the
     // next guess is refused.
-    let (status, _) = Agent::new().enroll(&server, "guess-1").await;
+    let (status, _) = Agent::new().register(&server, "guess-1").await;
     assert_eq!(status, 400);
     let response = reqwest::Client::new()
-        .post(server.url("/api/v1/enroll"))
+        .post(server.url("/api/v1/register"))
         .json(&serde_json::json!({"code": "guess-2", "public_key": heavy.public_key_b64()}))
         .send()
         .await
@@ -285,13 +285,13 @@ async fn guessing_and_flooding_are_answered_429_with_retry_after() {
 }
 
 /// Finding 5: an envelope the server cannot authenticate gets one answer whether its key is
-/// unknown, revoked or enrolled (with a signature that does not match).
+/// unknown, revoked or registered (with a signature that does not match).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn unknown_revoked_and_enrolled_keys_answer_alike() {
+async fn unknown_revoked_and_registered_keys_answer_alike() {
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start(&config(dir.path(), &TestDb::sqlite())).await;
-    let enrolled_key = enrolled(&server).await;
-    let revoked = enrolled(&server).await;
+    let registered_key = registered(&server).await;
+    let revoked = registered(&server).await;
     assert!(
         lucarne_server::keys::revoke(&server.state.db, &revoked.key_id)
             .await
@@ -299,7 +299,7 @@ async fn unknown_revoked_and_enrolled_keys_answer_alike() {
     );
     let unknown = Agent::new();
     let mut answers = Vec::new();
-    for agent in [&enrolled_key, &revoked, &unknown] {
+    for agent in [&registered_key, &revoked, &unknown] {
         // Unsigned: another key's signature over the same snapshot.
         let snapshot = Chain::new("ORACLE").next_bytes(&base_state());
         let mut envelope: lucarne_proof::envelope::Envelope =
@@ -311,7 +311,7 @@ async fn unknown_revoked_and_enrolled_keys_answer_alike() {
         answers.push((status, body));
         // Signed by its own key.
         let (status, body) = agent.post(&server, agent.envelope(&snapshot)).await;
-        if agent.key_id != enrolled_key.key_id {
+        if agent.key_id != registered_key.key_id {
             answers.push((status, body));
         } else {
             assert_eq!(status, 200, "{body}");
@@ -332,7 +332,7 @@ async fn unknown_revoked_and_enrolled_keys_answer_alike() {
 async fn identifiers_with_bidirectional_or_invisible_characters_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start(&config(dir.path(), &TestDb::sqlite())).await;
-    let agent = enrolled(&server).await;
+    let agent = registered(&server).await;
     for udid in [
         "ABC\u{202E}FED",
         "ABC\u{2066}X",
@@ -391,7 +391,7 @@ async fn private_database_honest_health_and_a_quota_per_key() {
     assert_eq!(get_text(&server, "/healthz").await.0, 200);
 
     // Distinct snapshots until the quota: then 507, and nothing more stored for that key.
-    let agent = enrolled(&server).await;
+    let agent = registered(&server).await;
     let mut chain = Chain::new("QUOTA");
     let mut accepted = 0;
     let mut refused = None;

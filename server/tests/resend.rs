@@ -22,11 +22,11 @@ async fn resend(db: TestDb) {
     let config = config(dir.path(), &db);
     let server = TestServer::start(&config).await;
     let agent = Agent::new();
-    let (status, enrolled) = agent.enroll(&server, &server.invite().await).await;
-    assert_eq!(status, 200, "{enrolled}");
+    let (status, registered) = agent.register(&server, &server.invite().await).await;
+    assert_eq!(status, 200, "{registered}");
     let log = LogIdentity {
-        origin: enrolled["log"]["origin"].as_str().unwrap().to_string(),
-        verifier_key: enrolled["log"]["verifier_key"]
+        origin: registered["log"]["origin"].as_str().unwrap().to_string(),
+        verifier_key: registered["log"]["verifier_key"]
             .as_str()
             .unwrap()
             .to_string(),
@@ -48,7 +48,7 @@ async fn resend(db: TestDb) {
     assert_eq!(receipt2["events"][0]["kind"], "app-added", "{receipt2}");
     // The log grows after it, so the resent receipt must prove leaf 1 in a larger tree.
     let other = Agent::new();
-    other.enroll(&server, &server.invite().await).await;
+    other.register(&server, &server.invite().await).await;
     let (status, _) = other
         .post(
             &server,

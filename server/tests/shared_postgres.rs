@@ -23,7 +23,7 @@ async fn two_instances_one_log() {
         let (a, b) = (a.clone(), b.clone());
         tasks.push(tokio::spawn(async move {
             let agent = Agent::new();
-            let (status, _) = agent.enroll(&a, &a.invite().await).await;
+            let (status, _) = agent.register(&a, &a.invite().await).await;
             assert_eq!(status, 200);
             let mut chain = Chain::new(&format!("DEVICE-{device}"));
             let mut state = base_state();

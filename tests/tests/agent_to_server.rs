@@ -1,14 +1,12 @@
-//! The agent's upload code against the real server: enrol with an invite, seal and push
+//! The agent's upload code against the real server: register with an invite, seal and push
 //! snapshots, and have the agent verify each receipt (signature, inclusion, consistency);
 //! then an unchanged device is a duplicate and a change comes back with its events.
 #![allow(clippy::unwrap_used)]
 
-use std::net::SocketAddr;
-
 use lucarne::home::Home;
 use lucarne::upload::{self, UploadOutcome};
+use lucarne_e2e::EmbeddedServer;
 use lucarne_profiles::snapshot::{App, Snapshot};
-use lucarne_server::{AppState, Config};
 
 fn state(apps: &[&str]) -> Snapshot {
     let mut s = Snapshot::new("2026-11-25T21:00:00Z");
@@ -36,35 +34,20 @@ fn pushed(outcome: UploadOutcome) -> upload::PushReport {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_agent_pushes_to_the_server_and_verifies_its_receipts() {
     let tmp = tempfile::tempdir().unwrap();
-    let config = Config {
-        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-        data_dir: tmp.path().join("server"),
-        origin: "lucarne.e2e/log".into(),
-        ..Config::default()
-    };
-    let server = AppState::open(&config).await.unwrap();
-    let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(lucarne_server::serve::run(
-        listener,
-        server.clone(),
-        async {
-            let _ = stopped.await;
-        },
-    ));
+    let server = EmbeddedServer::start(&tmp.path().join("server"), "lucarne.e2e/log")
+        .await
+        .unwrap();
+    let base = server.base.clone();
 
     let home = Home::at(tmp.path().join("agent")).unwrap();
-    let code = lucarne_server::invite::create(&server.db, 3600)
+    let code = server.invite().await.unwrap();
+    let registration = lucarne::registration::register(&home, &base, &code, "test computer")
         .await
         .unwrap();
-    let enrolment = lucarne::enrolment::enroll(&home, &base, &code, "test computer")
-        .await
-        .unwrap();
-    assert_eq!(enrolment.log.origin, "lucarne.e2e/log");
+    assert_eq!(registration.log.origin, "lucarne.e2e/log");
 
     let first = pushed(
-        upload::after_scan_in(&home, state(&["com.example.notes"]))
+        upload::after_scan(&home, state(&["com.example.notes"]))
             .await
             .unwrap(),
     );
@@ -73,7 +56,7 @@ async fn the_agent_pushes_to_the_server_and_verifies_its_receipts() {
     assert_eq!(first.accepted[0].leaf_index, 0);
 
     let same = pushed(
-        upload::after_scan_in(&home, state(&["com.example.notes"]))
+        upload::after_scan(&home, state(&["com.example.notes"]))
             .await
             .unwrap(),
     );
@@ -82,7 +65,7 @@ async fn the_agent_pushes_to_the_server_and_verifies_its_receipts() {
     assert_eq!(same.consistency_deferred, None, "the agent checked 1 → 2");
 
     let changed = pushed(
-        upload::after_scan_in(&home, state(&["com.example.notes", "com.region.interest"]))
+        upload::after_scan(&home, state(&["com.example.notes", "com.region.interest"]))
             .await
             .unwrap(),
     );
@@ -91,6 +74,5 @@ async fn the_agent_pushes_to_the_server_and_verifies_its_receipts() {
     assert!(!changed.accepted[0].duplicate_content);
     assert!(changed.accepted[0].events >= 1 && changed.accepted[0].alerts >= 1);
 
-    let _ = stop.send(());
-    task.await.unwrap().unwrap();
+    server.stop().await.unwrap();
 }

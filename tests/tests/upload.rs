@@ -6,15 +6,14 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::Arc;
 
 use base64::Engine as _;
 use lucarne::home::Home;
 use lucarne::upload::{self, queue, UploadOutcome};
+use lucarne_e2e::EmbeddedServer;
 use lucarne_profiles::snapshot::{App, Snapshot};
 use lucarne_proof::envelope::Envelope;
 use lucarne_proof::receipt::Receipt;
-use lucarne_server::{AppState, Config};
 
 const UDID: &str = "00008103-0000DEADBEEF0001";
 
@@ -32,34 +31,17 @@ fn state(apps: &[&str]) -> Snapshot {
     s
 }
 
-struct Running {
-    state: Arc<AppState>,
-    stop: tokio::sync::oneshot::Sender<()>,
-    task: tokio::task::JoinHandle<anyhow::Result<()>>,
-}
-
 /// Starts the server on `listen` with its data in `dir`.
-async fn start(dir: &Path, listen: SocketAddr) -> (Running, SocketAddr) {
-    let config = Config {
-        listen,
-        data_dir: dir.to_path_buf(),
-        origin: "lucarne.upload-test/log".into(),
-        ..Config::default()
-    };
-    let state = AppState::open(&config).await.unwrap();
-    let listener = tokio::net::TcpListener::bind(listen).await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(lucarne_server::serve::run(listener, state.clone(), async {
-        let _ = stopped.await;
-    }));
-    (Running { state, stop, task }, addr)
+async fn start(dir: &Path, listen: SocketAddr) -> (EmbeddedServer, SocketAddr) {
+    let server = EmbeddedServer::start_on(listen, dir, "lucarne.upload-test/log")
+        .await
+        .unwrap();
+    let addr = server.addr;
+    (server, addr)
 }
 
-async fn stop(running: Running) {
-    let _ = running.stop.send(());
-    running.task.await.unwrap().unwrap();
-    running.state.db.pool.close().await;
+async fn stop(server: EmbeddedServer) {
+    server.stop().await.unwrap();
 }
 
 fn report(outcome: UploadOutcome) -> upload::PushReport {
@@ -80,16 +62,16 @@ async fn taking_the_server_down_while_the_agent_scans_loses_nothing() {
     let code = lucarne_server::invite::create(&running.state.db, 3600)
         .await
         .unwrap();
-    let enrolment = lucarne::enrolment::enroll(&home, &base, &code, "laptop")
+    let registration = lucarne::registration::register(&home, &base, &code, "laptop")
         .await
         .unwrap();
-    let first = report(upload::after_scan_in(&home, state(&["a"])).await.unwrap());
+    let first = report(upload::after_scan(&home, state(&["a"])).await.unwrap());
     assert_eq!(first.accepted.len(), 1, "{first:?}");
 
     // The server goes down; the agent scans twice meanwhile.
     stop(running).await;
     for apps in [&["a", "b"][..], &["a", "b", "c"][..]] {
-        let offline = report(upload::after_scan_in(&home, state(apps)).await.unwrap());
+        let offline = report(upload::after_scan(&home, state(apps)).await.unwrap());
         assert!(offline.accepted.is_empty() && offline.refused.is_empty());
         let reason = offline
             .stopped
@@ -119,7 +101,7 @@ async fn taking_the_server_down_while_the_agent_scans_loses_nothing() {
     // Each kept receipt proves the exact bytes that were queued, checked again here.
     for (accepted, body) in back.accepted.iter().zip(&bodies) {
         let receipt = Receipt::from_json(&std::fs::read(&accepted.receipt_path).unwrap()).unwrap();
-        let verified = receipt.verify(body, &enrolment.log).unwrap();
+        let verified = receipt.verify(body, &registration.log).unwrap();
         assert_eq!(verified.leaf_index, accepted.leaf_index);
         assert_eq!(receipt.sequence, accepted.sequence);
     }
@@ -141,7 +123,7 @@ async fn a_refused_snapshot_is_set_aside_with_the_reason_and_not_sent_again() {
     let code = lucarne_server::invite::create(&running.state.db, 3600)
         .await
         .unwrap();
-    lucarne::enrolment::enroll(&home, &format!("http://{addr}"), &code, "laptop")
+    lucarne::registration::register(&home, &format!("http://{addr}"), &code, "laptop")
         .await
         .unwrap();
 
@@ -194,10 +176,10 @@ async fn after_a_refusal_the_next_snapshot_chains_to_the_last_accepted_one() {
     let code = lucarne_server::invite::create(&running.state.db, 3600)
         .await
         .unwrap();
-    lucarne::enrolment::enroll(&home, &format!("http://{addr}"), &code, "laptop")
+    lucarne::registration::register(&home, &format!("http://{addr}"), &code, "laptop")
         .await
         .unwrap();
-    let first = report(upload::after_scan_in(&home, state(&["a"])).await.unwrap());
+    let first = report(upload::after_scan(&home, state(&["a"])).await.unwrap());
     assert_eq!(first.accepted.len(), 1, "{first:?}");
 
     // Snapshot 2 is sealed offline and damaged on the way: refused for good.
@@ -215,7 +197,7 @@ async fn after_a_refusal_the_next_snapshot_chains_to_the_last_accepted_one() {
 
     // The next scans are accepted: no fork.
     for apps in [&["a", "c"][..], &["a", "c", "d"]] {
-        let next = report(upload::after_scan_in(&home, state(apps)).await.unwrap());
+        let next = report(upload::after_scan(&home, state(apps)).await.unwrap());
         assert!(next.refused.is_empty(), "{next:?}");
         assert_eq!(next.accepted.len(), 1, "{next:?}");
     }
@@ -247,10 +229,10 @@ async fn a_receipt_for_other_bytes_is_refused_and_the_snapshot_stays_queued() {
     let code = lucarne_server::invite::create(&running.state.db, 3600)
         .await
         .unwrap();
-    lucarne::enrolment::enroll(&home, &base, &code, "laptop")
+    lucarne::registration::register(&home, &base, &code, "laptop")
         .await
         .unwrap();
-    let first = report(upload::after_scan_in(&home, state(&["a"])).await.unwrap());
+    let first = report(upload::after_scan(&home, state(&["a"])).await.unwrap());
     let genuine = std::fs::read(&first.accepted[0].receipt_path).unwrap();
     stop(running).await;
 
@@ -264,7 +246,7 @@ async fn a_receipt_for_other_bytes_is_refused_and_the_snapshot_stays_queued() {
     );
     let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
     let impostor = tokio::spawn(async move { axum::serve(listener, app).await });
-    let err = upload::after_scan_in(&home, state(&["a", "b"]))
+    let err = upload::after_scan(&home, state(&["a", "b"]))
         .await
         .unwrap_err();
     assert!(
@@ -294,10 +276,11 @@ async fn a_lost_answer_does_not_lose_the_receipt() {
     let code = lucarne_server::invite::create(&running.state.db, 3600)
         .await
         .unwrap();
-    let enrolment = lucarne::enrolment::enroll(&home, &format!("http://{addr}"), &code, "laptop")
-        .await
-        .unwrap();
-    let first = report(upload::after_scan_in(&home, state(&["a"])).await.unwrap());
+    let registration =
+        lucarne::registration::register(&home, &format!("http://{addr}"), &code, "laptop")
+            .await
+            .unwrap();
+    let first = report(upload::after_scan(&home, state(&["a"])).await.unwrap());
     assert_eq!(first.accepted.len(), 1, "{first:?}");
     stop(running).await;
 
@@ -317,11 +300,7 @@ async fn a_lost_answer_does_not_lose_the_receipt() {
     );
     let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
     let front = tokio::spawn(async move { axum::serve(listener, app).await });
-    let lost = report(
-        upload::after_scan_in(&home, state(&["a", "b"]))
-            .await
-            .unwrap(),
-    );
+    let lost = report(upload::after_scan(&home, state(&["a", "b"])).await.unwrap());
     assert!(
         lost.accepted.is_empty() && lost.refused.is_empty(),
         "{lost:?}"
@@ -353,7 +332,7 @@ async fn a_lost_answer_does_not_lose_the_receipt() {
     assert!(!home.root().join("rejected").join(UDID).exists());
     let receipt =
         Receipt::from_json(&std::fs::read(&back.accepted[0].receipt_path).unwrap()).unwrap();
-    let verified = receipt.verify(&body, &enrolment.log).unwrap();
+    let verified = receipt.verify(&body, &registration.log).unwrap();
     assert_eq!(verified.checkpoint.size, 2, "the resend appended nothing");
     stop(running).await;
 }

@@ -247,7 +247,7 @@ fn prefixed_wrap(class_keys: &ClassKeys, key: &Key) -> Result<Vec<u8>, WriteErro
         .get(PROTECTION_CLASS)
         .ok_or(WriteError::Keybag(KeybagError::NoPasswordKeys))?;
     let mut blob = PROTECTION_CLASS.to_le_bytes().to_vec();
-    blob.extend_from_slice(&crypto::aes_wrap(class_key, key));
+    blob.extend_from_slice(&crypto::aes_wrap(class_key, key).map_err(KeybagError::from)?);
     Ok(blob)
 }
 

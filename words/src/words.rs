@@ -42,6 +42,11 @@ pub(crate) const FILES: &[(&str, &str, &str)] = &[
         include_str!("../locales/fr/changes.ftl"),
         include_str!("../locales/en/changes.ftl"),
     ),
+    (
+        "report.ftl",
+        include_str!("../locales/fr/report.ftl"),
+        include_str!("../locales/en/report.ftl"),
+    ),
 ];
 
 /// Narrow no-break space, the French thin space before high punctuation.

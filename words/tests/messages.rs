@@ -36,6 +36,7 @@ const FILES: &[&str] = &[
     "capabilities.ftl",
     "explain.ftl",
     "changes.ftl",
+    "report.ftl",
 ];
 
 fn read(lang: &str, file: &str) -> String {

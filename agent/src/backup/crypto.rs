@@ -1,14 +1,11 @@
 //! The cryptography of encrypted backups, as Apple's backup format uses it: PBKDF2 key
-//! derivation (through `ring`), AES key wrap (RFC 3394) and AES-256-CBC with a zero IV.
-//!
-//! The key wrap is written here on top of the `aes` block cipher because it is twelve lines
-//! of a published algorithm; the CBC mode comes from RustCrypto's `cbc`.
+//! derivation (through `ring`), AES key wrap (RFC 3394, RustCrypto's `aes-kw`) and
+//! AES-256-CBC with a zero IV (RustCrypto's `cbc`).
 
 use std::num::NonZeroU32;
 
-use aes::cipher::generic_array::GenericArray;
-use aes::cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
 use aes::Aes256;
+use aes_kw::KekAes256;
 use cbc::cipher::block_padding::{NoPadding, Pkcs7};
 use cbc::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit};
 
@@ -17,7 +14,6 @@ pub const KEY_LEN: usize = 32;
 /// Length of a wrapped 32-byte key (RFC 3394 adds one 8-byte block).
 pub const WRAPPED_KEY_LEN: usize = 40;
 /// The RFC 3394 default initial value.
-const KW_IV: [u8; 8] = [0xA6; 8];
 /// The IV Apple uses for every CBC encryption in a backup.
 const ZERO_IV: [u8; 16] = [0; 16];
 
@@ -71,10 +67,6 @@ fn pbkdf2(
     Ok(out)
 }
 
-fn cipher(key: &Key) -> Aes256 {
-    Aes256::new(GenericArray::from_slice(key))
-}
-
 /// Unwraps a 40-byte RFC 3394 wrapped key with `kek`.
 pub fn aes_unwrap(kek: &Key, wrapped: &[u8]) -> Result<Key, CryptoError> {
     if wrapped.len() != WRAPPED_KEY_LEN {
@@ -84,61 +76,24 @@ pub fn aes_unwrap(kek: &Key, wrapped: &[u8]) -> Result<Key, CryptoError> {
             expected: WRAPPED_KEY_LEN,
         });
     }
-    let aes = cipher(kek);
-    let n = (WRAPPED_KEY_LEN / 8) - 1;
-    let mut a = [0u8; 8];
-    a.copy_from_slice(&wrapped[..8]);
-    let mut r = [[0u8; 8]; 4];
-    for (i, chunk) in wrapped[8..].chunks_exact(8).enumerate() {
-        r[i].copy_from_slice(chunk);
-    }
-    for j in (0..6u64).rev() {
-        for i in (0..n).rev() {
-            let t = (n as u64) * j + (i as u64) + 1;
-            let mut block = GenericArray::clone_from_slice(&[[0u8; 8], r[i]].concat());
-            let a_xor = u64::from_be_bytes(a) ^ t;
-            block[..8].copy_from_slice(&a_xor.to_be_bytes());
-            aes.decrypt_block(&mut block);
-            a.copy_from_slice(&block[..8]);
-            r[i].copy_from_slice(&block[8..]);
-        }
-    }
-    if a != KW_IV {
-        return Err(CryptoError::UnwrapFailed);
-    }
     let mut key = [0u8; KEY_LEN];
-    for (i, part) in r.iter().enumerate() {
-        key[i * 8..i * 8 + 8].copy_from_slice(part);
-    }
+    KekAes256::from(*kek)
+        .unwrap(wrapped, &mut key)
+        .map_err(|_| CryptoError::UnwrapFailed)?;
     Ok(key)
 }
 
 /// Wraps a 32-byte key with `kek` (RFC 3394), giving 40 bytes.
-pub fn aes_wrap(kek: &Key, key: &Key) -> [u8; WRAPPED_KEY_LEN] {
-    let aes = cipher(kek);
-    let n = KEY_LEN / 8;
-    let mut a = KW_IV;
-    let mut r = [[0u8; 8]; 4];
-    for (i, chunk) in key.chunks_exact(8).enumerate() {
-        r[i].copy_from_slice(chunk);
-    }
-    for j in 0..6u64 {
-        for (i, ri) in r.iter_mut().enumerate().take(n) {
-            let mut block = GenericArray::clone_from_slice(&[a, *ri].concat());
-            aes.encrypt_block(&mut block);
-            let t = (n as u64) * j + (i as u64) + 1;
-            let mut msb = [0u8; 8];
-            msb.copy_from_slice(&block[..8]);
-            a = (u64::from_be_bytes(msb) ^ t).to_be_bytes();
-            ri.copy_from_slice(&block[8..]);
-        }
-    }
+pub fn aes_wrap(kek: &Key, key: &Key) -> Result<[u8; WRAPPED_KEY_LEN], CryptoError> {
     let mut out = [0u8; WRAPPED_KEY_LEN];
-    out[..8].copy_from_slice(&a);
-    for (i, part) in r.iter().enumerate() {
-        out[8 + i * 8..16 + i * 8].copy_from_slice(part);
-    }
-    out
+    KekAes256::from(*kek)
+        .wrap(key, &mut out)
+        .map_err(|_| CryptoError::BadLength {
+            what: "key to wrap",
+            len: key.len(),
+            expected: KEY_LEN,
+        })?;
+    Ok(out)
 }
 
 type Encryptor = cbc::Encryptor<Aes256>;
@@ -216,7 +171,7 @@ mod tests {
             "28C9F404C4B810F4CBCCB35CFB87F8263F5786E2D80ED326CBC7F0E71A99F43BFB988B9B7A02DD21",
         )
         .unwrap();
-        assert_eq!(aes_wrap(&kek, &key).to_vec(), expected);
+        assert_eq!(aes_wrap(&kek, &key).unwrap().to_vec(), expected);
         assert_eq!(aes_unwrap(&kek, &expected).unwrap(), key);
         let mut bad = expected.clone();
         bad[20] ^= 1;

@@ -377,7 +377,7 @@ pub fn generate(
             class,
             wrap: WRAP_PASSCODE,
             key_type: Some(0),
-            wrapped_key: crypto::aes_wrap(&derived, &key).to_vec(),
+            wrapped_key: crypto::aes_wrap(&derived, &key)?.to_vec(),
         });
         keys.insert(class, key);
     }
@@ -445,7 +445,7 @@ mod tests {
         let (_, keys) = small_bag(b"x");
         let file_key = [9u8; 32];
         let mut blob = 4u32.to_le_bytes().to_vec();
-        blob.extend_from_slice(&crypto::aes_wrap(keys.get(4).unwrap(), &file_key));
+        blob.extend_from_slice(&crypto::aes_wrap(keys.get(4).unwrap(), &file_key).unwrap());
         assert_eq!(keys.unwrap_prefixed(&blob).unwrap(), file_key);
         blob[0] = 99;
         assert_eq!(

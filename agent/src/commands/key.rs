@@ -9,7 +9,7 @@ use crate::keys::{AgentKey, KEY_FILE};
 
 /// Arguments of `lucarne key`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub struct KeyArgs {
     /// What to do with the key.
     #[command(subcommand)]
     pub action: Action,
@@ -27,7 +27,7 @@ pub enum Action {
 }
 
 /// Runs `lucarne key`.
-pub fn run(args: &Args) -> anyhow::Result<u8> {
+pub fn run(args: &KeyArgs) -> anyhow::Result<u8> {
     let home = Home::locate().explain("error-home")?;
     match args.action {
         Action::Show => {

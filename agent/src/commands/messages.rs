@@ -1,5 +1,5 @@
 //! A short way for the backup and report commands to word a message through
-//! [`crate::i18n`] (the Fluent files `agent/i18n/<lang>/lucarne.ftl`).
+//! [`crate::i18n`] (the Fluent files `words/locales/<lang>/*.ftl`).
 
 use lucarne_words::Lang;
 

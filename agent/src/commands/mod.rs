@@ -2,11 +2,11 @@
 
 pub mod backups;
 pub mod devices;
-pub mod enroll;
 pub mod history;
 pub mod inspect;
 pub mod key;
 pub mod messages;
 pub mod password;
 pub mod push;
+pub mod register;
 pub mod scan;

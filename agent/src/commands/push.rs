@@ -9,7 +9,7 @@ use crate::upload::{block_on, push_queued, PushReport};
 
 /// Arguments of `lucarne push`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub struct PushArgs {
     /// Language of the messages (fr, en).
     #[arg(long, default_value = "fr")]
     pub lang: Lang,
@@ -85,7 +85,7 @@ pub fn print_report(lang: Lang, report: &PushReport) {
 }
 
 /// Runs `lucarne push`. Exit status: 0 when the outbox was emptied, 1 otherwise.
-pub fn run(args: &Args) -> anyhow::Result<u8> {
+pub fn run(args: &PushArgs) -> anyhow::Result<u8> {
     let home = Home::locate().explain("error-home")?;
     let report = block_on(push_queued(&home))?.explain("error-push")?;
     print_report(args.lang, &report);

@@ -17,7 +17,6 @@ use super::messages::message;
 use super::password::{read_password, Spinner};
 use crate::backup::keybag::KeybagError;
 use crate::backup::{self, BackupError, OpenStep};
-use crate::collect;
 use crate::device::collect::{self as live, ScanOptions};
 use crate::device::snapshot::to_snapshot;
 use crate::device::{ScanError, UsbmuxAddress};
@@ -27,6 +26,7 @@ use crate::home::Home;
 use crate::i18n::Messages;
 use crate::keys;
 use crate::privacy_report;
+use crate::sources;
 use crate::state::SealedSnapshot;
 use crate::upload::{self, UploadOutcome};
 
@@ -107,7 +107,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<()> {
     if parts.is_empty() {
         return Err(UserError(message(lang, "nothing-to-scan", &[])).into());
     }
-    let mut snapshot = collect::merge(parts, &collect::now_rfc3339());
+    let mut snapshot = sources::merge(parts, &sources::now_rfc3339());
     // Secrets a payload may carry are redacted before anything is shown, kept or sent, with
     // this computer's own salt: the same secret keeps the same hash, so a diff shows a change.
     let home = Home::locate().explain("error-home")?;
@@ -155,12 +155,12 @@ fn print_changes(
     Ok(())
 }
 
-/// Seals the snapshot into the local history and, when this computer is enrolled, sends the
+/// Seals the snapshot into the local history and, when this computer is registered, sends the
 /// outbox (see [`crate::upload`]). Reports on standard error, so `--json` output stays clean.
 fn keep_and_send(home: &Home, snapshot: Snapshot, lang: Lang) -> anyhow::Result<SealedSnapshot> {
     let say = |id: &str, vars: &[(&str, &str)]| eprintln!("{}", message(lang, id, vars));
-    let sealed = match upload::block_on(upload::after_scan_in(home, snapshot))?? {
-        UploadOutcome::NotEnrolled { sealed } => {
+    let sealed = match upload::block_on(upload::after_scan(home, snapshot))?? {
+        UploadOutcome::NotRegistered { sealed } => {
             say(
                 "scan-kept",
                 &[
@@ -288,7 +288,7 @@ fn read_privacy_report(path: &Path) -> anyhow::Result<Snapshot> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    Ok(collect::privacy_part(report.summary, &name))
+    Ok(sources::privacy_part(report.summary, &name))
 }
 
 /// The usbmuxd address from an explicit option, else the environment.
@@ -314,7 +314,7 @@ pub fn error_message(error: &ScanError, msgs: &Messages) -> String {
 /// Reads the connected device into a partial snapshot (source: live).
 pub fn scan_snapshot(options: &ScanOptions) -> Result<Snapshot, ScanError> {
     let reading = live::scan(options)?;
-    Ok(to_snapshot(&reading, &collect::now_rfc3339()))
+    Ok(to_snapshot(&reading, &sources::now_rfc3339()))
 }
 
 /// The readable report of a snapshot: the explanation of its analysis (summary first, what

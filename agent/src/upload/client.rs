@@ -7,9 +7,7 @@
 
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-
-use lucarne_proof::checkpoint::LogIdentity;
+use lucarne_proof::wire::{ConsistencyProof, ErrorBody, RegisterRequest, RegisterResponse};
 
 /// Largest answer read from the server.
 pub const MAX_ANSWER_BYTES: usize = 2 * 1024 * 1024;
@@ -57,50 +55,6 @@ pub enum ClientError {
     /// The answer is not what the API promises.
     #[error("the server's answer is malformed: {0}")]
     MalformedAnswer(String),
-}
-
-impl ClientError {
-    /// Worth trying again later (the request may succeed unchanged).
-    pub fn is_transient(&self) -> bool {
-        match self {
-            ClientError::Unreachable { .. } | ClientError::ServerFailure { .. } => true,
-            ClientError::Rejected { status, .. } => *status == 408 || *status == 429,
-            _ => false,
-        }
-    }
-}
-
-/// What the server answers to an enrolment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EnrollAnswer {
-    /// The key id the server registered.
-    pub key_id: String,
-    /// The log whose checkpoints this server signs.
-    pub log: LogIdentity,
-}
-
-#[derive(Serialize)]
-struct EnrollRequest<'a> {
-    code: &'a str,
-    public_key: &'a str,
-    label: &'a str,
-}
-
-#[derive(Deserialize)]
-struct ErrorAnswer {
-    error: ErrorBody,
-}
-
-#[derive(Deserialize)]
-struct ErrorBody {
-    code: String,
-    #[serde(default)]
-    message: String,
-}
-
-#[derive(Deserialize)]
-struct ConsistencyAnswer {
-    proof: Vec<String>,
 }
 
 /// Removes control characters (terminal escapes) and bounds the length of a server text.
@@ -181,20 +135,20 @@ impl ServerClient {
         &self.base
     }
 
-    /// Registers `public_key` (base64) with a one-time enrolment `code`.
-    pub async fn enroll(
+    /// Registers `public_key` (base64) with a one-time registration `code`.
+    pub async fn register(
         &self,
         code: &str,
         public_key: &str,
         label: &str,
-    ) -> Result<EnrollAnswer, ClientError> {
-        let body = serde_json::to_vec(&EnrollRequest {
-            code,
-            public_key,
-            label,
+    ) -> Result<RegisterResponse, ClientError> {
+        let body = serde_json::to_vec(&RegisterRequest {
+            code: code.to_string(),
+            public_key: public_key.to_string(),
+            label: Some(label.to_string()),
         })
         .map_err(|e| ClientError::MalformedAnswer(e.to_string()))?;
-        let answer = self.post("/api/v1/enroll", body).await?;
+        let answer = self.post("/api/v1/register", body).await?;
         serde_json::from_slice(&answer).map_err(|e| ClientError::MalformedAnswer(e.to_string()))
     }
 
@@ -213,7 +167,7 @@ impl ServerClient {
         let answer = self
             .get(&format!("/api/v1/log/consistency?from={from}&to={to}"))
             .await?;
-        let parsed: ConsistencyAnswer = serde_json::from_slice(&answer)
+        let parsed: ConsistencyProof = serde_json::from_slice(&answer)
             .map_err(|e| ClientError::MalformedAnswer(e.to_string()))?;
         Ok(parsed.proof)
     }
@@ -257,8 +211,11 @@ impl ServerClient {
         match status {
             200..=299 => Ok(body),
             400..=499 => {
-                let (code, message) = match serde_json::from_slice::<ErrorAnswer>(&body) {
-                    Ok(e) => (clean_text(&e.error.code), clean_text(&e.error.message)),
+                let (code, message) = match serde_json::from_slice::<ErrorBody>(&body) {
+                    Ok(e) => (
+                        e.error.code.as_str().to_string(),
+                        clean_text(&e.error.message),
+                    ),
                     Err(_) => (
                         format!("http_{status}"),
                         clean_text(&String::from_utf8_lossy(&body)),

@@ -17,9 +17,9 @@ use std::path::PathBuf;
 use lucarne_profiles::Snapshot;
 use lucarne_proof::receipt::{Receipt, ReceiptError};
 
-use crate::enrolment::{self, EnrolmentError};
 use crate::home::{write_atomic, Home, HomeError};
 use crate::keys::{AgentKey, KeyError};
+use crate::registration::{self, RegistrationError};
 use crate::state::{self, SealedSnapshot, StateError};
 use client::{ClientError, ServerClient};
 use queue::{Queued, RejectionRecord};
@@ -39,12 +39,12 @@ pub enum UploadError {
     /// The snapshot could not be sealed.
     #[error(transparent)]
     State(#[from] StateError),
-    /// The enrolment cannot be read.
+    /// The registration cannot be read.
     #[error(transparent)]
-    Enrolment(#[from] EnrolmentError),
-    /// Pushing needs an enrolment.
-    #[error("this computer is not enrolled with a server (run `lucarne enroll`)")]
-    NotEnrolled,
+    Registration(#[from] RegistrationError),
+    /// Pushing needs a registration.
+    #[error("this computer is not registered with a server (run `lucarne register`)")]
+    NotRegistered,
     /// The server URL is unusable.
     #[error(transparent)]
     Client(#[from] ClientError),
@@ -67,8 +67,8 @@ pub enum UploadError {
     /// The server's log does not extend the one it showed before.
     #[error(transparent)]
     Fork(#[from] ForkError),
-    /// The blocking entry point was called from inside an async runtime.
-    #[error("after_scan_blocking was called from inside an async runtime; call after_scan")]
+    /// [`block_on`] was called from inside an async runtime.
+    #[error("block_on was called from inside an async runtime")]
     InsideRuntime,
     /// No async runtime could be started.
     #[error("cannot start the network runtime: {0}")]
@@ -127,8 +127,8 @@ pub struct PushReport {
 /// What [`after_scan`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UploadOutcome {
-    /// Sealed and queued; not enrolled, so nothing was sent.
-    NotEnrolled {
+    /// Sealed and queued; not registered, so nothing was sent.
+    NotRegistered {
         /// The sealed snapshot.
         sealed: SealedSnapshot,
     },
@@ -143,8 +143,8 @@ pub enum UploadOutcome {
 
 /// Sends every queued envelope of `home` in order (see the module docs).
 pub async fn push_queued(home: &Home) -> Result<PushReport, UploadError> {
-    let enrolment = enrolment::load(home)?.ok_or(UploadError::NotEnrolled)?;
-    let client = ServerClient::new(&enrolment.server)?;
+    let registration = registration::load(home)?.ok_or(UploadError::NotRegistered)?;
+    let client = ServerClient::new(&registration.server)?;
     let _lock = home.lock()?;
     let queue = queue::queued(home)?;
     let mut report = PushReport::default();
@@ -155,7 +155,7 @@ pub async fn push_queued(home: &Home) -> Result<PushReport, UploadError> {
                 let accepted = accept_receipt(
                     home,
                     &client,
-                    &enrolment,
+                    &registration,
                     queued,
                     &body,
                     &answer,
@@ -198,14 +198,14 @@ pub async fn push_queued(home: &Home) -> Result<PushReport, UploadError> {
 async fn accept_receipt(
     home: &Home,
     client: &ServerClient,
-    enrolment: &enrolment::Enrolment,
+    registration: &registration::Registration,
     queued: &Queued,
     body: &[u8],
     answer: &[u8],
     report: &mut PushReport,
 ) -> Result<Accepted, UploadError> {
     let verified = Receipt::from_json(answer).and_then(|r| {
-        let v = r.verify(body, &enrolment.log)?;
+        let v = r.verify(body, &registration.log)?;
         Ok((r, v))
     });
     let (receipt, verified) = match verified {
@@ -241,26 +241,15 @@ async fn accept_receipt(
     })
 }
 
-/// Seals `snapshot` with the key of `home`, queues it and, when enrolled, pushes the outbox.
-pub async fn after_scan_in(home: &Home, snapshot: Snapshot) -> Result<UploadOutcome, UploadError> {
+/// Seals `snapshot` with the key of `home`, queues it and, when registered, pushes the outbox.
+pub async fn after_scan(home: &Home, snapshot: Snapshot) -> Result<UploadOutcome, UploadError> {
     let key = AgentKey::load_or_create(home)?;
     let sealed = state::seal(home, &key, snapshot)?;
-    if enrolment::load(home)?.is_none() {
-        return Ok(UploadOutcome::NotEnrolled { sealed });
+    if registration::load(home)?.is_none() {
+        return Ok(UploadOutcome::NotRegistered { sealed });
     }
     let report = push_queued(home).await?;
     Ok(UploadOutcome::Pushed { sealed, report })
-}
-
-/// [`after_scan_in`] the user's data directory: what `lucarne scan` calls after building a
-/// snapshot (secrets already redacted).
-pub async fn after_scan(snapshot: Snapshot) -> Result<UploadOutcome, UploadError> {
-    after_scan_in(&Home::locate()?, snapshot).await
-}
-
-/// [`after_scan`] for callers without an async runtime.
-pub fn after_scan_blocking(snapshot: Snapshot) -> Result<UploadOutcome, UploadError> {
-    block_on(after_scan(snapshot))?
 }
 
 /// Runs a future on a new single-threaded runtime; refuses to nest in a running one.

@@ -105,7 +105,7 @@ pub async fn check_consistency(
             Err(inconsistent("same size, different root".into()))
         };
     }
-    // Every tree extends the empty tree (the checkpoint kept at enrolment on a new log):
+    // Every tree extends the empty tree (the checkpoint kept at registration on a new log):
     // there is nothing to prove. The other way round, a server going back to an empty tree,
     // still goes through the check below and fails.
     if old_size == 0 && new.size > 0 {

@@ -9,13 +9,13 @@ use lucarne_virtual_ipad::devicedir::DeviceDir;
 use lucarne_virtual_ipad::{Knobs, VirtualIpad};
 
 /// One of the device directories bundled with the test kit (`virtual-ipad/devices/`).
-pub fn device(name: &str) -> DeviceDir {
+pub(crate) fn device(name: &str) -> DeviceDir {
     DeviceDir::bundled(name).unwrap()
 }
 
 /// A virtual iPad serving the devices `names`, on a socket in a temporary folder that lives
 /// as long as the returned guard.
-pub fn start(names: &[&str], knobs: Knobs) -> (tempfile::TempDir, VirtualIpad) {
+pub(crate) fn start(names: &[&str], knobs: Knobs) -> (tempfile::TempDir, VirtualIpad) {
     let dir = tempfile::tempdir().unwrap();
     let ipad = VirtualIpad::start(
         &dir.path().join("usbmuxd"),
@@ -27,7 +27,7 @@ pub fn start(names: &[&str], knobs: Knobs) -> (tempfile::TempDir, VirtualIpad) {
 }
 
 /// A data directory of its own for each run, so tests never touch the user's history.
-pub fn fresh_home() -> PathBuf {
+pub(crate) fn fresh_home() -> PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);

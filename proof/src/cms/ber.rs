@@ -15,23 +15,23 @@ pub(crate) const MAX_DEPTH: usize = 40;
 /// Identifier octets of the universal tags used here (low tag number form).
 pub(crate) mod tag {
     /// INTEGER.
-    pub const INTEGER: u8 = 0x02;
+    pub(crate) const INTEGER: u8 = 0x02;
     /// OCTET STRING, primitive.
-    pub const OCTET_STRING: u8 = 0x04;
+    pub(crate) const OCTET_STRING: u8 = 0x04;
     /// OCTET STRING, constructed (BER only).
-    pub const OCTET_STRING_CONSTRUCTED: u8 = 0x24;
+    pub(crate) const OCTET_STRING_CONSTRUCTED: u8 = 0x24;
     /// OBJECT IDENTIFIER.
-    pub const OID: u8 = 0x06;
+    pub(crate) const OID: u8 = 0x06;
     /// SEQUENCE / SEQUENCE OF.
-    pub const SEQUENCE: u8 = 0x30;
+    pub(crate) const SEQUENCE: u8 = 0x30;
     /// SET / SET OF.
-    pub const SET: u8 = 0x31;
+    pub(crate) const SET: u8 = 0x31;
     /// `[0]` constructed, context-specific.
-    pub const CONTEXT_0: u8 = 0xA0;
+    pub(crate) const CONTEXT_0: u8 = 0xA0;
     /// `[1]` constructed, context-specific.
-    pub const CONTEXT_1: u8 = 0xA1;
+    pub(crate) const CONTEXT_1: u8 = 0xA1;
     /// `[0]` primitive, context-specific (IMPLICIT OCTET STRING of a subject key id).
-    pub const CONTEXT_0_PRIMITIVE: u8 = 0x80;
+    pub(crate) const CONTEXT_0_PRIMITIVE: u8 = 0x80;
 }
 
 /// The tag of an element: class and form bits, and the tag number.
@@ -45,17 +45,17 @@ pub(crate) struct Tag {
 
 impl Tag {
     /// Whether this tag is the low-tag-number identifier octet `id`.
-    pub fn is(self, id: u8) -> bool {
+    pub(super) fn is(self, id: u8) -> bool {
         self.number < 31 && self.class_and_form | self.number as u8 == id
     }
 
     /// Whether the element holds other elements.
-    pub fn constructed(self) -> bool {
+    pub(super) fn constructed(self) -> bool {
         self.class_and_form & 0x20 != 0
     }
 
     /// The identifier octet as written (for messages; high tag numbers show as `..1F`).
-    pub fn first_octet(self) -> u8 {
+    pub(super) fn first_octet(self) -> u8 {
         self.class_and_form | self.number.min(31) as u8
     }
 }
@@ -77,7 +77,7 @@ pub(crate) struct Element<'a> {
 
 impl<'a> Element<'a> {
     /// A reader over the elements inside this one.
-    pub fn children(&self, what: &'static str) -> Result<Reader<'a>, CmsError> {
+    pub(super) fn children(&self, what: &'static str) -> Result<Reader<'a>, CmsError> {
         if !self.tag.constructed() {
             return Err(CmsError::BadValue {
                 what,
@@ -88,7 +88,10 @@ impl<'a> Element<'a> {
     }
 
     /// The value of an OCTET STRING, primitive or (BER) constructed of OCTET STRING pieces.
-    pub fn octets(&self, what: &'static str) -> Result<std::borrow::Cow<'a, [u8]>, CmsError> {
+    pub(super) fn octets(
+        &self,
+        what: &'static str,
+    ) -> Result<std::borrow::Cow<'a, [u8]>, CmsError> {
         if self.tag.is(tag::OCTET_STRING) {
             return Ok(std::borrow::Cow::Borrowed(self.content));
         }
@@ -115,7 +118,7 @@ impl<'a> Element<'a> {
     }
 
     /// The content of a primitive element with tag `id`.
-    pub fn primitive(
+    pub(super) fn primitive(
         &self,
         id: u8,
         expected: &'static str,
@@ -138,7 +141,7 @@ pub(crate) struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     /// A reader over top-level elements.
-    pub fn new(data: &'a [u8]) -> Self {
+    pub(super) fn new(data: &'a [u8]) -> Self {
         Reader {
             data,
             pos: 0,
@@ -161,17 +164,17 @@ impl<'a> Reader<'a> {
     }
 
     /// Whether every element has been read.
-    pub fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.pos >= self.data.len()
     }
 
     /// The tag of the next element without consuming it, if any.
-    pub fn peek_tag(&self) -> Option<u8> {
+    pub(super) fn peek_tag(&self) -> Option<u8> {
         self.data.get(self.pos).copied()
     }
 
     /// The next element, or `None` at the end.
-    pub fn next(&mut self, what: &'static str) -> Result<Option<Element<'a>>, CmsError> {
+    pub(super) fn next(&mut self, what: &'static str) -> Result<Option<Element<'a>>, CmsError> {
         if self.is_empty() {
             return Ok(None);
         }
@@ -181,12 +184,12 @@ impl<'a> Reader<'a> {
     }
 
     /// The next element, which must exist.
-    pub fn element(&mut self, what: &'static str) -> Result<Element<'a>, CmsError> {
+    pub(super) fn element(&mut self, what: &'static str) -> Result<Element<'a>, CmsError> {
         self.next(what)?.ok_or(CmsError::Truncated { what })
     }
 
     /// The next element, which must carry the low-number tag `id`.
-    pub fn expect(
+    pub(super) fn expect(
         &mut self,
         id: u8,
         expected: &'static str,
@@ -200,7 +203,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next element if it carries the tag `id`.
-    pub fn optional(
+    pub(super) fn optional(
         &mut self,
         id: u8,
         what: &'static str,
@@ -212,7 +215,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Fails when elements remain unread.
-    pub fn finish(&self, what: &'static str) -> Result<(), CmsError> {
+    pub(super) fn finish(&self, what: &'static str) -> Result<(), CmsError> {
         if self.is_empty() {
             Ok(())
         } else {

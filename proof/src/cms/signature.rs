@@ -27,7 +27,7 @@ pub(crate) enum Digest {
 impl Digest {
     /// The digest algorithm an OID names, if supported.
     /// `id` is the content octets of the DER OID.
-    pub fn from_oid(id: &[u8]) -> Option<Digest> {
+    pub(super) fn from_oid(id: &[u8]) -> Option<Digest> {
         match oid::parse(id)? {
             oid::SHA1 => Some(Digest::Sha1),
             oid::SHA256 => Some(Digest::Sha256),
@@ -38,7 +38,7 @@ impl Digest {
     }
 
     /// The usual name, for messages.
-    pub fn name(self) -> &'static str {
+    pub(super) fn name(self) -> &'static str {
         match self {
             Digest::Sha1 => "SHA-1",
             Digest::Sha256 => "SHA-256",
@@ -48,7 +48,7 @@ impl Digest {
     }
 
     /// The digest of `data`.
-    pub fn digest(self, data: &[u8]) -> Vec<u8> {
+    pub(super) fn digest(self, data: &[u8]) -> Vec<u8> {
         let algorithm = match self {
             Digest::Sha1 => &ring::digest::SHA1_FOR_LEGACY_USE_ONLY,
             Digest::Sha256 => &ring::digest::SHA256,

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::{HeaderMap, Method, Uri};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use sqlx::Row as _;
@@ -15,13 +15,15 @@ use lucarne_profiles::compare::{Alert, ChangeEvent};
 use lucarne_profiles::snapshot::Snapshot;
 use lucarne_profiles::Capability;
 
+use lucarne_proof::wire::Refusal;
+
 use crate::auth::authenticate;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::storage;
 
 /// One accepted snapshot in a timeline.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TimelineEntry {
     /// Sequence number.
     pub sequence: u64,
@@ -40,7 +42,7 @@ pub struct TimelineEntry {
 }
 
 /// An alert left by a refused upload (replay, rollback, fork).
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RefusalAlert {
     /// When, Unix seconds.
     pub at: i64,
@@ -49,7 +51,7 @@ pub struct RefusalAlert {
 }
 
 /// `GET /api/v1/devices/{device_id}/timeline`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Timeline {
     /// The device.
     pub device_id: String,
@@ -60,7 +62,7 @@ pub struct Timeline {
 }
 
 /// `GET /api/v1/devices/{device_id}/capabilities`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Capabilities {
     /// The device.
     pub device_id: String,
@@ -71,11 +73,7 @@ pub struct Capabilities {
 }
 
 fn unknown_device() -> ApiError {
-    ApiError::client(
-        StatusCode::NOT_FOUND,
-        "unknown_device",
-        "no such device for this key",
-    )
+    ApiError::new(Refusal::UnknownDevice, "no such device for this key")
 }
 
 fn json_column<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, ApiError> {

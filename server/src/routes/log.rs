@@ -5,11 +5,14 @@ use std::sync::Arc;
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::{Deserialize, Serialize};
 use tlog_tiles::Tile;
+
+use lucarne_proof::wire::{
+    ConsistencyProof, ConsistencyQuery, InclusionProof, InclusionQuery, Refusal,
+};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -20,7 +23,7 @@ fn hexes(hashes: &[tlog_tiles::Hash]) -> Vec<String> {
 }
 
 fn not_found(message: &str) -> ApiError {
-    ApiError::client(StatusCode::NOT_FOUND, "not_found", message)
+    ApiError::new(Refusal::NotFound, message)
 }
 
 /// `GET /checkpoint`.
@@ -126,82 +129,53 @@ fn plausible_tile_path(path: &str) -> bool {
     }
 }
 
-/// Query of the inclusion proof endpoint.
-#[derive(Debug, Deserialize)]
-pub struct InclusionQuery {
-    leaf_index: u64,
-    tree_size: u64,
-}
-
-/// A proof.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ProofResponse {
-    /// The proof's hashes, hex.
-    pub proof: Vec<String>,
-}
-
-/// A consistency proof with the sizes it links.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ConsistencyResponse {
-    /// Older tree size.
-    pub from: u64,
-    /// Newer tree size.
-    pub to: u64,
-    /// The proof's hashes, hex.
-    pub proof: Vec<String>,
-}
-
 /// `GET /api/v1/log/inclusion?leaf_index=I&tree_size=N`.
 pub async fn inclusion(
     State(state): State<Arc<AppState>>,
     query: Result<Query<InclusionQuery>, QueryRejection>,
-) -> Result<Json<ProofResponse>, ApiError> {
+) -> Result<Json<InclusionProof>, ApiError> {
     let Query(q) = query.map_err(|_| {
-        ApiError::bad_request("malformed_request", "expected leaf_index and tree_size")
+        ApiError::new(
+            Refusal::MalformedRequest,
+            "expected leaf_index and tree_size",
+        )
     })?;
     let mut conn = state.db.pool.acquire().await?;
     let size = tlog::tree_size(&mut conn)
         .await
         .map_err(ApiError::internal)?;
     if q.tree_size > size || q.leaf_index >= q.tree_size {
-        return Err(ApiError::bad_request(
-            "out_of_range",
+        return Err(ApiError::new(
+            Refusal::OutOfRange,
             format!("need leaf_index < tree_size <= {size}"),
         ));
     }
     let proof = tlog::inclusion_proof(&mut conn, q.leaf_index, q.tree_size)
         .await
         .map_err(ApiError::internal)?;
-    Ok(Json(ProofResponse {
+    Ok(Json(InclusionProof {
         proof: hexes(&proof),
     }))
-}
-
-/// Query of the consistency proof endpoint.
-#[derive(Debug, Deserialize)]
-pub struct ConsistencyQuery {
-    from: u64,
-    to: u64,
 }
 
 /// `GET /api/v1/log/consistency?from=M&to=N`.
 pub async fn consistency(
     State(state): State<Arc<AppState>>,
     query: Result<Query<ConsistencyQuery>, QueryRejection>,
-) -> Result<Json<ConsistencyResponse>, ApiError> {
+) -> Result<Json<ConsistencyProof>, ApiError> {
     let Query(q) =
-        query.map_err(|_| ApiError::bad_request("malformed_request", "expected from and to"))?;
+        query.map_err(|_| ApiError::new(Refusal::MalformedRequest, "expected from and to"))?;
     let mut conn = state.db.pool.acquire().await?;
     let size = tlog::tree_size(&mut conn)
         .await
         .map_err(ApiError::internal)?;
     if q.from > q.to || q.to > size {
-        return Err(ApiError::bad_request(
-            "out_of_range",
+        return Err(ApiError::new(
+            Refusal::OutOfRange,
             format!("need from <= to <= {size}"),
         ));
     }
-    // Every tree extends the empty tree and itself: those proofs are empty (an agent enrolled
+    // Every tree extends the empty tree and itself: those proofs are empty (an agent registered
     // on an empty log asks for `from=0`).
     let proof = if q.from == 0 || q.from == q.to {
         Vec::new()
@@ -210,7 +184,7 @@ pub async fn consistency(
             .await
             .map_err(ApiError::internal)?
     };
-    Ok(Json(ConsistencyResponse {
+    Ok(Json(ConsistencyProof {
         from: q.from,
         to: q.to,
         proof: hexes(&proof),

@@ -9,9 +9,6 @@ use axum::response::{IntoResponse, Response};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The OpenAPI 3.1 document, written by hand next to the code (see `server/openapi.json`).
-pub const OPENAPI_JSON: &str = include_str!("../../openapi.json");
-
 /// `GET /healthz`: the database takes a write within two seconds (a server whose uploads
 /// would fail is not healthy), else 503.
 pub async fn healthz(State(state): State<Arc<AppState>>) -> Result<&'static str, ApiError> {
@@ -30,9 +27,8 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> Result<&'static str,
 }
 
 fn unhealthy() -> ApiError {
-    ApiError::client(
-        axum::http::StatusCode::SERVICE_UNAVAILABLE,
-        "unhealthy",
+    ApiError::new(
+        lucarne_proof::wire::Refusal::Unhealthy,
         "the database does not take writes",
     )
 }
@@ -53,7 +49,11 @@ pub async fn metrics(State(state): State<Arc<AppState>>) -> Result<Response, Api
         .into_response())
 }
 
-/// `GET /openapi.json`.
+/// `GET /openapi.json`: the document generated from the route table.
 pub async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        super::openapi_json(),
+    )
+        .into_response()
 }

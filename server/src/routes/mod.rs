@@ -1,59 +1,269 @@
-//! The HTTP API: one module per group of endpoints, and the router that joins them.
+//! The HTTP API: one module per group of endpoints, and the one table that declares them.
+//!
+//! [`api`] is that table: each endpoint appears once, with its handler and its description,
+//! and both the router ([`router`]) and the OpenAPI document (`GET /openapi.json`) are built
+//! from it.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::body::{Body, Bytes};
-use axum::http::StatusCode;
-use axum::routing::{get, post};
 use axum::Router;
 
+use lucarne_proof::envelope::Envelope;
+use lucarne_proof::wire::{
+    ConsistencyProof, ConsistencyQuery, InclusionProof, InclusionQuery, Refusal, RegisterRequest,
+    RegisterResponse,
+};
+
 use crate::error::ApiError;
+use crate::ingest::Receipt;
 use crate::state::AppState;
 
 pub mod devices;
-pub mod enroll;
 pub mod log;
 pub mod meta;
+pub mod register;
 pub mod snapshots;
+pub mod table;
 
-/// Every route, as `(method, path)`; the OpenAPI document must describe each of them.
-pub const ROUTES: &[(&str, &str)] = &[
-    ("post", "/api/v1/enroll"),
-    ("post", "/api/v1/snapshots"),
-    ("get", "/api/v1/log/consistency"),
-    ("get", "/api/v1/log/inclusion"),
-    ("get", "/api/v1/devices/{device_id}/timeline"),
-    ("get", "/api/v1/devices/{device_id}/capabilities"),
-    ("get", "/checkpoint"),
-    ("get", "/tile/{path}"),
-    ("get", "/healthz"),
-    ("get", "/metrics"),
-    ("get", "/openapi.json"),
-];
+use table::{inline, named, Access, Api, Content, Endpoint, Method};
+
+const DEVICE_ID: &[(&str, &str)] = &[("device_id", "The server's identifier of the device.")];
+
+/// Every endpoint of the API.
+pub fn api() -> Api {
+    Api::new()
+        .endpoint(
+            Endpoint {
+                method: Method::Post,
+                path: "/api/v1/register",
+                operation_id: "register",
+                summary: "Register an agent key with a one-time code",
+                description: "",
+                access: Access::RegistrationCode,
+                path_params: &[],
+                query: None,
+                request: Content::Json(named::<RegisterRequest>),
+                response: Content::Json(named::<RegisterResponse>),
+                refusals: &[
+                    Refusal::MalformedRequest,
+                    Refusal::InvalidCode,
+                    Refusal::UsedCode,
+                    Refusal::ExpiredCode,
+                    Refusal::AlreadyRegistered,
+                    Refusal::TooLarge,
+                    Refusal::RateLimited,
+                ],
+            },
+            register::register,
+        )
+        .endpoint(
+            Endpoint {
+                method: Method::Post,
+                path: "/api/v1/snapshots",
+                operation_id: "uploadSnapshot",
+                summary: "Upload a signed snapshot; get a receipt with an inclusion proof",
+                description: "The body is the envelope in its canonical form (compact JSON, \
+                    fields schema, key_id, snapshot, signature in this order, nothing else; any \
+                    other encoding is a malformed envelope); its exact bytes are the log's leaf \
+                    (SHA-256). Checks, in order: rate per client address, room for the body, \
+                    size, envelope, key and signature (one answer, `unauthenticated`, for an \
+                    unknown key, a revoked key or a signature that does not match), rate per \
+                    key, snapshot, schema, then the device's chain (sequence and previous \
+                    hash; gaps are accepted when the hash links to the last accepted snapshot; \
+                    a break is recorded once per envelope as an alert on the device), then the \
+                    key's storage quota. `rate_limited` and `busy` come with `Retry-After`. The \
+                    same envelope sent again byte for byte gets its receipt again. A receipt \
+                    is sent once the batch holding its leaf is durable; its tree may hold \
+                    other leaves after it.",
+                access: Access::SignedEnvelope,
+                path_params: &[],
+                query: None,
+                request: Content::Json(named::<Envelope>),
+                response: Content::Json(named::<Receipt>),
+                refusals: &[
+                    Refusal::RateLimited,
+                    Refusal::Busy,
+                    Refusal::TooLarge,
+                    Refusal::Timeout,
+                    Refusal::MalformedEnvelope,
+                    Refusal::Unauthenticated,
+                    Refusal::MalformedSnapshot,
+                    Refusal::UnsupportedSchema,
+                    Refusal::Replay,
+                    Refusal::Rollback,
+                    Refusal::Fork,
+                    Refusal::QuotaExceeded,
+                ],
+            },
+            snapshots::upload,
+        )
+        .endpoint(
+            Endpoint {
+                method: Method::Get,
+                path: "/api/v1/log/consistency",
+                operation_id: "consistencyProof",
+                summary: "Consistency proof between two tree sizes",
+                description: "",
+                access: Access::Public,
+                path_params: &[],
+                query: Some(inline::<ConsistencyQuery>),
+                request: Content::None,
+                response: Content::Json(named::<ConsistencyProof>),
+                refusals: &[Refusal::MalformedRequest, Refusal::OutOfRange],
+            },
+            log::consistency,
+        )
+        .endpoint(
+            Endpoint {
+                method: Method::Get,
+                path: "/api/v1/log/inclusion",
+                operation_id: "inclusionProof",
+                summary: "Inclusion proof of a leaf in a tree size",
+                description: "",
+                access: Access::Public,
+                path_params: &[],
+                query: Some(inline::<InclusionQuery>),
+                request: Content::None,
+                response: Content::Json(named::<InclusionProof>),
+                refusals: &[Refusal::MalformedRequest, Refusal::OutOfRange],
+            },
+            log::inclusion,
+        )
+        .endpoint(
+            Endpoint {
+                method: Method::Get,
+                path: "/api/v1/devices/{device_id}/timeline",
+                operation_id: "deviceTimeline",
+                summary: "A device's accepted snapshots with what changed, and refused uploads",
+                description: "Only for the key that uploaded the device; any other device \
+                    answers `unknown_device`, whether it exists or not.",
+                access: Access::SignedRequest,
+                path_params: DEVICE_ID,
+                query: None,
+                request: Content::None,
+                response: Content::Json(named::<devices::Timeline>),
+                refusals: &[Refusal::Unauthenticated, Refusal::UnknownDevice],
+            },
+            devices::timeline,
+        )
+        .endpoint(
+            Endpoint {
+                method: Method::Get,
+                path: "/api/v1/devices/{device_id}/capabilities",
+                operation_id: "deviceCapabilities",
+                summary: "What the administration can do with a device now, as facts",
+                description: "Only for the key that uploaded the device.",
+                access: Access::SignedRequest,
+                path_params: DEVICE_ID,
+                query: None,
+                request: Content::None,
+                response: Content::Json(named::<devices::Capabilities>),
+                refusals: &[Refusal::Unauthenticated, Refusal::UnknownDevice],
+            },
+            devices::capabilities,
+        )
+        .endpoint(
+            Endpoint {
+                method: Method::Get,
+                path: "/checkpoint",
+                operation_id: "checkpoint",
+                summary: "The log's latest signed checkpoint (C2SP tlog-checkpoint)",
+                description: "",
+                access: Access::Public,
+                path_params: &[],
+                query: None,
+                request: Content::None,
+                response: Content::Other("text/plain", "A C2SP signed note."),
+                refusals: &[Refusal::NotFound],
+            },
+            log::checkpoint,
+        )
+        .endpoint(
+            Endpoint {
+                method: Method::Get,
+                path: "/tile/{*path}",
+                operation_id: "tile",
+                summary: "A tile of the log (C2SP tlog-tiles)",
+                description: "`<L>/<N>[.p/<W>]` for hash tiles, `entries/<N>[.p/<W>]` for \
+                    entry bundles (each entry is the exact envelope body).",
+                access: Access::Public,
+                path_params: &[("path", "The tile's path after `/tile/`.")],
+                query: None,
+                request: Content::None,
+                response: Content::Other("application/octet-stream", "The tile's bytes."),
+                refusals: &[Refusal::NotFound],
+            },
+            log::tile,
+        )
+        .endpoint(
+            Endpoint {
+                method: Method::Get,
+                path: "/healthz",
+                operation_id: "health",
+                summary: "The server answers and its database takes writes",
+                description: "Writes a row within two seconds, else `unhealthy` (a locked or \
+                    read-only database would fail uploads).",
+                access: Access::Public,
+                path_params: &[],
+                query: None,
+                request: Content::None,
+                response: Content::Other("text/plain", "`ok`"),
+                refusals: &[Refusal::Unhealthy],
+            },
+            meta::healthz,
+        )
+        .endpoint(
+            Endpoint {
+                method: Method::Get,
+                path: "/metrics",
+                operation_id: "metrics",
+                summary: "Counters in the Prometheus text format",
+                description: "",
+                access: Access::Public,
+                path_params: &[],
+                query: None,
+                request: Content::None,
+                response: Content::Other("text/plain", "Prometheus text exposition format."),
+                refusals: &[],
+            },
+            meta::metrics,
+        )
+        .endpoint(
+            Endpoint {
+                method: Method::Get,
+                path: "/openapi.json",
+                operation_id: "openapi",
+                summary: "This document",
+                description: "",
+                access: Access::Public,
+                path_params: &[],
+                query: None,
+                request: Content::None,
+                response: Content::Other("application/json", "OpenAPI 3.1."),
+                refusals: &[],
+            },
+            meta::openapi,
+        )
+}
+
+/// The OpenAPI document of [`api`], generated once.
+pub fn openapi_json() -> &'static str {
+    static DOCUMENT: OnceLock<String> = OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        serde_json::to_string_pretty(&api().document())
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    })
+}
+
+/// What the fallback answers: a path no endpoint serves.
+pub const NO_SUCH_ENDPOINT: &str = "no such endpoint";
 
 /// The application's router.
 pub fn router(state: Arc<AppState>) -> Router {
-    Router::new()
-        .route("/api/v1/enroll", post(enroll::enroll))
-        .route("/api/v1/snapshots", post(snapshots::upload))
-        .route("/api/v1/log/consistency", get(log::consistency))
-        .route("/api/v1/log/inclusion", get(log::inclusion))
-        .route(
-            "/api/v1/devices/{device_id}/timeline",
-            get(devices::timeline),
-        )
-        .route(
-            "/api/v1/devices/{device_id}/capabilities",
-            get(devices::capabilities),
-        )
-        .route("/checkpoint", get(log::checkpoint))
-        .route("/tile/{*path}", get(log::tile))
-        .route("/healthz", get(meta::healthz))
-        .route("/metrics", get(meta::metrics))
-        .route("/openapi.json", get(meta::openapi))
-        .fallback(|| async {
-            ApiError::client(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
-        })
+    api()
+        .into_router()
+        .fallback(|| async { ApiError::new(Refusal::NotFound, NO_SUCH_ENDPOINT) })
         .with_state(state)
 }
 
@@ -61,9 +271,8 @@ pub fn router(state: Arc<AppState>) -> Router {
 /// before it is all read.
 pub async fn read_body(body: Body, limit: usize) -> Result<Bytes, ApiError> {
     axum::body::to_bytes(body, limit).await.map_err(|_| {
-        ApiError::client(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
+        ApiError::new(
+            Refusal::TooLarge,
             format!("the request body is larger than {limit} bytes"),
         )
     })

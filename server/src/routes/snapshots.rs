@@ -4,8 +4,10 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::Json;
+
+use lucarne_proof::wire::Refusal;
 
 use crate::error::ApiError;
 use crate::ingest::{ingest, Receipt};
@@ -44,9 +46,8 @@ async fn receive(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Re
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > state.max_body_bytes as u64) {
-        return Err(ApiError::client(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
+        return Err(ApiError::new(
+            Refusal::TooLarge,
             format!("the envelope is larger than {} bytes", state.max_body_bytes),
         ));
     }

@@ -1,5 +1,5 @@
 //! Shared harness of the server's integration tests: a real server on a loopback port, over
-//! a fresh SQLite file or a fresh PostgreSQL database, and an agent that enrols and signs
+//! a fresh SQLite file or a fresh PostgreSQL database, and an agent that registers and signs
 //! with the profiles crate's real envelope code.
 #![allow(dead_code, clippy::unwrap_used)]
 
@@ -16,7 +16,7 @@ use lucarne_proof::envelope::{sha256_hex, Envelope};
 use lucarne_server::{AppState, Config};
 
 /// Where PostgreSQL tests create their databases.
-pub fn postgres_admin_url() -> String {
+pub(crate) fn postgres_admin_url() -> String {
     std::env::var("LUCARNE_TEST_POSTGRES")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
 }
@@ -28,7 +28,7 @@ fn random_hex(bytes: usize) -> String {
 }
 
 /// A database for one test, removed by [`TestDb::drop_database`].
-pub enum TestDb {
+pub(crate) enum TestDb {
     /// A SQLite file in the data directory.
     Sqlite,
     /// A database of its own on the test PostgreSQL server.
@@ -42,12 +42,12 @@ pub enum TestDb {
 
 impl TestDb {
     /// A fresh SQLite database (the server's default: a file in its data directory).
-    pub fn sqlite() -> TestDb {
+    pub(crate) fn sqlite() -> TestDb {
         TestDb::Sqlite
     }
 
     /// A fresh PostgreSQL database.
-    pub async fn postgres() -> TestDb {
+    pub(crate) async fn postgres() -> TestDb {
         let admin = postgres_admin_url();
         let name = format!("lucarne_test_{}", random_hex(6));
         let mut conn = sqlx::postgres::PgConnection::connect(&admin)
@@ -65,7 +65,7 @@ impl TestDb {
     }
 
     /// The URL to give the server (`None`: its default SQLite file).
-    pub fn url(&self) -> Option<String> {
+    pub(crate) fn url(&self) -> Option<String> {
         match self {
             TestDb::Sqlite => None,
             TestDb::Postgres { url, .. } => Some(url.clone()),
@@ -73,7 +73,7 @@ impl TestDb {
     }
 
     /// Drops a PostgreSQL database (after every server using it stopped).
-    pub async fn drop_database(self) {
+    pub(crate) async fn drop_database(self) {
         if let TestDb::Postgres { name, .. } = self {
             let mut conn = sqlx::postgres::PgConnection::connect(&postgres_admin_url())
                 .await
@@ -89,7 +89,7 @@ impl TestDb {
 }
 
 /// A server running on a loopback port.
-pub struct TestServer {
+pub(crate) struct TestServer {
     /// `http://127.0.0.1:PORT`.
     pub base: String,
     /// Its address.
@@ -101,7 +101,7 @@ pub struct TestServer {
 }
 
 /// A configuration for tests: loopback, data in `dir`, database from `db`.
-pub fn config(dir: &std::path::Path, db: &TestDb) -> Config {
+pub(crate) fn config(dir: &std::path::Path, db: &TestDb) -> Config {
     Config {
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         database: db.url(),
@@ -109,7 +109,7 @@ pub fn config(dir: &std::path::Path, db: &TestDb) -> Config {
         origin: "lucarne.test/log".to_string(),
         max_body_bytes: 256 * 1024,
         max_connections: 4,
-        // Tests enrol and upload far faster than an official; the rate-limit tests set
+        // Tests register and upload far faster than an official; the rate-limit tests set
         // their own.
         limits: lucarne_server::config::Limits::without_rates(),
     }
@@ -117,7 +117,7 @@ pub fn config(dir: &std::path::Path, db: &TestDb) -> Config {
 
 impl TestServer {
     /// Starts a server with `config`.
-    pub async fn start(config: &Config) -> TestServer {
+    pub(crate) async fn start(config: &Config) -> TestServer {
         let state = AppState::open(config).await.unwrap();
         let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -135,7 +135,7 @@ impl TestServer {
     }
 
     /// Stops the server gracefully and closes its database pool.
-    pub async fn stop(mut self) {
+    pub(crate) async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -145,21 +145,21 @@ impl TestServer {
         self.state.db.pool.close().await;
     }
 
-    /// A fresh enrolment code, as `lucarne-server invite` prints.
-    pub async fn invite(&self) -> String {
+    /// A fresh registration code, as `lucarne-server invite` prints.
+    pub(crate) async fn invite(&self) -> String {
         lucarne_server::invite::create(&self.state.db, 3600)
             .await
             .unwrap()
     }
 
     /// `url` under this server.
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 }
 
 /// An official's agent: a key pair and the device chain it keeps.
-pub struct Agent {
+pub(crate) struct Agent {
     /// The key.
     pub key: Ed25519KeyPair,
     /// Its id.
@@ -170,7 +170,7 @@ pub struct Agent {
 
 impl Agent {
     /// A new key.
-    pub fn new() -> Agent {
+    pub(crate) fn new() -> Agent {
         let pkcs8 = Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new()).unwrap();
         let key = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
         let key_id = lucarne_proof::envelope::key_id(key.public_key().as_ref());
@@ -182,18 +182,22 @@ impl Agent {
     }
 
     /// Base64 of the public key.
-    pub fn public_key_b64(&self) -> String {
+    pub(crate) fn public_key_b64(&self) -> String {
         base64::engine::general_purpose::STANDARD.encode(self.key.public_key().as_ref())
     }
 
-    /// Posts an enrolment request; returns status and JSON body.
-    pub async fn enroll(&self, server: &TestServer, code: &str) -> (u16, serde_json::Value) {
+    /// Posts a registration request; returns status and JSON body.
+    pub(crate) async fn register(
+        &self,
+        server: &TestServer,
+        code: &str,
+    ) -> (u16, serde_json::Value) {
         let body = serde_json::json!({
             "code": code, "public_key": self.public_key_b64(), "label": "test computer"
         });
         let response = self
             .http
-            .post(server.url("/api/v1/enroll"))
+            .post(server.url("/api/v1/register"))
             .json(&body)
             .send()
             .await
@@ -202,12 +206,16 @@ impl Agent {
     }
 
     /// Signs snapshot bytes into an envelope body.
-    pub fn envelope(&self, snapshot: &[u8]) -> Vec<u8> {
+    pub(crate) fn envelope(&self, snapshot: &[u8]) -> Vec<u8> {
         serde_json::to_vec(&Envelope::sign(snapshot, &self.key)).unwrap()
     }
 
     /// Posts an envelope body; returns status and JSON body.
-    pub async fn post(&self, server: &TestServer, body: Vec<u8>) -> (u16, serde_json::Value) {
+    pub(crate) async fn post(
+        &self,
+        server: &TestServer,
+        body: Vec<u8>,
+    ) -> (u16, serde_json::Value) {
         let response = self
             .http
             .post(server.url("/api/v1/snapshots"))
@@ -220,7 +228,11 @@ impl Agent {
     }
 
     /// A GET signed with the agent key.
-    pub async fn signed_get(&self, server: &TestServer, path: &str) -> (u16, serde_json::Value) {
+    pub(crate) async fn signed_get(
+        &self,
+        server: &TestServer,
+        path: &str,
+    ) -> (u16, serde_json::Value) {
         let ts = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
@@ -250,7 +262,7 @@ impl Default for Agent {
 
 /// A device's chain of snapshots as the agent builds it.
 #[derive(Clone)]
-pub struct Chain {
+pub(crate) struct Chain {
     /// The device's UDID.
     pub udid: String,
     /// Next sequence number.
@@ -261,7 +273,7 @@ pub struct Chain {
 
 impl Chain {
     /// A new device.
-    pub fn new(udid: &str) -> Chain {
+    pub(crate) fn new(udid: &str) -> Chain {
         Chain {
             udid: udid.to_string(),
             next: 1,
@@ -270,7 +282,7 @@ impl Chain {
     }
 
     /// The next snapshot's bytes, built from `state` (its chain fields are filled here).
-    pub fn next_bytes(&mut self, state: &Snapshot) -> Vec<u8> {
+    pub(crate) fn next_bytes(&mut self, state: &Snapshot) -> Vec<u8> {
         let mut snapshot = state.clone();
         snapshot.sequence = self.next;
         snapshot.previous_hash = self.previous.clone();
@@ -285,13 +297,13 @@ impl Chain {
 
 impl Chain {
     /// The bytes the next snapshot would have, without advancing the chain.
-    pub fn clone_next(&self, state: &Snapshot) -> Vec<u8> {
+    pub(crate) fn clone_next(&self, state: &Snapshot) -> Vec<u8> {
         self.clone().next_bytes(state)
     }
 }
 
 /// A plain device state to start from.
-pub fn base_state() -> Snapshot {
+pub(crate) fn base_state() -> Snapshot {
     let mut s = Snapshot::new("2026-11-25T20:00:00Z");
     s.device.name = Some("iPad de Marie".into());
     s.enrolment.supervised = Some(false);
@@ -307,7 +319,7 @@ pub fn base_state() -> Snapshot {
 }
 
 /// The parts of a checkpoint note: origin, size, root hash.
-pub fn parse_checkpoint(note: &str) -> (String, u64, [u8; 32]) {
+pub(crate) fn parse_checkpoint(note: &str) -> (String, u64, [u8; 32]) {
     let mut lines = note.lines();
     let origin = lines.next().unwrap().to_string();
     let size = lines.next().unwrap().parse().unwrap();
@@ -317,8 +329,8 @@ pub fn parse_checkpoint(note: &str) -> (String, u64, [u8; 32]) {
     (origin, size, root.try_into().unwrap())
 }
 
-/// Checks the note's signature with the verifier key the server gave at enrolment.
-pub fn checkpoint_signed_by(note: &str, verifier_key: &str) -> bool {
+/// Checks the note's signature with the verifier key the server gave at registration.
+pub(crate) fn checkpoint_signed_by(note: &str, verifier_key: &str) -> bool {
     let verifier = signed_note::StandardVerifier::new(verifier_key).unwrap();
     let list = signed_note::VerifierList::new(vec![Box::new(verifier)]);
     signed_note::Note::from_bytes(note.as_bytes())
@@ -327,7 +339,7 @@ pub fn checkpoint_signed_by(note: &str, verifier_key: &str) -> bool {
 }
 
 /// Hex hashes joined into the bytes ct-merkle's proofs are made of.
-pub fn proof_bytes(proof: &serde_json::Value) -> Vec<u8> {
+pub(crate) fn proof_bytes(proof: &serde_json::Value) -> Vec<u8> {
     proof
         .as_array()
         .unwrap()
@@ -337,7 +349,7 @@ pub fn proof_bytes(proof: &serde_json::Value) -> Vec<u8> {
 }
 
 /// Verifies an inclusion proof with ct-merkle (RFC 6962), a verifier written outside Lucarne.
-pub fn ct_merkle_inclusion(
+pub(crate) fn ct_merkle_inclusion(
     root: [u8; 32],
     size: u64,
     leaf_data: &[u8; 32],
@@ -352,7 +364,11 @@ pub fn ct_merkle_inclusion(
 }
 
 /// Verifies a consistency proof with ct-merkle.
-pub fn ct_merkle_consistency(old: ([u8; 32], u64), new: ([u8; 32], u64), proof: Vec<u8>) -> bool {
+pub(crate) fn ct_merkle_consistency(
+    old: ([u8; 32], u64),
+    new: ([u8; 32], u64),
+    proof: Vec<u8>,
+) -> bool {
     let old = ct_merkle::RootHash::<sha2::Sha256>::new(old.0.into(), old.1);
     let new = ct_merkle::RootHash::<sha2::Sha256>::new(new.0.into(), new.1);
     let Ok(proof) = ct_merkle::ConsistencyProof::<sha2::Sha256>::try_from_bytes(proof) else {
@@ -362,7 +378,7 @@ pub fn ct_merkle_consistency(old: ([u8; 32], u64), new: ([u8; 32], u64), proof: 
 }
 
 /// SHA-256 of bytes.
-pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
     ring::digest::digest(&ring::digest::SHA256, bytes)
         .as_ref()
         .try_into()
@@ -370,13 +386,13 @@ pub fn sha256(bytes: &[u8]) -> [u8; 32] {
 }
 
 /// GET returning status and text.
-pub async fn get_text(server: &TestServer, path: &str) -> (u16, String) {
+pub(crate) async fn get_text(server: &TestServer, path: &str) -> (u16, String) {
     let response = reqwest::get(server.url(path)).await.unwrap();
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
 /// GET returning status and bytes.
-pub async fn get_bytes(server: &TestServer, path: &str) -> (u16, Vec<u8>) {
+pub(crate) async fn get_bytes(server: &TestServer, path: &str) -> (u16, Vec<u8>) {
     let response = reqwest::get(server.url(path)).await.unwrap();
     (
         response.status().as_u16(),
@@ -385,7 +401,7 @@ pub async fn get_bytes(server: &TestServer, path: &str) -> (u16, Vec<u8>) {
 }
 
 /// GET returning status and JSON.
-pub async fn get_json(server: &TestServer, path: &str) -> (u16, serde_json::Value) {
+pub(crate) async fn get_json(server: &TestServer, path: &str) -> (u16, serde_json::Value) {
     let response = reqwest::get(server.url(path)).await.unwrap();
     (response.status().as_u16(), response.json().await.unwrap())
 }

@@ -6,7 +6,6 @@
 //!
 //! `cargo run --release -p lucarne-e2e --bin lucarne-demo [-- --lang en]`
 
-use std::net::SocketAddr;
 use std::path::Path;
 
 use anyhow::Context as _;
@@ -17,11 +16,11 @@ use lucarne::device::UsbmuxAddress;
 use lucarne::home::Home;
 use lucarne::i18n::{arg, Messages};
 use lucarne::upload::{self, UploadOutcome};
+use lucarne_e2e::EmbeddedServer;
 use lucarne_profiles::compare::{ChangeEvent, Level};
 use lucarne_profiles::redact::Redactor;
 use lucarne_profiles::Snapshot;
 use lucarne_proof::receipt::Receipt;
-use lucarne_server::{AppState, Config};
 use lucarne_virtual_ipad::devicedir::{self, DeviceDir};
 use lucarne_virtual_ipad::{Knobs, VirtualIpad};
 use lucarne_words::{plain, Lang, Words};
@@ -58,8 +57,8 @@ fn scan(work: &Path, device: &str, home: &Home) -> anyhow::Result<(Snapshot, Vir
         udid: None,
     };
     let reading = collect::scan(&options)?;
-    let taken_at = lucarne::collect::now_rfc3339();
-    let mut snapshot = lucarne::collect::merge(vec![to_snapshot(&reading, &taken_at)], &taken_at);
+    let taken_at = lucarne::sources::now_rfc3339();
+    let mut snapshot = lucarne::sources::merge(vec![to_snapshot(&reading, &taken_at)], &taken_at);
     Redactor::new(&lucarne::keys::salt_in(home)?).snapshot(&mut snapshot);
     Ok((snapshot, ipad))
 }
@@ -103,36 +102,29 @@ fn main() -> anyhow::Result<()> {
     drop(ipad);
 
     // 2. An independent server, embedded, with SQLite in the temporary folder.
-    let config = Config {
-        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-        data_dir: work.path().join("server"),
-        origin: "lucarne.demo/log".into(),
-        ..Config::default()
-    };
-    let (base, code) = runtime.block_on(async {
-        let state = AppState::open(&config).await?;
-        let listener = tokio::net::TcpListener::bind(config.listen).await?;
-        let base = format!("http://{}", listener.local_addr()?);
-        let code = lucarne_server::invite::create(&state.db, 3600).await?;
-        tokio::spawn(lucarne_server::serve::run(
-            listener,
-            state,
-            std::future::pending::<()>(),
-        ));
-        anyhow::Ok((base, code))
-    })?;
+    let server = runtime.block_on(EmbeddedServer::start(
+        &work.path().join("server"),
+        "lucarne.demo/log",
+    ))?;
+    let base = server.base.clone();
+    let code = runtime.block_on(server.invite())?;
     say(
         "demo-step-server",
         &[("url", arg(&base)), ("code", arg(&code))],
     );
-    let enrolment = runtime.block_on(lucarne::enrolment::enroll(&home, &base, &code, "démo"))?;
-    say("demo-step-enrolled", &[("key", arg(&enrolment.key_id))]);
+    let registration =
+        runtime.block_on(lucarne::registration::register(&home, &base, &code, "démo"))?;
+    say(
+        "demo-step-registered",
+        &[("key", arg(&registration.key_id))],
+    );
     report_upload(&runtime, &home, first, lang, &msgs)?;
 
     // 3. A week later: one restriction changed, one new app.
     say("demo-step-week2", &[]);
     let (second, _ipad) = scan(work.path(), "council-ipad-week2", &home)?;
     report_upload(&runtime, &home, second, lang, &msgs)?;
+    runtime.block_on(server.stop())?;
     say(
         "demo-done",
         &[("dir", arg(&work.path().display().to_string()))],
@@ -149,9 +141,9 @@ fn report_upload(
     msgs: &Messages,
 ) -> anyhow::Result<()> {
     let UploadOutcome::Pushed { sealed, report } =
-        runtime.block_on(upload::after_scan_in(home, snapshot))?
+        runtime.block_on(upload::after_scan(home, snapshot))?
     else {
-        anyhow::bail!("the demo agent is enrolled, yet nothing was sent");
+        anyhow::bail!("the demo agent is registered, yet nothing was sent");
     };
     anyhow::ensure!(report.refused.is_empty(), "refused: {:?}", report.refused);
     let accepted = report

@@ -521,6 +521,28 @@ async fn main() -> anyhow::Result<()> {
     latencies.sort_by(f64::total_cmp);
     let per_second = outcomes.len() as f64 / elapsed.as_secs_f64().max(1e-9);
 
+    // How the server grouped the uploads, when it says so (a Lucarne server's /metrics).
+    let mean_batch = match http.get(format!("{}/metrics", target.base)).send().await {
+        Ok(response) => {
+            let text = response.text().await.unwrap_or_default();
+            let value = |name: &str| {
+                text.lines()
+                    .find_map(|l| l.strip_prefix(name))
+                    .and_then(|v| v.trim().parse::<f64>().ok())
+            };
+            match (
+                value("lucarne_log_batches_total "),
+                value("lucarne_log_batched_uploads_total "),
+            ) {
+                (Some(batches), Some(uploads)) if batches > 0.0 => {
+                    Some((uploads / batches * 10.0).round() / 10.0)
+                }
+                _ => None,
+            }
+        }
+        Err(_) => None,
+    };
+
     // Growth, on a key and device of their own.
     let key = new_key()?;
     let code = target
@@ -547,6 +569,7 @@ async fn main() -> anyhow::Result<()> {
         "p99_ms": (percentile(&latencies, 99.0) * 10.0).round() / 10.0,
         "db_bytes_unchanged": unchanged.map(f64::round),
         "db_bytes_changed": changed.map(f64::round),
+        "mean_batch": mean_batch,
         "machine": machine(),
         "uploads": args.uploads,
         "clients": clients,

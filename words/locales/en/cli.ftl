@@ -73,19 +73,19 @@ demo-step-ipad = ① A virtual councillor's iPad is plugged in (simulated usbmux
 demo-by-hand = { "   " }By hand: `{ $serve }`, then in another terminal `USBMUXD_SOCKET_ADDRESS={ $address } lucarne scan`.
 demo-step-scan = ② Lucarne reads the iPad, never writing anything to it, and explains what the administration can do:
 demo-readonly = The virtual iPad received { $count } requests from Lucarne, all of them reads ({ $refused } refused).
-demo-step-server = ③ An independent Lucarne server starts ({ $url }, embedded SQLite); single-use enrolment code: { $code }.
-demo-step-enrolled = ④ This computer enrols with the server using its key { $key }; the signed snapshot is sent.
+demo-step-server = ③ An independent Lucarne server starts ({ $url }, embedded SQLite); single-use registration code: { $code }.
+demo-step-registered = ④ This computer registers with the server using its key { $key }; the signed snapshot is sent.
 demo-step-week2 = ⑤ A week later, the administration has changed things. New reading, new upload; the server answers with what changed:
 demo-event = • { $text }
 demo-alert = ⚠ { $text }
 demo-done = End of the demonstration (temporary data: { $dir }, removed on exit).
 
-# lucarne key, enroll, push
+# lucarne key, register, push
 key-fingerprint = Fingerprint of this computer's key: { $key_id }
 key-public = Public key (Ed25519, base64): { $public_key }
 key-file = Key file: { $path }
-enrolled = Computer enrolled with { $server } (key { $key_id }).
-enrolled-log = Server log: { $origin }, verifier key { $verifier_key }. Compare it with the one the server's operator publishes.
+registered = Computer registered with { $server } (key { $key_id }).
+registered-log = Server log: { $origin }, verifier key { $verifier_key }. Compare it with the one the server's operator publishes.
 push-accepted = Sent: device { $device }, snapshot #{ $sequence } — receipt verified (entry { $leaf_index } of a log of { $tree_size }).
 push-alerts = { "  " }The server reports { $alerts ->
     [0] no alert

@@ -77,19 +77,19 @@ demo-readonly = L'iPad virtuel a reçu { $count } requêtes de Lucarne, toutes d
     [one] 1 refusée
    *[other] { $refused } refusées
 }).
-demo-step-server = ③ Un serveur Lucarne indépendant démarre ({ $url }, base SQLite intégrée) ; code d'inscription à usage unique : { $code }.
-demo-step-enrolled = ④ Cet ordinateur s'inscrit auprès du serveur avec sa clé { $key } ; l'instantané signé est envoyé.
+demo-step-server = ③ Un serveur Lucarne indépendant démarre ({ $url }, base SQLite intégrée) ; code d'enregistrement à usage unique : { $code }.
+demo-step-registered = ④ Cet ordinateur s'enregistre auprès du serveur avec sa clé { $key } ; l'instantané signé est envoyé.
 demo-step-week2 = ⑤ Une semaine plus tard, l'administration a changé des choses. Nouvelle lecture, nouvel envoi ; le serveur répond par ce qui a changé :
 demo-event = • { $text }
 demo-alert = ⚠ { $text }
 demo-done = Fin de la démonstration (données temporaires : { $dir }, supprimées à la sortie).
 
-# lucarne key, enroll, push
+# lucarne key, register, push
 key-fingerprint = Empreinte de la clé de cet ordinateur : { $key_id }
 key-public = Clé publique (Ed25519, base64) : { $public_key }
 key-file = Fichier de la clé : { $path }
-enrolled = Ordinateur inscrit auprès de { $server } (clé { $key_id }).
-enrolled-log = Journal du serveur : { $origin }, clé de vérification { $verifier_key }. Comparez-la avec celle que publie l'opérateur du serveur.
+registered = Ordinateur enregistré auprès de { $server } (clé { $key_id }).
+registered-log = Journal du serveur : { $origin }, clé de vérification { $verifier_key }. Comparez-la avec celle que publie l'opérateur du serveur.
 push-accepted = Envoyé : appareil { $device }, instantané n° { $sequence } — reçu vérifié (entrée { $leaf_index } d'un journal de { $tree_size }).
 push-alerts = { "  " }Le serveur signale { $alerts ->
     [0] aucune alerte

@@ -12,7 +12,7 @@ use lucarne_virtual_ipad::Knobs;
 
 /// Arguments of `lucarne-simulate serve`.
 #[derive(Debug, clap::Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// Path of the usbmuxd socket to create.
     #[arg(long)]
     pub socket: PathBuf,
@@ -46,7 +46,7 @@ pub struct ServeArgs {
 
 impl ServeArgs {
     /// The knobs these arguments ask for.
-    pub fn knobs(&self) -> anyhow::Result<Knobs> {
+    pub(crate) fn knobs(&self) -> anyhow::Result<Knobs> {
         let missing_services = self
             .missing_services
             .iter()
@@ -66,7 +66,7 @@ impl ServeArgs {
 }
 
 /// Runs `lucarne-simulate serve` until interrupted.
-pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
+pub(crate) fn run(args: &ServeArgs) -> anyhow::Result<()> {
     let knobs = args.knobs()?;
     let dirs = args
         .devices

@@ -12,7 +12,7 @@ use lucarne_words::Lang;
 
 /// Arguments of `lucarne-simulate write-backup`.
 #[derive(Debug, clap::Args)]
-pub struct WriteBackupArgs {
+pub(crate) struct WriteBackupArgs {
     /// The device directory (see `virtual-ipad/DEVICEDIR.md`).
     #[arg(long, value_name = "DIR")]
     device: PathBuf,
@@ -39,7 +39,7 @@ pub struct WriteBackupArgs {
 }
 
 /// Runs `lucarne-simulate write-backup`.
-pub fn run(args: WriteBackupArgs) -> anyhow::Result<()> {
+pub(crate) fn run(args: WriteBackupArgs) -> anyhow::Result<()> {
     let device = DeviceDir::load(&args.device)
         .with_context(|| format!("reading the device directory {}", args.device.display()))?;
     let password = if args.password_stdin {

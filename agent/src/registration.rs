@@ -1,10 +1,10 @@
-//! Enrolment: registering this computer's key with a Lucarne server.
+//! Registration: registering this computer's key with a Lucarne server.
 //!
 //! The official receives a one-time code from the server's operator or a group admin. The
 //! server answers with the key id it registered and the identity of its transparency log
 //! (origin and verifier key); the agent keeps both in `server.json` and from then on trusts
 //! only checkpoints signed by that key. Trust on first use: the verifier key can also be
-//! compared with the one the operator publishes (`lucarne enroll` prints it).
+//! compared with the one the operator publishes (`lucarne register` prints it).
 
 use serde::{Deserialize, Serialize};
 
@@ -15,12 +15,12 @@ use crate::keys::{AgentKey, KeyError};
 use crate::upload::client::{ClientError, ServerClient};
 use crate::upload::receipt::{save_trusted, TrustedCheckpoint};
 
-/// File name of the enrolment in the data directory.
-pub const ENROLMENT_FILE: &str = "server.json";
+/// File name of the registration in the data directory.
+pub const REGISTRATION_FILE: &str = "server.json";
 
-/// What the agent keeps of its enrolment.
+/// What the agent keeps of its registration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Enrolment {
+pub struct Registration {
     /// Base URL of the server.
     pub server: String,
     /// Key id the server registered (this computer's key).
@@ -29,10 +29,10 @@ pub struct Enrolment {
     pub log: LogIdentity,
 }
 
-/// Why enrolment failed or cannot be read.
+/// Why registration failed or cannot be read.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum EnrolmentError {
+pub enum RegistrationError {
     /// The data directory or a file cannot be used.
     #[error(transparent)]
     Home(#[from] HomeError),
@@ -42,9 +42,11 @@ pub enum EnrolmentError {
     /// The server could not be reached or refused.
     #[error(transparent)]
     Server(#[from] ClientError),
-    /// This computer is already enrolled.
-    #[error("this computer is already enrolled with {0}; move server.json aside to enroll again")]
-    AlreadyEnrolled(String),
+    /// This computer is already registered.
+    #[error(
+        "this computer is already registered with {0}; move server.json aside to register again"
+    )]
+    AlreadyRegistered(String),
     /// The server registered another key than ours.
     #[error("the server registered key {found} instead of this computer's key {expected}")]
     WrongKey {
@@ -61,38 +63,40 @@ pub enum EnrolmentError {
     Damaged(std::path::PathBuf, String),
 }
 
-/// The enrolment of `home`, if it is enrolled.
-pub fn load(home: &Home) -> Result<Option<Enrolment>, EnrolmentError> {
-    let path = home.path(ENROLMENT_FILE);
+/// The registration of `home`, if it is registered.
+pub fn load(home: &Home) -> Result<Option<Registration>, RegistrationError> {
+    let path = home.path(REGISTRATION_FILE);
     if !path.exists() {
         return Ok(None);
     }
     let bytes = read_bounded(&path, 64 * 1024)?;
-    let enrolment: Enrolment = serde_json::from_slice(&bytes)
-        .map_err(|e| EnrolmentError::Damaged(path.clone(), e.to_string()))?;
-    enrolment
+    let registration: Registration = serde_json::from_slice(&bytes)
+        .map_err(|e| RegistrationError::Damaged(path.clone(), e.to_string()))?;
+    registration
         .log
         .validate()
-        .map_err(|e| EnrolmentError::Damaged(path, e.to_string()))?;
-    Ok(Some(enrolment))
+        .map_err(|e| RegistrationError::Damaged(path, e.to_string()))?;
+    Ok(Some(registration))
 }
 
 /// Registers the key of `home` (created if needed) with the server at `server` using the
 /// one-time `code`; `label` names this computer for the official.
-pub async fn enroll(
+pub async fn register(
     home: &Home,
     server: &str,
     code: &str,
     label: &str,
-) -> Result<Enrolment, EnrolmentError> {
+) -> Result<Registration, RegistrationError> {
     if let Some(existing) = load(home)? {
-        return Err(EnrolmentError::AlreadyEnrolled(existing.server));
+        return Err(RegistrationError::AlreadyRegistered(existing.server));
     }
     let key = AgentKey::load_or_create(home)?;
     let client = ServerClient::new(server)?;
-    let answer = client.enroll(code, &key.public_key_base64(), label).await?;
+    let answer = client
+        .register(code, &key.public_key_base64(), label)
+        .await?;
     if answer.key_id != key.key_id() {
-        return Err(EnrolmentError::WrongKey {
+        return Err(RegistrationError::WrongKey {
             expected: key.key_id(),
             found: answer.key_id,
         });
@@ -104,13 +108,13 @@ pub async fn enroll(
         let checkpoint = verify_checkpoint(&note, &answer.log)?;
         save_trusted(home, &TrustedCheckpoint::from(&checkpoint))?;
     }
-    let enrolment = Enrolment {
+    let registration = Registration {
         server: client.base().to_string(),
         key_id: answer.key_id,
         log: answer.log,
     };
-    let bytes = serde_json::to_vec_pretty(&enrolment)
-        .map_err(|e| EnrolmentError::Damaged(home.path(ENROLMENT_FILE), e.to_string()))?;
-    write_atomic(&home.path(ENROLMENT_FILE), &bytes)?;
-    Ok(enrolment)
+    let bytes = serde_json::to_vec_pretty(&registration)
+        .map_err(|e| RegistrationError::Damaged(home.path(REGISTRATION_FILE), e.to_string()))?;
+    write_atomic(&home.path(REGISTRATION_FILE), &bytes)?;
+    Ok(registration)
 }

@@ -1,20 +1,20 @@
-//! `lucarne enroll --server URL --code CODE`: registers this computer's key with a server.
+//! `lucarne register --server URL --code CODE`: registers this computer's key with a server.
 
 use lucarne_words::Lang;
 
-use crate::enrolment;
 use crate::failure::Explain as _;
 use crate::home::Home;
 use crate::i18n::{arg, Messages};
+use crate::registration;
 use crate::upload::block_on;
 
-/// Arguments of `lucarne enroll`.
+/// Arguments of `lucarne register`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub struct RegisterArgs {
     /// The server's address, e.g. `https://lucarne.example.org`.
     #[arg(long)]
     pub server: String,
-    /// The one-time enrolment code given by the server's operator or a group admin.
+    /// The one-time registration code given by the server's operator or a group admin.
     #[arg(long)]
     pub code: String,
     /// A name for this computer, shown to you on the server (default: its host name).
@@ -36,30 +36,35 @@ fn host_name() -> String {
         .unwrap_or_else(|| "lucarne".to_string())
 }
 
-/// Runs `lucarne enroll`.
-pub fn run(args: &Args) -> anyhow::Result<u8> {
+/// Runs `lucarne register`.
+pub fn run(args: &RegisterArgs) -> anyhow::Result<u8> {
     let home = Home::locate().explain("error-home")?;
     let label = args.label.clone().unwrap_or_else(host_name);
-    let enrolment = block_on(enrolment::enroll(&home, &args.server, &args.code, &label))?
-        .explain_with("error-register", vec![("server", args.server.clone())])?;
+    let registration = block_on(registration::register(
+        &home,
+        &args.server,
+        &args.code,
+        &label,
+    ))?
+    .explain_with("error-register", vec![("server", args.server.clone())])?;
     let msgs = Messages::new(args.lang);
     println!(
         "{}",
         msgs.get(
-            "enrolled",
+            "registered",
             &[
-                ("server", arg(&enrolment.server)),
-                ("key_id", arg(&enrolment.key_id))
+                ("server", arg(&registration.server)),
+                ("key_id", arg(&registration.key_id))
             ]
         )
     );
     println!(
         "{}",
         msgs.get(
-            "enrolled-log",
+            "registered-log",
             &[
-                ("origin", arg(&enrolment.log.origin)),
-                ("verifier_key", arg(&enrolment.log.verifier_key))
+                ("origin", arg(&registration.log.origin)),
+                ("verifier_key", arg(&registration.log.verifier_key))
             ]
         )
     );

@@ -1,68 +1,38 @@
-//! `POST /api/v1/enroll`: an agent key joins the server with a one-time code.
+//! `POST /api/v1/register`: an agent key joins the server with a one-time code.
 
 use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::Json;
 use base64::Engine as _;
-use serde::{Deserialize, Serialize};
 use sqlx::Row as _;
+
+use lucarne_proof::checkpoint::LogIdentity;
+use lucarne_proof::wire::{Refusal, RegisterRequest, RegisterResponse};
 
 use crate::db::now_unix;
 use crate::error::ApiError;
 use crate::invite::code_hash;
 use crate::state::AppState;
 
-/// Largest enrolment request.
-const MAX_ENROLL_BODY: usize = 16 * 1024;
+/// Largest registration request.
+const MAX_REGISTER_BODY: usize = 16 * 1024;
 /// Longest computer label.
 const MAX_LABEL_CHARS: usize = 200;
 
-/// The request.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EnrollRequest {
-    /// The one-time code.
-    pub code: String,
-    /// Base64 of the 32-byte Ed25519 public key.
-    pub public_key: String,
-    /// Name of the computer, for the official's list of keys.
-    #[serde(default)]
-    pub label: Option<String>,
-}
-
-/// What the agent needs to verify receipts from this log.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct LogInfo {
-    /// The checkpoint origin line.
-    pub origin: String,
-    /// The log's C2SP signed-note verifier key.
-    pub verifier_key: String,
-}
-
-/// The answer.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct EnrollResponse {
-    /// Hex SHA-256 of the key.
-    pub key_id: String,
-    /// The log.
-    pub log: LogInfo,
-}
-
 fn malformed(message: impl Into<String>) -> ApiError {
-    ApiError::bad_request("malformed_request", message)
+    ApiError::new(Refusal::MalformedRequest, message)
 }
 
 /// Handler.
-pub async fn enroll(
+pub async fn register(
     State(state): State<Arc<AppState>>,
     body: Body,
-) -> Result<Json<EnrollResponse>, ApiError> {
-    let body = super::read_body(body, MAX_ENROLL_BODY).await?;
-    let request: EnrollRequest =
-        serde_json::from_slice(&body).map_err(|e| malformed(format!("enrolment request: {e}")))?;
+) -> Result<Json<RegisterResponse>, ApiError> {
+    let body = super::read_body(body, MAX_REGISTER_BODY).await?;
+    let request: RegisterRequest = serde_json::from_slice(&body)
+        .map_err(|e| malformed(format!("registration request: {e}")))?;
     let public_key = base64::engine::general_purpose::STANDARD
         .decode(request.public_key.trim())
         .map_err(|_| malformed("public_key is not base64"))?;
@@ -82,9 +52,9 @@ pub async fn enroll(
         )));
     }
     if request.code.len() > 100 {
-        return Err(ApiError::bad_request(
-            "invalid_code",
-            "unknown enrolment code",
+        return Err(ApiError::new(
+            Refusal::InvalidCode,
+            "unknown registration code",
         ));
     }
     let key_id = lucarne_proof::envelope::key_id(&public_key);
@@ -97,19 +67,19 @@ pub async fn enroll(
         .bind(&hash)
         .fetch_optional(&mut *tx)
         .await?
-        .ok_or_else(|| ApiError::bad_request("invalid_code", "unknown enrolment code"))?;
+        .ok_or_else(|| ApiError::new(Refusal::InvalidCode, "unknown registration code"))?;
     let expires_at: i64 = invite.try_get(0)?;
     let used_at: Option<i64> = invite.try_get(1)?;
     if used_at.is_some() {
-        return Err(ApiError::bad_request(
-            "used_code",
-            "this enrolment code was already used",
+        return Err(ApiError::new(
+            Refusal::UsedCode,
+            "this registration code was already used",
         ));
     }
     if expires_at <= now {
-        return Err(ApiError::bad_request(
-            "expired_code",
-            "this enrolment code has expired",
+        return Err(ApiError::new(
+            Refusal::ExpiredCode,
+            "this registration code has expired",
         ));
     }
     let exists = sqlx::query("SELECT 1 FROM agent_keys WHERE key_id = $1")
@@ -118,14 +88,13 @@ pub async fn enroll(
         .await?
         .is_some();
     if exists {
-        return Err(ApiError::client(
-            StatusCode::CONFLICT,
-            "already_enrolled",
-            "this key is already enrolled",
+        return Err(ApiError::new(
+            Refusal::AlreadyRegistered,
+            "this key is already registered",
         ));
     }
     // The `used_at IS NULL` condition makes the code single-use even against a concurrent
-    // enrolment on another server process.
+    // registration on another server process.
     let updated = sqlx::query(
         "UPDATE invites SET used_at = $1, used_by = $2 WHERE code_sha256 = $3 AND used_at IS NULL",
     )
@@ -135,13 +104,13 @@ pub async fn enroll(
     .execute(&mut *tx)
     .await?;
     if updated.rows_affected() != 1 {
-        return Err(ApiError::bad_request(
-            "used_code",
-            "this enrolment code was already used",
+        return Err(ApiError::new(
+            Refusal::UsedCode,
+            "this registration code was already used",
         ));
     }
     sqlx::query(
-        "INSERT INTO agent_keys (key_id, public_key, label, enrolled_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO agent_keys (key_id, public_key, label, registered_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(&key_id)
     .bind(public_key)
@@ -150,10 +119,10 @@ pub async fn enroll(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    tracing::info!(key_id, "agent key enrolled");
-    Ok(Json(EnrollResponse {
+    tracing::info!(key_id, "agent key registered");
+    Ok(Json(RegisterResponse {
         key_id,
-        log: LogInfo {
+        log: LogIdentity {
             origin: state.origin.clone(),
             verifier_key: state.key.verifier_key().to_string(),
         },
