@@ -35,6 +35,7 @@
 //!   query, body hash, time, single-use nonce).
 //! - [`cms`]: CMS (PKCS#7) SignedData: the signed content and a report on its signer.
 //! - [`x509`]: what Lucarne shows of an X.509 certificate.
+//! - [`export`]: the evidence export (`lucarne-export/1`) and its offline verification.
 //! - [`wire`]: the HTTP API's bodies and refusal codes, shared by server, agent and the
 //!   OpenAPI document.
 //! - [`formats`]: the formats, byte by byte.
@@ -43,6 +44,7 @@ pub mod chain;
 pub mod checkpoint;
 pub mod cms;
 pub mod envelope;
+pub mod export;
 pub mod merkle;
 pub mod receipt;
 pub mod request;

@@ -10,7 +10,8 @@
 //! - [`log_key`]: the log's Ed25519 signed-note key, created on first start.
 //! - [`tlog`]: the Merkle log (stored hashes, proofs, tiles, signed checkpoints, sequencer).
 //! - [`storage`]: snapshots deduplicated by content.
-//! - [`ingest`]: the checks an upload goes through, and its receipt.
+//! - [`ingest`]: the checks an upload goes through (in parallel), its batch, its receipt.
+//! - [`sequencer`]: the log's single writer, appending uploads in batches.
 //! - [`facts`]: the analysis of each device state, computed once at ingest.
 //! - [`auth`]: signed API requests (method, host, path and query, body, time, nonce).
 //! - [`accounts`]: officials, their keys and devices (opaque handles), who may read what,
@@ -20,7 +21,9 @@
 //! - [`routes`]: HTTP handlers, one module per group.
 //! - [`web`]: the pages officials read (sessions, devices, who looked, groups).
 //! - [`metrics`], [`error`], [`state`]: counters, the error type, shared state.
-//! - [`serve`]: running the server until SIGINT/SIGTERM.
+//! - [`limits`]: rate limits (token buckets per address and per key).
+//! - [`serve`]: the accept loop (timeouts, connection cap, bytes in flight, caught panics),
+//!   running until SIGINT/SIGTERM.
 
 pub mod accounts;
 pub mod auth;
@@ -31,9 +34,11 @@ pub mod facts;
 pub mod ingest;
 pub mod invite;
 pub mod keys;
+pub mod limits;
 pub mod log_key;
 pub mod metrics;
 pub mod routes;
+pub mod sequencer;
 pub mod serve;
 pub mod state;
 pub mod storage;

@@ -111,6 +111,9 @@ pub(crate) fn config(dir: &std::path::Path, db: &TestDb) -> Config {
         max_body_bytes: 256 * 1024,
         max_connections: 4,
         public_url: None,
+        // Tests register and upload far faster than an official; the rate-limit tests set
+        // their own.
+        limits: lucarne_server::config::Limits::without_rates(),
     }
 }
 
