@@ -96,6 +96,7 @@ fn bench(c: &mut Criterion) {
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         data_dir: tmp.path().to_path_buf(),
         origin: "lucarne.bench/log".into(),
+        limits: lucarne_server::config::Limits::without_rates(),
         ..Config::default()
     };
     let (base, state) = runtime.block_on(async {
