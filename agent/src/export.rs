@@ -323,6 +323,11 @@ fn device_files(
     let mut snapshots = Vec::new();
     let mut name = None;
     for sequence in state::history_sequences(home, device).map_err(anyhow::Error::from)? {
+        // A snapshot the server refused for good is not evidence of anything: the chain went
+        // back over it (see `state::rewind`), and what follows links to the one before it.
+        if state::was_refused(home, device, sequence) {
+            continue;
+        }
         let body = state::history_envelope(home, device, sequence).map_err(anyhow::Error::from)?;
         let envelope = Envelope::from_json(&body).map_err(anyhow::Error::from)?;
         let bytes = envelope.snapshot_bytes().map_err(anyhow::Error::from)?;
