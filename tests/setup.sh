@@ -20,6 +20,9 @@ if ! command -v cargo >/dev/null 2>&1; then
     exit 1
 fi
 
+# openssl: the test timestamping authority (`tests/tsa/test-tsa.sh`, `openssl ts`).
+command -v openssl >/dev/null 2>&1 || lucarne_apt_install openssl
+
 # libimobiledevice's own tools, used as an independent client of the virtual iPad
 # (virtual-ipad/tests/libimobiledevice_fidelity.rs).
 lucarne_apt_install libimobiledevice-utils ideviceinstaller

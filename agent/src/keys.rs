@@ -87,6 +87,21 @@ impl AgentKey {
         key_id(self.public_key())
     }
 
+    /// The name this key signs export manifests under (see `lucarne_proof::export`).
+    pub fn note_name(&self) -> String {
+        lucarne_proof::export::agent_key_name(&self.key_id())
+    }
+
+    /// The key as a signed-note verifier key, as an export carries it.
+    pub fn verifier_key(&self) -> String {
+        lucarne_proof::export::manifest::verifier_key(&self.note_name(), self.public_key())
+    }
+
+    /// Signs an export's manifest: the `lucarne.export/1` signed note.
+    pub fn sign_manifest(&self, manifest: &[u8]) -> Vec<u8> {
+        lucarne_proof::export::manifest::sign(manifest, &self.note_name(), &self.pair)
+    }
+
     /// Signs the exact snapshot bytes.
     pub fn sign(&self, snapshot: &[u8]) -> Envelope {
         Envelope::sign(snapshot, &self.pair)

@@ -24,6 +24,7 @@
 pub mod backup;
 pub mod commands;
 pub mod device;
+pub mod export;
 pub mod failure;
 pub mod history;
 pub mod home;

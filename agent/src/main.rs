@@ -3,7 +3,9 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use lucarne::commands::{backups, devices, history, inspect, key, push, register, scan};
+use lucarne::commands::{
+    backups, devices, export, history, inspect, key, push, register, scan, verify,
+};
 
 /// Lucarne: see what the administration managing your iPad can change or read.
 #[derive(Parser)]
@@ -31,6 +33,10 @@ enum Command {
     Devices(devices::DevicesArgs),
     /// What changed on each iPad, and when, from this computer's history.
     History(history::HistoryArgs),
+    /// Write the evidence file of an iPad over a period (signed, checkable offline).
+    Export(export::ExportArgs),
+    /// Check an evidence file offline.
+    Verify(verify::VerifyArgs),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +50,8 @@ fn main() -> ExitCode {
         Command::Register(a) => a.lang,
         Command::Push(a) => a.lang,
         Command::Devices(a) => a.lang,
+        Command::Export(a) => a.lang,
+        Command::Verify(a) => a.lang,
     };
     let result = match cli.command {
         Command::Inspect(args) => inspect::run(&args),
@@ -55,6 +63,9 @@ fn main() -> ExitCode {
         // 1: some snapshots were refused or could not be sent.
         Command::Push(args) => push::run(&args),
         Command::Devices(args) => devices::run(&args),
+        Command::Export(args) => export::run(&args),
+        // 1: a check failed (each named on its own line).
+        Command::Verify(args) => verify::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -224,6 +224,12 @@ pub fn history_snapshot(home: &Home, device: &str, sequence: u64) -> Result<Vec<
     stored_snapshot(&home.path("history").join(device).join(entry_name(sequence)))
 }
 
+/// The exact envelope bytes of history entry `sequence` of `device`, as signed and sent.
+pub fn history_envelope(home: &Home, device: &str, sequence: u64) -> Result<Vec<u8>, StateError> {
+    let path = home.path("history").join(device).join(entry_name(sequence));
+    Ok(read_bounded(&path, MAX_ENVELOPE_BYTES)?)
+}
+
 /// Brings the chain state of `device` up to its history after an interrupted seal, and puts a
 /// newest history entry that never reached the outbox (nor a receipt, nor `rejected/`) back in
 /// the outbox.

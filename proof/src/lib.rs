@@ -33,6 +33,7 @@
 //! - [`receipt`]: the server's receipt for a snapshot, and its verification.
 //! - [`cms`]: CMS (PKCS#7) SignedData: the signed content and a report on its signer.
 //! - [`x509`]: what Lucarne shows of an X.509 certificate.
+//! - [`export`]: the evidence export (`lucarne-export/1`) and its offline verification.
 //! - [`wire`]: the HTTP API's bodies and refusal codes, shared by server, agent and the
 //!   OpenAPI document.
 //! - [`formats`]: the formats, byte by byte.
@@ -41,6 +42,7 @@ pub mod chain;
 pub mod checkpoint;
 pub mod cms;
 pub mod envelope;
+pub mod export;
 pub mod merkle;
 pub mod receipt;
 pub mod wire;

@@ -2,6 +2,7 @@
 
 pub mod backups;
 pub mod devices;
+pub mod export;
 pub mod history;
 pub mod inspect;
 pub mod key;
@@ -10,3 +11,4 @@ pub mod password;
 pub mod push;
 pub mod register;
 pub mod scan;
+pub mod verify;

@@ -28,6 +28,8 @@ pub(crate) struct Certificate {
     pub key: PublicKey,
     /// The subjectKeyIdentifier extension's key identifier, if present.
     pub subject_key_id: Option<Vec<u8>>,
+    /// The certificate's DER bytes (for the ESS signing-certificate attribute's hash).
+    pub der: Vec<u8>,
 }
 
 /// A subject public key.
@@ -72,6 +74,7 @@ pub(crate) fn parse(element: &Element<'_>) -> Result<Certificate, CmsError> {
         }
     }
     Ok(Certificate {
+        der: element.raw.to_vec(),
         summary,
         serial: tbs.serial_number,
         issuer: tbs.issuer,

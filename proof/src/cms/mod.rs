@@ -32,6 +32,7 @@ mod ber;
 mod certificate;
 mod oid;
 mod signature;
+pub mod timestamp;
 
 use std::borrow::Cow;
 
@@ -151,9 +152,15 @@ pub enum CmsError {
     /// The ContentInfo holds something other than SignedData (e.g. an encrypted profile).
     #[error("the content type is {0}, not CMS SignedData (1.2.840.113549.1.7.2)")]
     NotSignedData(String),
-    /// The signed content is not plain data.
-    #[error("the signed content type is {0}, not data (1.2.840.113549.1.7.1)")]
-    UnsupportedContentType(String),
+    /// The signed content is not of the type the caller reads (plain data for profiles,
+    /// TSTInfo for timestamp tokens).
+    #[error("the signed content type is {found}, not {expected}")]
+    UnsupportedContentType {
+        /// The content type found, dotted.
+        found: String,
+        /// The content type required, named and dotted.
+        expected: &'static str,
+    },
     /// The signature is detached: the file does not carry the signed content.
     #[error("the signature is detached: the file does not contain the signed profile")]
     DetachedContent,
@@ -176,14 +183,46 @@ pub fn looks_like_cms(bytes: &[u8]) -> bool {
 }
 
 /// Opens a CMS SignedData wrapper: returns the encapsulated content and the signer report.
+/// Only plain data (id-data) is accepted as content: a timestamp token is opened by
+/// [`timestamp`], which asks for its own content type explicitly.
 pub fn unwrap(bytes: &[u8]) -> Result<SignedContent, CmsError> {
+    unwrap_typed(bytes, ContentType::Data)
+}
+
+/// The content types a caller may ask [`unwrap_typed`] for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ContentType {
+    /// id-data (signed profiles).
+    Data,
+    /// id-ct-TSTInfo (RFC 3161 timestamp tokens).
+    TstInfo,
+}
+
+impl ContentType {
+    fn oid(self) -> oid::Oid {
+        match self {
+            ContentType::Data => oid::DATA,
+            ContentType::TstInfo => oid::TST_INFO,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            ContentType::Data => "data (1.2.840.113549.1.7.1)",
+            ContentType::TstInfo => "id-ct-TSTInfo (1.2.840.113549.1.9.16.1.4)",
+        }
+    }
+}
+
+/// [`unwrap`] for a SignedData whose content must be of type `expected`.
+pub(crate) fn unwrap_typed(bytes: &[u8], expected: ContentType) -> Result<SignedContent, CmsError> {
     if bytes.len() > MAX_SIGNED_BYTES {
         return Err(CmsError::TooLarge {
             size: bytes.len(),
             limit: MAX_SIGNED_BYTES,
         });
     }
-    let signed = read_signed_data(bytes)?;
+    let signed = read_signed_data(bytes, expected)?;
     let signer = signer_report(&signed)?;
     Ok(SignedContent {
         content: signed.content.into_owned(),
@@ -218,7 +257,7 @@ enum SignerId<'a> {
     SubjectKeyId(&'a [u8]),
 }
 
-fn read_signed_data(bytes: &[u8]) -> Result<SignedData<'_>, CmsError> {
+fn read_signed_data(bytes: &[u8], expected: ContentType) -> Result<SignedData<'_>, CmsError> {
     let mut top = Reader::new(bytes);
     let content_info = top.expect(tag::SEQUENCE, "a SEQUENCE", "ContentInfo")?;
     top.finish("ContentInfo")?;
@@ -242,7 +281,7 @@ fn read_signed_data(bytes: &[u8]) -> Result<SignedData<'_>, CmsError> {
     let signer_infos = fields.expect(tag::SET, "a SET", "SignedData signerInfos")?;
     fields.finish("SignedData")?;
 
-    let (content_type, content) = read_encapsulated(&encapsulated)?;
+    let (content_type, content) = read_encapsulated(&encapsulated, expected)?;
     let certificates = match certificates {
         Some(set) => read_certificates(&set)?,
         None => Vec::new(),
@@ -258,14 +297,20 @@ fn read_signed_data(bytes: &[u8]) -> Result<SignedData<'_>, CmsError> {
 }
 
 /// The encapsulated content type and content (RFC 5652 §5.2).
-fn read_encapsulated<'a>(element: &Element<'a>) -> Result<(&'a [u8], Cow<'a, [u8]>), CmsError> {
+fn read_encapsulated<'a>(
+    element: &Element<'a>,
+    expected: ContentType,
+) -> Result<(&'a [u8], Cow<'a, [u8]>), CmsError> {
     const WHAT: &str = "encapContentInfo";
     let mut fields = element.children(WHAT)?;
     let content_type = fields.expect(tag::OID, "an OID", "eContentType")?.content;
     let explicit = fields.optional(tag::CONTEXT_0, "eContent")?;
     fields.finish(WHAT)?;
-    if !oid::is(content_type, oid::DATA) {
-        return Err(CmsError::UnsupportedContentType(oid::dotted(content_type)));
+    if !oid::is(content_type, expected.oid()) {
+        return Err(CmsError::UnsupportedContentType {
+            found: oid::dotted(content_type),
+            expected: expected.name(),
+        });
     }
     let explicit = explicit.ok_or(CmsError::DetachedContent)?;
     let mut inner = explicit.children("eContent")?;
@@ -372,6 +417,9 @@ fn algorithm_oid<'a>(element: &Element<'a>, what: &'static str) -> Result<&'a [u
 struct SignedAttributes<'a> {
     content_type: Option<&'a [u8]>,
     message_digest: Option<Cow<'a, [u8]>>,
+    /// The ESS signing-certificate attribute (RFC 2634, RFC 5035): the hash algorithm and
+    /// the hash of the first certificate it names, the signer's.
+    signing_certificate: Option<(Digest, Cow<'a, [u8]>)>,
 }
 
 fn read_signed_attributes<'a>(set: &Element<'a>) -> Result<SignedAttributes<'a>, CmsError> {
@@ -380,6 +428,7 @@ fn read_signed_attributes<'a>(set: &Element<'a>) -> Result<SignedAttributes<'a>,
     let mut found = SignedAttributes {
         content_type: None,
         message_digest: None,
+        signing_certificate: None,
     };
     let mut count = 0usize;
     while let Some(attribute) = attributes.next(WHAT)? {
@@ -423,9 +472,49 @@ fn read_signed_attributes<'a>(set: &Element<'a>) -> Result<SignedAttributes<'a>,
             }
             let value = single_value("messageDigest attribute")?;
             found.message_digest = Some(value.octets("messageDigest attribute")?);
+        } else if oid::is(kind, oid::ATTR_SIGNING_CERTIFICATE)
+            || oid::is(kind, oid::ATTR_SIGNING_CERTIFICATE_V2)
+        {
+            if found.signing_certificate.is_some() {
+                return Err(duplicate("signingCertificate attribute"));
+            }
+            let value = single_value("signingCertificate attribute")?;
+            let v2 = oid::is(kind, oid::ATTR_SIGNING_CERTIFICATE_V2);
+            found.signing_certificate = Some(read_ess_cert_id(&value, v2)?);
         }
     }
     Ok(found)
+}
+
+/// The hash algorithm and certificate hash of the first ESSCertID(v2) of a
+/// SigningCertificate(V2) value. ESSCertID (v1) hashes are SHA-1; ESSCertIDv2 names its
+/// algorithm, SHA-256 when absent.
+fn read_ess_cert_id<'a>(
+    value: &Element<'a>,
+    v2: bool,
+) -> Result<(Digest, Cow<'a, [u8]>), CmsError> {
+    const WHAT: &str = "signingCertificate attribute";
+    if !value.tag.is(tag::SEQUENCE) {
+        return Err(unexpected(WHAT, "a SEQUENCE", value.tag));
+    }
+    let mut fields = value.children(WHAT)?;
+    let certs = fields.expect(tag::SEQUENCE, "a SEQUENCE OF ESSCertID", WHAT)?;
+    let mut certs = certs.children(WHAT)?;
+    let first = certs.expect(tag::SEQUENCE, "an ESSCertID", WHAT)?;
+    let mut id = first.children(WHAT)?;
+    let mut digest = if v2 { Digest::Sha256 } else { Digest::Sha1 };
+    if v2 && id.peek_tag() == Some(tag::SEQUENCE) {
+        let algorithm = algorithm_oid(&id.element(WHAT)?, WHAT)?;
+        digest = Digest::from_oid(algorithm).ok_or_else(|| CmsError::BadValue {
+            what: WHAT,
+            problem: format!(
+                "the hash algorithm {} is not supported",
+                oid::algorithm_name(algorithm)
+            ),
+        })?;
+    }
+    let hash = id.element(WHAT)?.octets(WHAT)?;
+    Ok((digest, hash))
 }
 
 /// The exact bytes the signature covers when there are signed attributes: their DER
@@ -519,6 +608,17 @@ fn check_signature(
                     "the content does not match the signed {} digest: it was changed after signing",
                     digest.name()
                 ));
+            }
+            if let (Some((digest, hash)), Some(certificate)) =
+                (&attributes.signing_certificate, certificate)
+            {
+                if digest.digest(&certificate.der) != hash.as_ref() {
+                    return Err(
+                        "the signed signingCertificate attribute names another certificate \
+                         than the one in the file"
+                            .to_string(),
+                    );
+                }
             }
             Cow::Owned(signed_attributes_message(set))
         }

@@ -13,6 +13,12 @@ pub(crate) use der::oid::ObjectIdentifier as Oid;
 pub(crate) const DATA: Oid = rfc5911::ID_DATA;
 /// id-signedData, 1.2.840.113549.1.7.2.
 pub(crate) const SIGNED_DATA: Oid = rfc5911::ID_SIGNED_DATA;
+/// id-ct-TSTInfo, 1.2.840.113549.1.9.16.1.4 (RFC 3161): the content of a timestamp token.
+pub(crate) const TST_INFO: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.1.4");
+/// id-aa-signingCertificate, 1.2.840.113549.1.9.16.2.12 (RFC 2634 ESS, SHA-1 certificate hash).
+pub(crate) const ATTR_SIGNING_CERTIFICATE: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.12");
+/// id-aa-signingCertificateV2, 1.2.840.113549.1.9.16.2.47 (RFC 5035).
+pub(crate) const ATTR_SIGNING_CERTIFICATE_V2: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.47");
 /// id-contentType attribute, 1.2.840.113549.1.9.3.
 pub(crate) const ATTR_CONTENT_TYPE: Oid = rfc5911::ID_CONTENT_TYPE;
 /// id-messageDigest attribute, 1.2.840.113549.1.9.4.
@@ -142,6 +148,7 @@ mod tests {
         let expected = [
             (DATA, "1.2.840.113549.1.7.1"),
             (SIGNED_DATA, "1.2.840.113549.1.7.2"),
+            (TST_INFO, "1.2.840.113549.1.9.16.1.4"),
             (ATTR_CONTENT_TYPE, "1.2.840.113549.1.9.3"),
             (ATTR_MESSAGE_DIGEST, "1.2.840.113549.1.9.4"),
             (SHA1, "1.3.14.3.2.26"),

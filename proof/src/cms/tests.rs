@@ -159,7 +159,7 @@ fn openssl_ecdsa_p256_with_subject_key_identifier_verifies() {
         "db00ddedc85b2b737f1a0c8da371b0c074b3e50ecb13ca9012cb39cd90aa386a"
     );
     // The file points at its signer by subjectKeyIdentifier ([0] IMPLICIT, tag 0x80).
-    let mut fields = read_signed_data(&bytes).unwrap();
+    let mut fields = read_signed_data(&bytes, ContentType::Data).unwrap();
     assert!(matches!(fields.signer.id, SignerId::SubjectKeyId(_)));
     fields.certificates.clear();
     assert!(signer_report(&fields)
@@ -182,7 +182,7 @@ fn openssl_ecdsa_p384_verifies() {
 #[test]
 fn openssl_without_signed_attributes_verifies_over_the_content() {
     let bytes = fixture("signed/rsa2048-sha256-noattr.mobileconfig");
-    assert!(read_signed_data(&bytes)
+    assert!(read_signed_data(&bytes, ContentType::Data)
         .unwrap()
         .signer
         .signed_attributes
@@ -333,7 +333,7 @@ fn a_wrong_tag_is_an_error_naming_the_field() {
 #[test]
 fn a_signer_without_its_certificate_is_reported_by_issuer() {
     let bytes = fixture(QUAD9);
-    let mut signed = read_signed_data(&bytes).unwrap();
+    let mut signed = read_signed_data(&bytes, ContentType::Data).unwrap();
     signed.certificates.clear();
     let report = signer_report(&signed).unwrap();
     assert!(!report.signature_valid);

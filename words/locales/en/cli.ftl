@@ -130,3 +130,52 @@ error-report-invalid = The file { $path } is not a readable App Privacy Report.
 error-usbmuxd-address = The usbmuxd address given is not valid (expected UNIX:/path or host:port).
 error-history = This computer's history is unreadable ({ $device }, snapshot no. { $sequence }).
 error-random = The system's random generator failed.
+
+# lucarne export
+export-bad-day = “{ $day }” is not a date of the form YYYY-MM-DD.
+export-bad-period = The start date (--from) is after the end date (--to).
+export-empty = This computer's history holds no snapshot in the chosen period.
+export-written = Evidence file written: { $path } ({ $snapshots ->
+    [one] one snapshot
+   *[other] { $snapshots } snapshots
+} of { $devices ->
+    [one] one iPad
+   *[other] { $devices } iPads
+}).
+export-not-attested = It is signed by this computer's key and made from its own history: it is not attested by the server.
+export-timestamped = Timestamped at { $time } by the timestamping authority “{ $tsa }”.
+export-check-with = Anyone can check it offline: lucarne verify { $path }
+error-export = The evidence file could not be made.
+error-export-timestamp = The timestamping authority gave no valid token; no file was written.
+error-export-write = The file { $path } could not be written.
+
+# lucarne verify
+verify-title = Checking { $path }
+verify-files = { $count ->
+    [one] One file in the archive.
+   *[other] { $count } files in the archive.
+}
+verify-signed-agent = The manifest is signed by a computer's key (fingerprint { $key_id }).
+verify-signed-server = The manifest is signed by the key of the server's log “{ $origin }”.
+verify-device = iPad { $device }: { $count ->
+    [one] one signed snapshot
+   *[other] { $count } signed snapshots
+} (no. { $first } to { $last }), { $in_log } of them recorded in the server's log (inclusion proof checked).
+verify-checkpoint = Log checkpoint checked: { $size } entries, root { $root }.
+verify-timestamp = Timestamp checked: { $time }, by “{ $tsa }” (certificate { $fingerprint }).
+verify-no-timestamp = No timestamp: nothing attests when this file was made.
+verify-not-attested = This file was made by the official's computer from its history: it is not attested by the server.
+verify-no-log = None of these snapshots was sent to a server: no inclusion proof.
+verify-not-in-log = iPad { $device }: { $count ->
+    [one] one snapshot is not recorded
+   *[other] { $count } snapshots are not recorded
+} in the server's log (no receipt).
+verify-no-consistency = No consistency proof of the log between sizes { $from } and { $to }: that the log was not rewritten in between could not be checked.
+verify-chain-starts-after = iPad { $device }: the file's first snapshot (no. { $sequence }) follows one before the period; the chain is checked from it on.
+verify-fingerprints = Keys to compare with the published ones (this computer has none registered):
+verify-pins-match = The keys are those registered on this computer.
+verify-passed = Every available check passed.
+verify-failed = { $count ->
+    [one] One check failed:
+   *[other] { $count } checks failed:
+}

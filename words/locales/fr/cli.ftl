@@ -134,3 +134,52 @@ error-report-invalid = Le fichier { $path } n'est pas un rapport de confidential
 error-usbmuxd-address = L'adresse d'usbmuxd donnée n'est pas valable (attendu : UNIX:/chemin ou hôte:port).
 error-history = L'historique de cet ordinateur est illisible ({ $device }, instantané n° { $sequence }).
 error-random = Le générateur d'aléa du système a échoué.
+
+# lucarne export
+export-bad-day = « { $day } » n'est pas une date de la forme AAAA-MM-JJ.
+export-bad-period = La date de début (--from) est après la date de fin (--to).
+export-empty = L'historique de cet ordinateur ne contient aucun instantané dans la période choisie.
+export-written = Fichier de preuve écrit : { $path } ({ $snapshots ->
+    [one] un instantané
+   *[other] { $snapshots } instantanés
+} de { $devices ->
+    [one] un iPad
+   *[other] { $devices } iPad
+}).
+export-not-attested = Il est signé par la clé de cet ordinateur et fait à partir de son propre historique : il n'est pas attesté par le serveur.
+export-timestamped = Horodaté le { $time } par l'autorité d'horodatage « { $tsa } ».
+export-check-with = N'importe qui peut le vérifier hors ligne : lucarne verify { $path }
+error-export = Le fichier de preuve n'a pas pu être fait.
+error-export-timestamp = L'autorité d'horodatage n'a pas donné de jeton valable ; aucun fichier n'a été écrit.
+error-export-write = Le fichier { $path } n'a pas pu être écrit.
+
+# lucarne verify
+verify-title = Vérification de { $path }
+verify-files = { $count ->
+    [one] Un fichier dans l'archive.
+   *[other] { $count } fichiers dans l'archive.
+}
+verify-signed-agent = Le manifeste est signé par la clé d'un ordinateur (empreinte { $key_id }).
+verify-signed-server = Le manifeste est signé par la clé du journal du serveur « { $origin } ».
+verify-device = iPad { $device } : { $count ->
+    [one] un instantané signé
+   *[other] { $count } instantanés signés
+} (n° { $first } à { $last }), dont { $in_log } inscrits au journal du serveur (preuve d'inclusion vérifiée).
+verify-checkpoint = Point de contrôle du journal vérifié : { $size } entrées, racine { $root }.
+verify-timestamp = Horodatage vérifié : le { $time }, par « { $tsa } » (certificat { $fingerprint }).
+verify-no-timestamp = Pas d'horodatage : rien n'atteste la date à laquelle ce fichier a été fait.
+verify-not-attested = Ce fichier a été fait par l'ordinateur de l'élu, à partir de son historique : il n'est pas attesté par le serveur.
+verify-no-log = Aucun de ces instantanés n'a été envoyé à un serveur : pas de preuve d'inclusion.
+verify-not-in-log = iPad { $device } : { $count ->
+    [one] un instantané n'est pas inscrit
+   *[other] { $count } instantanés ne sont pas inscrits
+} au journal du serveur (pas de reçu).
+verify-no-consistency = Pas de preuve de cohérence du journal entre les tailles { $from } et { $to } : que le journal n'a pas été réécrit entre les deux n'a pas pu être vérifié.
+verify-chain-starts-after = iPad { $device } : le premier instantané du fichier (n° { $sequence }) suit un instantané antérieur à la période ; la chaîne est vérifiée à partir de lui.
+verify-fingerprints = Clés à comparer avec celles publiées (cet ordinateur n'en a pas enregistré) :
+verify-pins-match = Les clés sont celles enregistrées sur cet ordinateur.
+verify-passed = Toutes les vérifications possibles ont réussi.
+verify-failed = { $count ->
+    [one] Une vérification a échoué :
+   *[other] { $count } vérifications ont échoué :
+}
