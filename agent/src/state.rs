@@ -10,6 +10,12 @@
 //! from it and puts it back in the outbox if it was not there: a sequence number is never used
 //! twice and a sealed snapshot is never lost. A `chain.json` that does not parse or whose
 //! checksum does not match is reported, never silently reset (that could reuse numbers).
+//!
+//! After the server refuses a snapshot for good, [`rewind`] points the device's chain back at
+//! the last snapshot that was not refused nor linked to a refused one (its sequence number
+//! is not reused: the server accepts gaps). The refused envelope stays in `rejected/` with
+//! the server's reason, and the next snapshot links to what the server holds, instead of
+//! being refused as a fork, and every later one with it.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -81,10 +87,12 @@ pub struct SealedSnapshot {
 /// The chain state of one device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceChain {
-    /// Last sequence number used.
+    /// Last sequence number used (never used again, even when the server refused it).
     pub sequence: u64,
-    /// Hex SHA-256 of the last sealed snapshot's bytes.
-    pub last_sha256: String,
+    /// Hex SHA-256 of the snapshot the next one links to: the last one sealed, or after a
+    /// refusal ([`rewind`]) the last one not refused nor linked to a refused one; `None` when
+    /// there is none (the next snapshot is the device's first for the server).
+    pub last_sha256: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -246,7 +254,6 @@ fn recover(
         return Ok(chain);
     }
     let path = history.join(entry_name(newest));
-    let snapshot = stored_snapshot(&path)?;
     let receipted = history.join(format!("{newest}.receipt.json")).exists();
     let rejected = home
         .path("rejected")
@@ -261,8 +268,68 @@ fn recover(
     }
     Ok(Some(DeviceChain {
         sequence: newest,
-        last_sha256: sha256_hex(&snapshot),
+        last_sha256: chain_head(home, device)?,
     }))
+}
+
+/// The snapshot of `device` the next one must link to: the newest history entry that was
+/// not refused and whose own links do not go through a refused one. Reads the device's whole
+/// history: done after a refusal or a crash only.
+fn chain_head(home: &Home, device: &str) -> Result<Option<String>, StateError> {
+    #[derive(Deserialize)]
+    struct Link {
+        #[serde(default)]
+        previous_hash: Option<String>,
+    }
+    let history = home.path("history").join(device);
+    let rejected = home.path("rejected").join(device);
+    let mut good = std::collections::HashMap::<String, bool>::new();
+    let mut head = None;
+    for sequence in entries(&history)? {
+        let path = history.join(entry_name(sequence));
+        let bytes = stored_snapshot(&path)?;
+        let link: Link =
+            serde_json::from_slice(&bytes).map_err(|e| StateError::DamagedHistory {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
+        let refused = rejected.join(entry_name(sequence)).exists();
+        // A link to a snapshot no longer in the history (history trimmed) is trusted: only
+        // refusals seen here break the chain.
+        let linked = link
+            .previous_hash
+            .as_deref()
+            .is_none_or(|p| good.get(&p.to_ascii_lowercase()).copied().unwrap_or(true));
+        let hash = sha256_hex(&bytes);
+        let ok = !refused && linked;
+        good.insert(hash.clone(), ok);
+        if ok {
+            head = Some(hash);
+        }
+    }
+    Ok(head)
+}
+
+/// Points the chain of `device` back at its last good snapshot after the server refused one
+/// for good (see the module docs). The caller holds the home's lock.
+pub fn rewind(home: &Home, device: &str) -> Result<(), StateError> {
+    let mut devices = load_chain(home)?;
+    let newest = entries(&home.path("history").join(device))?
+        .last()
+        .copied()
+        .unwrap_or(0);
+    let sequence = devices
+        .get(device)
+        .map_or(newest, |c| c.sequence.max(newest));
+    let head = chain_head(home, device)?;
+    devices.insert(
+        device.to_string(),
+        DeviceChain {
+            sequence,
+            last_sha256: head,
+        },
+    );
+    save_chain(home, devices)
 }
 
 /// Seals `snapshot` (see the module docs): sets its `sequence` and `previous_hash`, signs its
@@ -284,7 +351,7 @@ pub fn seal(
             .ok_or_else(|| StateError::SequenceExhausted(device.clone()))?,
     };
     snapshot.sequence = sequence;
-    snapshot.previous_hash = previous.map(|c| c.last_sha256);
+    snapshot.previous_hash = previous.and_then(|c| c.last_sha256);
     let bytes = serde_json::to_vec(&snapshot).map_err(|e| StateError::Serialise(e.to_string()))?;
     let envelope =
         serde_json::to_vec(&key.sign(&bytes)).map_err(|e| StateError::Serialise(e.to_string()))?;
@@ -300,7 +367,7 @@ pub fn seal(
         device.clone(),
         DeviceChain {
             sequence,
-            last_sha256: snapshot_sha256.clone(),
+            last_sha256: Some(snapshot_sha256.clone()),
         },
     );
     save_chain(home, devices)?;
@@ -414,6 +481,37 @@ mod tests {
             sealed_snapshot(&home, "D", 3).previous_hash.as_deref(),
             Some(s2.snapshot_sha256.as_str())
         );
+    }
+
+    #[test]
+    fn after_a_refusal_the_chain_goes_back_to_the_last_good_snapshot() {
+        let (_tmp, home, key) = setup();
+        let s1 = seal(&home, &key, snapshot(Some("D"))).unwrap();
+        seal(&home, &key, snapshot(Some("D"))).unwrap();
+        // 3 was sealed offline and links to 2; then 2 is refused for good.
+        seal(&home, &key, snapshot(Some("D"))).unwrap();
+        fs::create_dir_all(home.path("rejected/D")).unwrap();
+        fs::write(home.path("rejected/D/2.json"), b"{}").unwrap();
+        rewind(&home, "D").unwrap();
+        let s4 = seal(&home, &key, snapshot(Some("D"))).unwrap();
+        assert_eq!(s4.sequence, 4, "a refused number is never used again");
+        assert_eq!(
+            sealed_snapshot(&home, "D", 4).previous_hash.as_deref(),
+            Some(s1.snapshot_sha256.as_str())
+        );
+        // Every snapshot refused: the next one is the device's first for the server.
+        fs::write(home.path("rejected/D/1.json"), b"{}").unwrap();
+        fs::write(home.path("rejected/D/4.json"), b"{}").unwrap();
+        rewind(&home, "D").unwrap();
+        let s5 = seal(&home, &key, snapshot(Some("D"))).unwrap();
+        assert_eq!(s5.sequence, 5);
+        assert_eq!(sealed_snapshot(&home, "D", 5).previous_hash, None);
+        // A chain rebuilt from the history (chain.json moved aside) gives the same answer.
+        fs::write(home.path("rejected/D/5.json"), b"{}").unwrap();
+        fs::remove_file(home.path("chain.json")).unwrap();
+        let s6 = seal(&home, &key, snapshot(Some("D"))).unwrap();
+        assert_eq!(s6.sequence, 6);
+        assert_eq!(sealed_snapshot(&home, "D", 6).previous_hash, None);
     }
 
     #[test]

@@ -118,6 +118,16 @@ pub enum Refusal {
     UnknownDevice,
     /// The server failed; the request may succeed later.
     Internal,
+    /// Too many requests from this address or for this key; try again after `Retry-After`.
+    RateLimited,
+    /// The server is receiving too much at once; try again after `Retry-After`.
+    Busy,
+    /// The request was not completed in the time allowed.
+    Timeout,
+    /// The key's stored snapshots reached their quota; the operator can raise it.
+    QuotaExceeded,
+    /// The server's database does not take writes (`/healthz`).
+    Unhealthy,
     /// A code this version does not know (sent by a newer server).
     #[serde(other)]
     Other,
@@ -125,7 +135,7 @@ pub enum Refusal {
 
 impl Refusal {
     /// Every code a server sends (all but [`Refusal::Other`]).
-    pub const ALL: [Refusal; 20] = [
+    pub const ALL: [Refusal; 25] = [
         Refusal::TooLarge,
         Refusal::MalformedRequest,
         Refusal::MalformedEnvelope,
@@ -146,6 +156,11 @@ impl Refusal {
         Refusal::NotFound,
         Refusal::UnknownDevice,
         Refusal::Internal,
+        Refusal::RateLimited,
+        Refusal::Busy,
+        Refusal::Timeout,
+        Refusal::QuotaExceeded,
+        Refusal::Unhealthy,
     ];
 
     /// The code as sent on the wire.
@@ -171,6 +186,11 @@ impl Refusal {
             Refusal::NotFound => "not_found",
             Refusal::UnknownDevice => "unknown_device",
             Refusal::Internal => "internal",
+            Refusal::RateLimited => "rate_limited",
+            Refusal::Busy => "busy",
+            Refusal::Timeout => "timeout",
+            Refusal::QuotaExceeded => "quota_exceeded",
+            Refusal::Unhealthy => "unhealthy",
             Refusal::Other => "other",
         }
     }
@@ -184,6 +204,10 @@ impl Refusal {
             Refusal::NotFound | Refusal::UnknownDevice => 404,
             Refusal::AlreadyRegistered | Refusal::Replay | Refusal::Rollback | Refusal::Fork => 409,
             Refusal::Internal => 500,
+            Refusal::RateLimited => 429,
+            Refusal::Busy | Refusal::Unhealthy => 503,
+            Refusal::Timeout => 408,
+            Refusal::QuotaExceeded => 507,
             Refusal::MalformedRequest
             | Refusal::MalformedEnvelope
             | Refusal::MalformedSnapshot
@@ -198,9 +222,17 @@ impl Refusal {
     }
 
     /// Refused for good: sending the same request again cannot succeed. The others (a server
-    /// failure) may succeed later.
+    /// failure, a limit of time, rate, room or storage) may succeed later.
     pub fn is_final(self) -> bool {
-        !matches!(self, Refusal::Internal)
+        !matches!(
+            self,
+            Refusal::Internal
+                | Refusal::RateLimited
+                | Refusal::Busy
+                | Refusal::Timeout
+                | Refusal::QuotaExceeded
+                | Refusal::Unhealthy
+        )
     }
 }
 

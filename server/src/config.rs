@@ -27,6 +27,64 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Largest number of database connections.
     pub max_connections: u32,
+    /// Limits on what one client may hold or ask (timeouts, connections, rates, storage).
+    pub limits: Limits,
+}
+
+/// What protects the server from slow, greedy or guessing clients. Rates are per minute; a
+/// rate of 0 turns that limit off (a load test on one address, a server behind a proxy that
+/// limits already).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Seconds a client has to send a request's headers, counted from the connection or the
+    /// end of the previous answer: also the idle time after which a keep-alive connection is
+    /// closed.
+    pub header_timeout_seconds: u64,
+    /// Seconds a client has to send a request's whole body.
+    pub body_timeout_seconds: u64,
+    /// Largest number of open client connections; the next ones wait in the kernel's queue.
+    pub max_clients: usize,
+    /// Largest number of body bytes being received at once, all requests together; an upload
+    /// that would go over is answered 503 with `Retry-After`.
+    pub max_body_bytes_in_flight: usize,
+    /// Uploads per minute from one client address.
+    pub uploads_per_address_per_minute: u32,
+    /// Uploads per minute of one agent key (counted once its signature verified).
+    pub uploads_per_key_per_minute: u32,
+    /// Registration attempts per minute from one client address.
+    pub registrations_per_address_per_minute: u32,
+    /// Largest number of bytes the snapshots of one key may take in the database.
+    pub max_stored_bytes_per_key: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            header_timeout_seconds: 10,
+            body_timeout_seconds: 30,
+            max_clients: 1024,
+            max_body_bytes_in_flight: 64 * 1024 * 1024,
+            uploads_per_address_per_minute: 600,
+            uploads_per_key_per_minute: 120,
+            registrations_per_address_per_minute: 10,
+            max_stored_bytes_per_key: 1024 * 1024 * 1024,
+        }
+    }
+}
+
+impl Limits {
+    /// No rate limit and no quota: what a load test on loopback needs. Timeouts and the caps
+    /// on connections and bytes in flight stay.
+    pub fn without_rates() -> Limits {
+        Limits {
+            uploads_per_address_per_minute: 0,
+            uploads_per_key_per_minute: 0,
+            registrations_per_address_per_minute: 0,
+            max_stored_bytes_per_key: u64::MAX,
+            ..Limits::default()
+        }
+    }
 }
 
 impl Default for Config {
@@ -38,6 +96,7 @@ impl Default for Config {
             origin: "lucarne.example/log".to_string(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_connections: 8,
+            limits: Limits::default(),
         }
     }
 }

@@ -58,6 +58,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "registration",
         include_str!("../migrations/sqlite/0002_registration.sql"),
     ),
+    (
+        4,
+        "limits",
+        include_str!("../migrations/sqlite/0004_limits.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -70,7 +75,39 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         "registration",
         include_str!("../migrations/postgres/0002_registration.sql"),
     ),
+    (
+        4,
+        "limits",
+        include_str!("../migrations/postgres/0004_limits.sql"),
+    ),
 ];
+
+/// The file a SQLite URL names, if it names one (not `:memory:`).
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && !path.starts_with(":memory:")).then(|| std::path::PathBuf::from(path))
+}
+
+/// Creates the SQLite file readable by its owner only, before SQLite creates it with the
+/// process's umask (0644 by default): it holds every snapshot of every device. SQLite gives
+/// its journal and WAL files the permissions of the database file.
+fn create_private(path: &std::path::Path) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("creating {}", path.display())),
+    }
+}
 
 fn migrator(backend: Backend) -> Migrator {
     let list = match backend {
@@ -99,6 +136,9 @@ impl Database {
     pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Database> {
         sqlx::any::install_default_drivers();
         let backend = Backend::of_url(url)?;
+        if let Some(path) = sqlite_file(url).filter(|_| backend == Backend::Sqlite) {
+            create_private(&path)?;
+        }
         let options: AnyConnectOptions = url
             .parse()
             .with_context(|| format!("parsing the database URL ({backend:?})"))?;
@@ -111,6 +151,15 @@ impl Database {
             .run(&pool)
             .await
             .context("applying database migrations")?;
+        if backend == Backend::Sqlite {
+            // Write-ahead log: a commit is one append and one fsync of the WAL (synchronous
+            // stays FULL: durable before the receipt), and readers do not block the writer.
+            // The mode is kept in the file.
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .fetch_all(&pool)
+                .await
+                .context("switching SQLite to write-ahead logging")?;
+        }
         Ok(Database { pool, backend })
     }
 }
@@ -121,4 +170,35 @@ pub fn now_unix() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
         .unwrap_or(0)
+}
+
+/// Whether the database takes a write now: what `/healthz` answers. A locked SQLite file or a
+/// read-only PostgreSQL fails here, while a plain `SELECT` would still succeed.
+pub async fn writable(db: &Database) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO health (id, checked_at) VALUES (1, $1) \
+         ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
+    )
+    .bind(now_unix())
+    .execute(&db.pool)
+    .await
+    .context("writing the health row")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn the_file_of_a_sqlite_url() {
+        assert_eq!(
+            sqlite_file("sqlite:///var/lib/l/db.sqlite3?mode=rwc"),
+            Some("/var/lib/l/db.sqlite3".into())
+        );
+        assert_eq!(sqlite_file("sqlite:data/x.db"), Some("data/x.db".into()));
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("postgres://h/db"), None);
+    }
 }

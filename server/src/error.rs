@@ -17,6 +17,7 @@ pub struct ApiError {
     refusal: Refusal,
     message: String,
     cause: Option<anyhow::Error>,
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -26,7 +27,14 @@ impl ApiError {
             refusal,
             message: message.into(),
             cause: None,
+            retry_after: None,
         }
+    }
+
+    /// The same refusal, telling the client to try again in `seconds` (`Retry-After`).
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     /// A fault of the server: the cause is logged, the client only learns that it failed.
@@ -35,6 +43,7 @@ impl ApiError {
             refusal: Refusal::Internal,
             message: "the server could not complete the request".to_string(),
             cause: Some(cause.into()),
+            retry_after: None,
         }
     }
 
@@ -89,7 +98,13 @@ impl IntoResponse for ApiError {
                 message: self.message,
             },
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

@@ -1,8 +1,16 @@
 //! Accepting a signed snapshot: the checks in the contract's order (size, envelope, key,
 //! signature, snapshot, schema, then the device's chain), storage, log append, diff, alerts,
 //! receipt. A refused upload stores nothing, except the alert a chain break leaves on the
-//! device. An envelope sent again byte for byte (its answer was lost) gets its receipt again
-//! instead of a replay refusal.
+//! device (once per envelope: only the key holder can make one). An envelope sent again byte
+//! for byte (its answer was lost) gets its receipt again instead of a replay refusal.
+//!
+//! Only canonical envelopes are accepted, and every reason an envelope cannot be
+//! authenticated gets the same answer (`401 unauthenticated`).
+//!
+//! Sequence gaps are accepted: an agent never reuses a number, not even one the server
+//! refused (it rewinds its chain to the last accepted snapshot and goes on with the next
+//! number), and the hash link to the last accepted snapshot is what makes the chain. The
+//! gap stays visible in the device's timeline (its sequence numbers).
 
 use serde::Deserialize;
 use sqlx::{AnyConnection, Row as _};
@@ -10,7 +18,7 @@ use sqlx::{AnyConnection, Row as _};
 use lucarne_profiles::compare::{self as diff, Alert, ChangeEvent};
 use lucarne_profiles::snapshot::{Snapshot, SNAPSHOT_SCHEMA};
 use lucarne_proof::chain::{self, ChainBreak, ChainHead, ChainLink};
-use lucarne_proof::envelope::{sha256_hex, Envelope, EnvelopeError};
+use lucarne_proof::envelope::{sha256_hex, Envelope};
 
 use lucarne_proof::wire::Refusal;
 
@@ -42,51 +50,113 @@ struct Checked {
     envelope: Envelope,
 }
 
+/// The one answer to an envelope the server cannot authenticate, whatever the reason (a key
+/// it does not know, a revoked key, a signature that does not match): telling them apart
+/// would let anyone learn which keys exist and which were revoked.
+fn cannot_authenticate() -> ApiError {
+    ApiError::new(
+        Refusal::Unauthenticated,
+        "this envelope cannot be authenticated with an active key of this server",
+    )
+}
+
+/// A valid Ed25519 public key that signs nothing: an envelope naming no active key is
+/// verified against it, so that it costs the server the same time as one naming a key.
+fn decoy_public_key() -> &'static [u8] {
+    static DECOY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| {
+        use ring::signature::KeyPair as _;
+        ring::signature::Ed25519KeyPair::from_seed_unchecked(&[0x5a; 32])
+            .map(|k| k.public_key().as_ref().to_vec())
+            .unwrap_or_else(|_| vec![0; 32])
+    })
+}
+
+/// Whether `c` must not appear in an identifier (UDID, device id): control characters, and
+/// the invisible and bidirectional formatting characters that make a text show other than
+/// it is (U+202E turns what follows around).
+pub fn is_hostile_in_identifier(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+        )
+}
+
 /// Checks an envelope up to its snapshot's schema, without writing anything.
 async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
     let envelope =
         Envelope::from_json(body).map_err(|e| refuse(Refusal::MalformedEnvelope, e.to_string()))?;
+    // Only the canonical serialisation of the envelope is accepted: the signature covers the
+    // snapshot alone, so any other encoding of a signed envelope (spaces, an extra field, an
+    // escaped slash) could be made by anyone who saw it. Canonical only, the log's leaf (the
+    // SHA-256 of the body) can be made by the key holder alone.
+    let canonical = serde_json::to_vec(&envelope).map_err(ApiError::internal)?;
+    if canonical != body {
+        return Err(refuse(
+            Refusal::MalformedEnvelope,
+            "the envelope is not in canonical form (compact JSON, fields schema, key_id, \
+             snapshot, signature in this order, nothing else)",
+        ));
+    }
     let snapshot_bytes = envelope
         .snapshot_bytes()
         .map_err(|e| refuse(Refusal::MalformedEnvelope, e.to_string()))?;
-    if envelope.key_id.len() != 64 || !envelope.key_id.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if envelope.key_id.len() != 64
+        || !envelope
+            .key_id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
         return Err(refuse(
             Refusal::MalformedEnvelope,
-            "key_id is not a hex SHA-256",
+            "key_id is not a lowercase hex SHA-256",
         ));
     }
-    let row = sqlx::query("SELECT public_key, revoked_at FROM agent_keys WHERE key_id = $1")
-        .bind(&envelope.key_id)
-        .fetch_optional(&state.db.pool)
-        .await?;
-    let Some(row) = row else {
-        return Err(ApiError::new(
-            Refusal::UnknownKey,
-            "this key is not registered on this server",
-        ));
+    let signature_ok = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(&envelope.signature)
+            .is_ok_and(|s| s.len() == 64)
     };
-    let public_key: Vec<u8> = row.try_get(0)?;
-    let revoked_at: Option<i64> = row.try_get(1)?;
-    if revoked_at.is_some() {
-        return Err(ApiError::new(
-            Refusal::RevokedKey,
-            "this key has been revoked",
+    if !signature_ok {
+        return Err(refuse(
+            Refusal::MalformedEnvelope,
+            "signature is not the base64 of 64 bytes",
         ));
     }
-    match envelope.verify(&public_key) {
-        Ok(_) => {}
-        Err(EnvelopeError::Base64(field)) => {
-            return Err(refuse(
-                Refusal::MalformedEnvelope,
-                format!("field `{field}` is not valid base64"),
-            ))
+    let row =
+        sqlx::query("SELECT public_key FROM agent_keys WHERE key_id = $1 AND revoked_at IS NULL")
+            .bind(&envelope.key_id)
+            .fetch_optional(&state.db.pool)
+            .await?;
+    let public_key: Option<Vec<u8>> = row.map(|r| r.try_get(0)).transpose()?;
+    let verified = match &public_key {
+        Some(key) => envelope.verify(key).is_ok(),
+        None => {
+            let mut decoy = envelope.clone();
+            decoy.key_id = lucarne_proof::envelope::key_id(decoy_public_key());
+            let _ = decoy.verify(decoy_public_key());
+            false
         }
-        Err(_) => {
-            return Err(refuse(
-                Refusal::BadSignature,
-                "the signature does not match the snapshot and key",
-            ))
-        }
+    };
+    if !verified {
+        return Err(cannot_authenticate());
+    }
+    // Counted once the key is proven: nobody can spend another key's allowance.
+    if let Err(wait) = state.uploads_per_key.check(&envelope.key_id) {
+        return Err(ApiError::new(
+            Refusal::RateLimited,
+            "too many uploads for this key; try again later",
+        )
+        .retry_after(crate::limits::retry_after_seconds(wait)));
     }
     #[derive(Deserialize)]
     struct SchemaOnly {
@@ -116,10 +186,11 @@ async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
                 "snapshot: device.udid is required",
             )
         })?;
-    if device_id.len() > MAX_DEVICE_ID_LEN || device_id.chars().any(char::is_control) {
+    if device_id.len() > MAX_DEVICE_ID_LEN || device_id.chars().any(is_hostile_in_identifier) {
         return Err(refuse(
             Refusal::MalformedSnapshot,
-            "snapshot: device.udid is too long or has control characters",
+            "snapshot: device.udid is too long or has control, invisible or bidirectional \
+             characters",
         ));
     }
     if snapshot.sequence == 0 || i64::try_from(snapshot.sequence).is_err() {
@@ -221,37 +292,6 @@ async fn already_accepted(
     }))
 }
 
-/// The receipt of an envelope accepted earlier, sent again byte for byte (its answer was
-/// lost): same leaf, with its inclusion proof in the current tree (`size` leaves) and the
-/// current signed checkpoint, so it verifies against the latest checkpoint.
-async fn receipt_again(
-    conn: &mut AnyConnection,
-    c: Checked,
-    size: u64,
-    accepted: AlreadyAccepted,
-) -> Result<Receipt, ApiError> {
-    let proof = tlog::inclusion_proof(conn, accepted.leaf_index, size)
-        .await
-        .map_err(ApiError::internal)?;
-    let checkpoint = tlog::current_checkpoint(conn)
-        .await
-        .map_err(ApiError::internal)?;
-    Ok(Receipt {
-        schema: RECEIPT_SCHEMA.to_string(),
-        key_id: c.key_id,
-        device_id: c.device_id,
-        sequence: c.sequence,
-        envelope_sha256: accepted.envelope_sha256,
-        leaf_index: accepted.leaf_index,
-        tree_size: size,
-        inclusion_proof: proof.iter().map(|h| hex::encode(h.0)).collect(),
-        checkpoint,
-        duplicate_content: accepted.duplicate_content,
-        events: serde_json::from_str(&accepted.events).map_err(ApiError::internal)?,
-        alerts: serde_json::from_str(&accepted.alerts).map_err(ApiError::internal)?,
-    })
-}
-
 /// Which chain rule the upload breaks, if any ([`chain::check`]); `seen` tells whether its
 /// sequence number was already accepted for the device.
 fn chain_break(c: &Checked, last: Option<&LastAccepted>, seen: bool) -> Option<ChainBreak> {
@@ -266,40 +306,201 @@ fn chain_break(c: &Checked, last: Option<&LastAccepted>, seen: bool) -> Option<C
     chain::check(last, next, seen).err()
 }
 
-/// Verifies, stores, logs and diffs one envelope; returns its receipt.
+/// An upload checked, hashed and diffed outside any lock, waiting for the sequencer.
+pub struct Prepared {
+    checked: Checked,
+    envelope_sha256: String,
+    snapshot_sha256: String,
+    state_sha256: String,
+    /// The events against the snapshot (by its hash) that was the device's last accepted one
+    /// when this upload was prepared; worked out again in the batch if another came first.
+    diff: Option<(String, Vec<ChangeEvent>)>,
+}
+
+/// Verifies, diffs, then hands the envelope to the log's sequencer; returns its receipt once
+/// its batch is durable.
 pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> {
     let checked = check(state, body).await?;
     let envelope_sha256 = sha256_hex(body);
     let snapshot_sha256 = sha256_hex(&checked.snapshot_bytes);
     let state_sha256 = state_hash(&checked.snapshot)?;
+    let diff = early_diff(state, &checked, &state_sha256).await?;
+    state
+        .sequencer
+        .submit(Prepared {
+            checked,
+            envelope_sha256,
+            snapshot_sha256,
+            state_sha256,
+            diff,
+        })
+        .await
+}
 
-    let _guard = state.write_lock.lock().await;
-    let mut tx = state.db.pool.begin().await?;
-    let size = tlog::lock_for_append(&mut tx, state.db.backend)
+/// The diff against the device's last accepted snapshot as it is now, when the upload looks
+/// like its next one and something changed; `None` otherwise (the batch decides).
+async fn early_diff(
+    state: &AppState,
+    c: &Checked,
+    state_sha256: &str,
+) -> Result<Option<(String, Vec<ChangeEvent>)>, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let Some(last) = last_accepted(&mut conn, &c.key_id, &c.device_id).await? else {
+        return Ok(None);
+    };
+    if last.state_sha256 == state_sha256
+        || c.previous_hash.as_deref() != Some(last.snapshot_sha256.as_str())
+    {
+        return Ok(None);
+    }
+    let events = diff_against(&mut conn, &last.snapshot_sha256, &c.snapshot).await?;
+    Ok(Some((last.snapshot_sha256, events)))
+}
+
+async fn diff_against(
+    conn: &mut AnyConnection,
+    previous_sha256: &str,
+    snapshot: &Snapshot,
+) -> Result<Vec<ChangeEvent>, ApiError> {
+    let previous_bytes = storage::load_snapshot(conn, previous_sha256)
         .await
         .map_err(ApiError::internal)?;
-    let accepted = already_accepted(&mut tx, &checked).await?;
+    let previous: Snapshot = serde_json::from_slice(&previous_bytes).map_err(ApiError::internal)?;
+    Ok(diff::compare_snapshots(&previous, snapshot))
+}
+
+/// What became of one upload of a batch.
+enum Done {
+    Refused(ApiError),
+    Appended {
+        c: Checked,
+        envelope_sha256: String,
+        leaf_index: u64,
+        duplicate_content: bool,
+        events: Vec<ChangeEvent>,
+        alerts: Vec<Alert>,
+    },
+    Again {
+        c: Checked,
+        accepted: AlreadyAccepted,
+    },
+}
+
+/// Applies a batch in one transaction (see [`crate::sequencer`]): each upload's chain,
+/// storage and leaf in order, one signed checkpoint, one commit; then every receipt proves
+/// its leaf in the batch's tree. `Err` means nothing of the batch was kept.
+pub async fn append_batch(
+    state: &AppState,
+    batch: Vec<Prepared>,
+) -> anyhow::Result<Vec<Result<Receipt, ApiError>>> {
+    // Registrations read before they write too: they and batches take turns.
+    let _guard = state.write_lock.lock().await;
+    let mut tx = state.db.pool.begin().await?;
+    let start = tlog::lock_for_append(&mut tx, state.db.backend).await?;
+    let mut size = start;
+    let mut done = Vec::with_capacity(batch.len());
+    for prepared in batch {
+        let one = apply_one(state, &mut tx, prepared, &mut size).await?;
+        done.push(one);
+    }
+    let checkpoint = if size > start {
+        tlog::seal(&mut tx, &state.key, &state.origin, size).await?
+    } else {
+        tlog::current_checkpoint(&mut tx).await?
+    };
+    let mut out = Vec::with_capacity(done.len());
+    for one in done {
+        out.push(match one {
+            Done::Refused(e) => Err(e),
+            Done::Appended {
+                c,
+                envelope_sha256,
+                leaf_index,
+                duplicate_content,
+                events,
+                alerts,
+            } => {
+                let proof = tlog::inclusion_proof(&mut tx, leaf_index, size).await?;
+                Ok(Receipt {
+                    schema: RECEIPT_SCHEMA.to_string(),
+                    key_id: c.key_id,
+                    device_id: c.device_id,
+                    sequence: c.sequence,
+                    envelope_sha256,
+                    leaf_index,
+                    tree_size: size,
+                    inclusion_proof: proof.iter().map(|h| hex::encode(h.0)).collect(),
+                    checkpoint: checkpoint.clone(),
+                    duplicate_content,
+                    events,
+                    alerts,
+                })
+            }
+            Done::Again { c, accepted } => {
+                let proof = tlog::inclusion_proof(&mut tx, accepted.leaf_index, size).await?;
+                Ok(Receipt {
+                    schema: RECEIPT_SCHEMA.to_string(),
+                    key_id: c.key_id,
+                    device_id: c.device_id,
+                    sequence: c.sequence,
+                    envelope_sha256: accepted.envelope_sha256,
+                    leaf_index: accepted.leaf_index,
+                    tree_size: size,
+                    inclusion_proof: proof.iter().map(|h| hex::encode(h.0)).collect(),
+                    checkpoint: checkpoint.clone(),
+                    duplicate_content: accepted.duplicate_content,
+                    events: serde_json::from_str(&accepted.events)?,
+                    alerts: serde_json::from_str(&accepted.alerts)?,
+                })
+            }
+        });
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// One upload inside the batch's transaction; `Err` only for faults of the server.
+async fn apply_one(
+    state: &AppState,
+    tx: &mut AnyConnection,
+    p: Prepared,
+    size: &mut u64,
+) -> Result<Done, ApiError> {
+    let Prepared {
+        checked,
+        envelope_sha256,
+        snapshot_sha256,
+        state_sha256,
+        diff: early,
+    } = p;
+    let accepted = already_accepted(tx, &checked).await?;
     let seen = accepted.is_some();
     if let Some(accepted) = accepted.filter(|a| a.envelope_sha256 == envelope_sha256) {
         // The same bytes again: the agent lost our answer. It gets its receipt back; nothing
         // is appended and it is no replay.
-        let receipt = receipt_again(&mut tx, checked, size, accepted).await;
-        tx.rollback().await?;
-        return receipt;
+        return Ok(Done::Again {
+            c: checked,
+            accepted,
+        });
     }
-    let last = last_accepted(&mut tx, &checked.key_id, &checked.device_id).await?;
+    let last = last_accepted(tx, &checked.key_id, &checked.device_id).await?;
     if let Some(kind) = chain_break(&checked, last.as_ref(), seen) {
-        tx.rollback().await?;
         let last_sequence = last.as_ref().map_or(0, |l| l.sequence);
         let alert = diff::chain_alert(kind, &checked.device_id, last_sequence, checked.sequence);
+        // Only the key holder can make this envelope (it verified and is canonical), and
+        // the same envelope sent again leaves no second alert: a copy replayed by whoever
+        // saw it cannot fill the device's timeline.
         sqlx::query(
-            "INSERT INTO device_alerts (key_id, device_id, at, alert) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO device_alerts (key_id, device_id, at, alert, envelope_sha256) \
+             VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (key_id, device_id, envelope_sha256) DO NOTHING",
         )
         .bind(&checked.key_id)
         .bind(&checked.device_id)
         .bind(now_unix())
         .bind(serde_json::to_string(&alert).map_err(ApiError::internal)?)
-        .execute(&state.db.pool)
+        .bind(&envelope_sha256)
+        .execute(&mut *tx)
         .await?;
         let (refusal, message) = match kind {
             ChainBreak::Replay => (
@@ -315,44 +516,67 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> 
                 "previous_hash does not match the last accepted snapshot of this device",
             ),
         };
-        return Err(refuse(refusal, message));
+        return Ok(Done::Refused(refuse(refusal, message)));
     }
 
     let duplicate_content = last
         .as_ref()
         .is_some_and(|l| l.state_sha256 == state_sha256);
     let events = match &last {
-        Some(l) if !duplicate_content => {
-            let previous_bytes = storage::load_snapshot(&mut tx, &l.snapshot_sha256)
-                .await
-                .map_err(ApiError::internal)?;
-            let previous: Snapshot =
-                serde_json::from_slice(&previous_bytes).map_err(ApiError::internal)?;
-            diff::compare_snapshots(&previous, &checked.snapshot)
-        }
+        Some(l) if !duplicate_content => match early {
+            Some((base, events)) if base == l.snapshot_sha256 => events,
+            _ => diff_against(tx, &l.snapshot_sha256, &checked.snapshot).await?,
+        },
         _ => Vec::new(),
     };
     let alerts = diff::alerts(&events);
 
-    storage::store_snapshot(&mut tx, &snapshot_sha256, &checked.snapshot_bytes)
+    let stored_bytes: i64 = sqlx::query("SELECT stored_bytes FROM agent_keys WHERE key_id = $1")
+        .bind(&checked.key_id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+    let quota = state.limits.max_stored_bytes_per_key;
+    let worst_case = u64::try_from(stored_bytes)
+        .unwrap_or(0)
+        .saturating_add(checked.snapshot_bytes.len() as u64);
+    if worst_case > quota {
+        // A server-side condition the official cannot fix by sending something else: 507
+        // keeps the snapshot in the agent's outbox until the operator raises the quota.
+        return Ok(Done::Refused(ApiError::new(
+            Refusal::QuotaExceeded,
+            format!("this key's snapshots already take the {quota} bytes allowed"),
+        )));
+    }
+    let added = storage::store_snapshot(tx, &snapshot_sha256, &checked.snapshot_bytes)
         .await
         .map_err(ApiError::internal)?;
-    let leaf_data = ring::digest::digest(&ring::digest::SHA256, body);
-    let appended = tlog::append(&mut tx, &state.key, &state.origin, size, leaf_data.as_ref())
+    if added > 0 {
+        sqlx::query("UPDATE agent_keys SET stored_bytes = stored_bytes + $1 WHERE key_id = $2")
+            .bind(i64::try_from(added).map_err(ApiError::internal)?)
+            .bind(&checked.key_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    // The leaf is the SHA-256 of the exact request body.
+    let leaf_data = hex::decode(&envelope_sha256).map_err(ApiError::internal)?;
+    let leaf_index = *size;
+    tlog::append_leaf(tx, leaf_index, &leaf_data)
         .await
         .map_err(ApiError::internal)?;
-    // The envelope is stored by its fields; its exact bytes only when they are not the
-    // canonical serialisation of those fields.
-    let canonical = serde_json::to_vec(&checked.envelope).map_err(ApiError::internal)?;
-    let envelope_raw = (canonical != body).then(|| body.to_vec());
-    let leaf_index = i64::try_from(appended.leaf_index).map_err(ApiError::internal)?;
+    *size += 1;
+    // The envelope is stored by its fields: only canonical bodies are accepted (see
+    // `check`), so they give back its exact bytes. `envelope_raw` stays for rows accepted
+    // before that rule.
+    let envelope_raw: Option<Vec<u8>> = None;
+    let leaf = i64::try_from(leaf_index).map_err(ApiError::internal)?;
     let sequence = i64::try_from(checked.sequence).map_err(ApiError::internal)?;
     sqlx::query(
         "INSERT INTO snapshots (leaf_index, key_id, device_id, sequence, envelope_sha256, snapshot_sha256, \
          state_sha256, signature, envelope_raw, received_at, duplicate_content, events, alerts) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
-    .bind(leaf_index)
+    .bind(leaf)
     .bind(&checked.key_id)
     .bind(&checked.device_id)
     .bind(sequence)
@@ -377,27 +601,15 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> 
     .bind(&checked.key_id)
     .bind(&checked.device_id)
     .bind(sequence)
-    .bind(leaf_index)
+    .bind(leaf)
     .bind(&snapshot_sha256)
     .bind(&state_sha256)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
-
-    Ok(Receipt {
-        schema: RECEIPT_SCHEMA.to_string(),
-        key_id: checked.key_id,
-        device_id: checked.device_id,
-        sequence: checked.sequence,
+    Ok(Done::Appended {
+        c: checked,
         envelope_sha256,
-        leaf_index: appended.leaf_index,
-        tree_size: appended.tree_size,
-        inclusion_proof: appended
-            .inclusion_proof
-            .iter()
-            .map(|h| hex::encode(h.0))
-            .collect(),
-        checkpoint: appended.checkpoint,
+        leaf_index,
         duplicate_content,
         events,
         alerts,

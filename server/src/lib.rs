@@ -10,12 +10,15 @@
 //! - [`log_key`]: the log's Ed25519 signed-note key, created on first start.
 //! - [`tlog`]: the Merkle log (stored hashes, proofs, tiles, signed checkpoints, sequencer).
 //! - [`storage`]: snapshots deduplicated by content.
-//! - [`ingest`]: the checks an upload goes through, and its receipt.
+//! - [`ingest`]: the checks an upload goes through (in parallel), its batch, its receipt.
+//! - [`sequencer`]: the log's single writer, appending uploads in batches.
 //! - [`auth`]: signed reads with the agent key.
 //! - [`invite`]: one-time registration codes; [`keys`]: revocation.
 //! - [`routes`]: HTTP handlers, one module per group.
 //! - [`metrics`], [`error`], [`state`]: counters, the error type, shared state.
-//! - [`serve`]: running the server until SIGINT/SIGTERM.
+//! - [`limits`]: rate limits (token buckets per address and per key).
+//! - [`serve`]: the accept loop (timeouts, connection cap, bytes in flight, caught panics),
+//!   running until SIGINT/SIGTERM.
 
 pub mod auth;
 pub mod config;
@@ -24,9 +27,11 @@ pub mod error;
 pub mod ingest;
 pub mod invite;
 pub mod keys;
+pub mod limits;
 pub mod log_key;
 pub mod metrics;
 pub mod routes;
+pub mod sequencer;
 pub mod serve;
 pub mod state;
 pub mod storage;

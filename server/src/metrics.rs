@@ -11,6 +11,8 @@ use std::sync::Mutex;
 pub struct Metrics {
     accepted: AtomicU64,
     rejected: Mutex<BTreeMap<&'static str, u64>>,
+    batches: AtomicU64,
+    batched: AtomicU64,
 }
 
 impl Metrics {
@@ -24,6 +26,12 @@ impl Metrics {
         if let Ok(mut map) = self.rejected.lock() {
             *map.entry(code).or_default() += 1;
         }
+    }
+
+    /// Counts a batch of `uploads` given to the log's sequencer.
+    pub fn batch(&self, uploads: usize) {
+        self.batches.fetch_add(1, Ordering::Relaxed);
+        self.batched.fetch_add(uploads as u64, Ordering::Relaxed);
     }
 
     /// The Prometheus text exposition, with the log's current size.
@@ -58,6 +66,26 @@ impl Metrics {
         );
         let _ = writeln!(out, "# TYPE lucarne_log_tree_size gauge");
         let _ = writeln!(out, "lucarne_log_tree_size {tree_size}");
+        let _ = writeln!(
+            out,
+            "# HELP lucarne_log_batches_total Batches the log's sequencer applied (one transaction and checkpoint each)."
+        );
+        let _ = writeln!(out, "# TYPE lucarne_log_batches_total counter");
+        let _ = writeln!(
+            out,
+            "lucarne_log_batches_total {}",
+            self.batches.load(Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            out,
+            "# HELP lucarne_log_batched_uploads_total Uploads that went through those batches."
+        );
+        let _ = writeln!(out, "# TYPE lucarne_log_batched_uploads_total counter");
+        let _ = writeln!(
+            out,
+            "lucarne_log_batched_uploads_total {}",
+            self.batched.load(Ordering::Relaxed)
+        );
         out
     }
 }

@@ -4,10 +4,12 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 
-use crate::config::Config;
+use crate::config::{Config, Limits};
 use crate::db::Database;
+use crate::limits::RateLimiter;
 use crate::log_key::LogKey;
 use crate::metrics::Metrics;
+use crate::sequencer::Sequencer;
 
 /// The server's shared state.
 #[derive(Debug)]
@@ -26,6 +28,18 @@ pub struct AppState {
     pub write_lock: tokio::sync::Mutex<()>,
     /// Counters for `/metrics`.
     pub metrics: Metrics,
+    /// The log's single writer, in batches.
+    pub sequencer: Sequencer,
+    /// The limits in force.
+    pub limits: Limits,
+    /// Uploads per client address.
+    pub uploads_per_address: RateLimiter,
+    /// Uploads per agent key (after its signature verified).
+    pub uploads_per_key: RateLimiter,
+    /// Registrations per client address.
+    pub registrations_per_address: RateLimiter,
+    /// Bytes of request bodies being received, all requests together: one permit per byte.
+    pub body_bytes: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -36,13 +50,26 @@ impl AppState {
         let mut conn = db.pool.acquire().await.context("database connection")?;
         crate::tlog::initialise(&mut conn, &key, &config.origin).await?;
         drop(conn);
-        Ok(Arc::new(AppState {
+        Ok(Arc::new_cyclic(|weak| AppState {
+            sequencer: Sequencer::start(weak.clone()),
             db,
             key,
             origin: config.origin.clone(),
             max_body_bytes: config.max_body_bytes,
             write_lock: tokio::sync::Mutex::new(()),
             metrics: Metrics::default(),
+            uploads_per_address: RateLimiter::new(config.limits.uploads_per_address_per_minute),
+            uploads_per_key: RateLimiter::new(config.limits.uploads_per_key_per_minute),
+            registrations_per_address: RateLimiter::new(
+                config.limits.registrations_per_address_per_minute,
+            ),
+            body_bytes: Arc::new(tokio::sync::Semaphore::new(
+                config
+                    .limits
+                    .max_body_bytes_in_flight
+                    .min(tokio::sync::Semaphore::MAX_PERMITS),
+            )),
+            limits: config.limits.clone(),
         }))
     }
 }

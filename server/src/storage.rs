@@ -112,20 +112,22 @@ fn recompose(
     Some(out)
 }
 
-/// Stores `bytes` (whose hex SHA-256 is `sha256`) unless the same content is already stored.
+/// Stores `bytes` (whose hex SHA-256 is `sha256`) unless the same content is already stored;
+/// returns how many bytes of content this added (skeleton and new sections).
 pub async fn store_snapshot(
     conn: &mut AnyConnection,
     sha256: &str,
     bytes: &[u8],
-) -> anyhow::Result<()> {
+) -> anyhow::Result<u64> {
     let exists = sqlx::query("SELECT 1 FROM snapshot_bodies WHERE sha256 = $1")
         .bind(sha256)
         .fetch_optional(&mut *conn)
         .await?
         .is_some();
     if exists {
-        return Ok(());
+        return Ok(0);
     }
+    let mut added = 0u64;
     // A body that cannot be cut up exactly is stored whole: correctness before economy.
     let parts = decompose(bytes)
         .filter(|d| {
@@ -141,21 +143,26 @@ pub async fn store_snapshot(
             blobs: Vec::new(),
         });
     for (hash, blob) in &parts.blobs {
-        sqlx::query(
+        let inserted = sqlx::query(
             "INSERT INTO blobs (sha256, bytes) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",
         )
         .bind(hash)
         .bind(blob.clone())
         .execute(&mut *conn)
-        .await?;
+        .await?
+        .rows_affected();
+        if inserted > 0 {
+            added += blob.len() as u64;
+        }
     }
+    added += parts.skeleton.len() as u64;
     sqlx::query("INSERT INTO snapshot_bodies (sha256, skeleton, sections) VALUES ($1, $2, $3)")
         .bind(sha256)
         .bind(parts.skeleton)
         .bind(serde_json::to_string(&parts.splices)?)
         .execute(&mut *conn)
         .await?;
-    Ok(())
+    Ok(added)
 }
 
 /// The exact bytes of the stored snapshot `sha256`, checked against their hash.

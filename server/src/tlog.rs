@@ -3,11 +3,12 @@
 //! read straight from the database. Each append signs a new checkpoint (C2SP tlog-checkpoint
 //! in a signed note).
 //!
-//! One sequencer: appends happen inside the caller's transaction after
-//! [`lock_for_append`], which takes a row lock on the single `log_state` row on PostgreSQL
-//! (`SELECT … FOR UPDATE`), so that several server processes sharing the database append one
-//! after the other. SQLite has no row locks: there one process owns the file and serialises
-//! appends with its own mutex (see [`crate::state::AppState`]).
+//! One sequencer ([`crate::sequencer`]): appends happen in batches inside its transaction
+//! after [`lock_for_append`], which takes a row lock on the single `log_state` row on
+//! PostgreSQL (`SELECT … FOR UPDATE`), so that several server processes sharing the database
+//! append one after the other. SQLite has no row locks: there one process owns the file.
+//! Each leaf's hashes are stored as it is appended ([`append_leaf`]); one checkpoint is
+//! signed per batch ([`seal`]).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -22,19 +23,6 @@ use crate::log_key::LogKey;
 
 /// Height of C2SP tiles.
 pub const TILE_HEIGHT: u8 = 8;
-
-/// What an append produced, for the receipt.
-#[derive(Debug, Clone)]
-pub struct Appended {
-    /// Index of the new leaf.
-    pub leaf_index: u64,
-    /// Size of the tree that contains it.
-    pub tree_size: u64,
-    /// Inclusion proof of the leaf in that tree.
-    pub inclusion_proof: Vec<Hash>,
-    /// The signed checkpoint of that tree.
-    pub checkpoint: String,
-}
 
 /// Reads stored hashes for the `tlog_tiles` functions, which ask for all the hashes they need
 /// in one call: the first call records the missing indexes and fails, the caller fetches them
@@ -168,17 +156,16 @@ pub async fn lock_for_append(conn: &mut AnyConnection, backend: Backend) -> anyh
     Ok(u64::try_from(size)?)
 }
 
-/// Appends `leaf_data` as leaf number `size` (the size returned by [`lock_for_append`]) and
-/// signs the new checkpoint.
-pub async fn append(
+/// Appends `leaf_data` as leaf number `index` (the tree's current size within the caller's
+/// transaction, from [`lock_for_append`] and the leaves appended since): stores its hashes
+/// and entry. The checkpoint is signed once for all the leaves of a batch ([`seal`]).
+pub async fn append_leaf(
     conn: &mut AnyConnection,
-    key: &LogKey,
-    origin: &str,
-    size: u64,
+    index: u64,
     leaf_data: &[u8],
-) -> anyhow::Result<Appended> {
-    let stored = with_hashes(conn, |r| tlog_tiles::stored_hashes(size, leaf_data, r)).await?;
-    let first = tlog_tiles::stored_hash_index(0, size);
+) -> anyhow::Result<()> {
+    let stored = with_hashes(conn, |r| tlog_tiles::stored_hashes(index, leaf_data, r)).await?;
+    let first = tlog_tiles::stored_hash_index(0, index);
     for (offset, hash) in (0u64..).zip(&stored) {
         sqlx::query("INSERT INTO log_hashes (hash_index, hash) VALUES ($1, $2)")
             .bind(i64::try_from(first + offset)?)
@@ -187,26 +174,29 @@ pub async fn append(
             .await?;
     }
     sqlx::query("INSERT INTO log_entries (leaf_index, leaf_data) VALUES ($1, $2)")
-        .bind(i64::try_from(size)?)
+        .bind(i64::try_from(index)?)
         .bind(leaf_data.to_vec())
         .execute(&mut *conn)
         .await?;
-    let tree_size = size + 1;
-    let root = with_hashes(conn, |r| tlog_tiles::tree_hash(tree_size, r)).await?;
-    let inclusion_proof =
-        with_hashes(conn, |r| tlog_tiles::prove_record(tree_size, size, r)).await?;
-    let checkpoint = sign_checkpoint(key, origin, tree_size, root)?;
+    Ok(())
+}
+
+/// Signs the checkpoint of the tree of `size` leaves (all appended in the caller's
+/// transaction) and makes it the log's current state; returns it.
+pub async fn seal(
+    conn: &mut AnyConnection,
+    key: &LogKey,
+    origin: &str,
+    size: u64,
+) -> anyhow::Result<String> {
+    let root = with_hashes(conn, |r| tlog_tiles::tree_hash(size, r)).await?;
+    let checkpoint = sign_checkpoint(key, origin, size, root)?;
     sqlx::query("UPDATE log_state SET tree_size = $1, checkpoint = $2 WHERE id = 1")
-        .bind(i64::try_from(tree_size)?)
+        .bind(i64::try_from(size)?)
         .bind(&checkpoint)
         .execute(&mut *conn)
         .await?;
-    Ok(Appended {
-        leaf_index: size,
-        tree_size,
-        inclusion_proof,
-        checkpoint,
-    })
+    Ok(checkpoint)
 }
 
 /// The latest signed checkpoint.

@@ -270,22 +270,29 @@ async fn contract(db: TestDb) {
 
     // A gap in sequence numbers is allowed when the chain holds.
     chain.next += 1;
-    // Sent pretty-printed: the log holds the hash of these exact bytes, kept as they came.
-    let envelope5: Value =
-        serde_json::from_slice(&agent.envelope(&chain.next_bytes(&changed))).unwrap();
-    let body5 = serde_json::to_vec_pretty(&envelope5).unwrap();
+    let body5 = agent.envelope(&chain.next_bytes(&changed));
+    // The same envelope pretty-printed is not its canonical form: refused, nothing stored.
+    let pretty5 =
+        serde_json::to_vec_pretty(&serde_json::from_slice::<Value>(&body5).unwrap()).unwrap();
+    let (status, body) = agent.post(&server, pretty5).await;
+    assert_eq!((status, code(&body)), (400, "malformed_envelope"));
     let (status, receipt5) = agent.post(&server, body5.clone()).await;
     assert_eq!(status, 200, "{receipt5}");
     assert_eq!(receipt5["sequence"], 5);
     let accepted = tree_size(&server).await;
     assert_eq!(accepted, 4);
 
-    // Refusals, each with its own code, none stored. A replay: the third snapshot again in
-    // other envelope bytes (the exact same bytes would get their receipt again, see
+    // Refusals, each with its own code, none stored. A replay: another snapshot signed with
+    // the third one's sequence (the exact same bytes would get their receipt again, see
     // tests/resend.rs).
-    let reencoded3 =
-        serde_json::to_vec_pretty(&serde_json::from_slice::<Value>(&body3).unwrap()).unwrap();
-    let (status, body) = agent.post(&server, reencoded3).await;
+    let mut replay = Chain {
+        udid: chain.udid.clone(),
+        next: 3,
+        previous: chain.previous.clone(),
+    };
+    let (status, body) = agent
+        .post(&server, agent.envelope(&replay.next_bytes(&base_state())))
+        .await;
     assert_eq!((status, code(&body)), (409, "replay"));
     let mut rollback = Chain {
         udid: chain.udid.clone(),
@@ -325,12 +332,12 @@ async fn contract(db: TestDb) {
     let (status, body) = agent
         .post(&server, serde_json::to_vec(&forged).unwrap())
         .await;
-    assert_eq!((status, code(&body)), (400, "bad_signature"));
+    assert_eq!((status, code(&body)), (401, "unauthenticated"));
     let stranger = Agent::new();
     let (status, body) = stranger
         .post(&server, stranger.envelope(&chain.clone_next(&changed)))
         .await;
-    assert_eq!((status, code(&body)), (401, "unknown_key"));
+    assert_eq!((status, code(&body)), (401, "unauthenticated"));
     let (status, body) = agent
         .post(&server, vec![b' '; config.max_body_bytes + 1])
         .await;
@@ -492,7 +499,7 @@ async fn contract(db: TestDb) {
             other.envelope(&Chain::new("X").next_bytes(&base_state())),
         )
         .await;
-    assert_eq!((status, code(&body)), (403, "revoked_key"));
+    assert_eq!((status, code(&body)), (401, "unauthenticated"));
 
     // Restart: same key, same log, the device's chain continues.
     let checkpoint_before = get_text(&server, "/checkpoint").await.1;

@@ -88,12 +88,30 @@ async fn resend(db: TestDb) {
         receipt.verify(&body1, &log).unwrap();
     }
 
-    // Other bytes re-using sequence 2 (here: the same envelope pretty-printed) are a replay.
+    // The same envelope re-encoded (pretty-printed) is refused as malformed: anyone who saw
+    // it could make it, so it stores nothing and leaves no alert.
     let reencoded =
         serde_json::to_vec_pretty(&serde_json::from_slice::<Value>(&body2).unwrap()).unwrap();
-    let (status, body) = agent.post(&server, reencoded).await;
-    assert_eq!(status, 409, "{body}");
-    assert_eq!(body["error"]["code"], "replay");
+    for _ in 0..3 {
+        let (status, body) = agent.post(&server, reencoded.clone()).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(body["error"]["code"], "malformed_envelope");
+    }
+    // Another snapshot signed with sequence 2 is a replay, recorded once however often it
+    // comes.
+    let mut again2 = Chain {
+        udid: chain.udid.clone(),
+        next: 2,
+        previous: chain.previous.clone(),
+    };
+    let mut other = base_state();
+    other.device.name = Some("autre".into());
+    let replay = agent.envelope(&again2.next_bytes(&other));
+    for _ in 0..3 {
+        let (status, body) = agent.post(&server, replay.clone()).await;
+        assert_eq!(status, 409, "{body}");
+        assert_eq!(body["error"]["code"], "replay");
+    }
     assert_eq!(tree_size(&server).await, size);
 
     // The timeline holds each snapshot once and only the real replay as a refusal.

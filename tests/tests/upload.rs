@@ -146,18 +146,71 @@ async fn a_refused_snapshot_is_set_aside_with_the_reason_and_not_sent_again() {
     );
     assert_eq!(pushed.refused.len(), 1);
     let refused = &pushed.refused[0];
-    assert_eq!(refused.reason.code, "bad_signature", "{refused:?}");
+    assert_eq!(refused.reason.code, "unauthenticated", "{refused:?}");
     assert!(refused.reason.status >= 400 && refused.reason.status < 500);
     assert!(refused.moved_to.exists());
     let reason: serde_json::Value = serde_json::from_slice(
         &std::fs::read(refused.moved_to.with_file_name("1.error.json")).unwrap(),
     )
     .unwrap();
-    assert_eq!(reason["code"], "bad_signature");
+    assert_eq!(reason["code"], "unauthenticated");
     assert!(queue::queued(&home).unwrap().is_empty());
     // Not retried.
     let again = upload::push_queued(&home).await.unwrap();
     assert!(again.refused.is_empty() && again.accepted.is_empty());
+    stop(running).await;
+}
+
+/// Finding 8 of issue 11: after a refusal, the next snapshot links to the last accepted one
+/// (the server accepts it instead of answering `fork` to it and to every later one), and the
+/// refused one stays in `rejected/` with its reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_refusal_the_next_snapshot_chains_to_the_last_accepted_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (running, addr) = start(
+        &tmp.path().join("server"),
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+    )
+    .await;
+    let home = Home::at(tmp.path().join("agent")).unwrap();
+    let code = lucarne_server::invite::create(&running.state.db, 3600)
+        .await
+        .unwrap();
+    lucarne::registration::register(&home, &format!("http://{addr}"), &code, "laptop")
+        .await
+        .unwrap();
+    let first = report(upload::after_scan(&home, state(&["a"])).await.unwrap());
+    assert_eq!(first.accepted.len(), 1, "{first:?}");
+
+    // Snapshot 2 is sealed offline and damaged on the way: refused for good.
+    let key = lucarne::keys::AgentKey::load(&home).unwrap();
+    let sealed = lucarne::state::seal(&home, &key, state(&["a", "b"])).unwrap();
+    let mut envelope = Envelope::from_json(&sealed.envelope).unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut sig = b64.decode(&envelope.signature).unwrap();
+    sig[0] ^= 1;
+    envelope.signature = b64.encode(sig);
+    let queued = queue::queued(&home).unwrap();
+    std::fs::write(&queued[0].path, serde_json::to_vec(&envelope).unwrap()).unwrap();
+    let pushed = upload::push_queued(&home).await.unwrap();
+    assert_eq!(pushed.refused.len(), 1, "{pushed:?}");
+
+    // The next scans are accepted: no fork.
+    for apps in [&["a", "c"][..], &["a", "c", "d"]] {
+        let next = report(upload::after_scan(&home, state(apps)).await.unwrap());
+        assert!(next.refused.is_empty(), "{next:?}");
+        assert_eq!(next.accepted.len(), 1, "{next:?}");
+    }
+    let rejected = home.path("rejected").join(UDID);
+    assert!(rejected.join("2.json").exists());
+    let reason: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(rejected.join("2.error.json")).unwrap()).unwrap();
+    assert_eq!(reason["code"], "unauthenticated");
+    let alerts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM device_alerts")
+        .fetch_one(&running.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(alerts, 0, "no fork was ever raised");
     stop(running).await;
 }
 

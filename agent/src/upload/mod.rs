@@ -175,6 +175,9 @@ pub async fn push_queued(home: &Home) -> Result<PushReport, UploadError> {
                     message,
                 };
                 let moved_to = queue::reject(home, queued, &reason)?;
+                // The next snapshot links to the last one the server can hold, not to this
+                // one (it would be refused as a fork, and every later one with it).
+                state::rewind(home, &queued.device)?;
                 report.refused.push(Refused {
                     device: queued.device.clone(),
                     sequence: queued.sequence,

@@ -53,6 +53,9 @@ pub async fn tile(
         Some(rest) => (format!("tile/{TILE_HEIGHT}/data/{rest}"), true),
         None => (format!("tile/{TILE_HEIGHT}/{path}"), false),
     };
+    if !plausible_tile_path(&path) {
+        return Err(not_found("not a tile path"));
+    }
     let tile = Tile::from_path(&go_path).map_err(|_| not_found("not a tile path"))?;
     let mut conn = state.db.pool.acquire().await?;
     let size = tlog::tree_size(&mut conn)
@@ -89,6 +92,41 @@ pub async fn tile(
         data,
     )
         .into_response())
+}
+
+/// Whether `path` (after `/tile/`) has a level and a width that `tlog_tiles` accepts without
+/// panicking: its `Tile::new` asserts (`invalid tile`) on a width of 0 or a level of 64 or
+/// more, and its index arithmetic overflows for levels whose hashes cannot exist. A tree of
+/// at most 2^63 leaves has hash tiles up to level 7; a partial tile has 1 to 255 hashes.
+fn plausible_tile_path(path: &str) -> bool {
+    let rest = match path.strip_prefix("entries/") {
+        Some(rest) => rest,
+        None => {
+            let Some((level, rest)) = path.split_once('/') else {
+                return false;
+            };
+            let level_ok = !level.is_empty()
+                && level.len() <= 1
+                && level.bytes().all(|b| b.is_ascii_digit())
+                && level
+                    .parse::<u8>()
+                    .is_ok_and(|l| u32::from(l) * u32::from(TILE_HEIGHT) < 64);
+            if !level_ok {
+                return false;
+            }
+            rest
+        }
+    };
+    match rest.rsplit_once(".p/") {
+        None => true,
+        Some((_, width)) => {
+            width.len() <= 3
+                && width.bytes().all(|b| b.is_ascii_digit())
+                && width
+                    .parse::<u32>()
+                    .is_ok_and(|w| (1..(1 << TILE_HEIGHT)).contains(&w))
+        }
+    }
 }
 
 /// `GET /api/v1/log/inclusion?leaf_index=I&tree_size=N`.
@@ -151,4 +189,37 @@ pub async fn consistency(
         to: q.to,
         proof: hexes(&proof),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_tiles_that_can_exist_reach_tlog_tiles() {
+        for bad in [
+            "0/000.p/0",
+            "255/000",
+            "64/000",
+            "8/000",
+            "entries/000.p/0",
+            "0/000.p/256",
+            "0/000.p/",
+            "/000",
+            "",
+            "00/000",
+            "0/000.p/-1",
+        ] {
+            assert!(!plausible_tile_path(bad), "{bad}");
+        }
+        for good in [
+            "0/000",
+            "0/000.p/4",
+            "7/x001/002",
+            "entries/000.p/255",
+            "1/000.p/1",
+        ] {
+            assert!(plausible_tile_path(good), "{good}");
+        }
+    }
 }

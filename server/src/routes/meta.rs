@@ -9,10 +9,28 @@ use axum::response::{IntoResponse, Response};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// `GET /healthz`: the database answers.
+/// `GET /healthz`: the database takes a write within two seconds (a server whose uploads
+/// would fail is not healthy), else 503.
 pub async fn healthz(State(state): State<Arc<AppState>>) -> Result<&'static str, ApiError> {
-    sqlx::query("SELECT 1").execute(&state.db.pool).await?;
-    Ok("ok\n")
+    let write = crate::db::writable(&state.db);
+    match tokio::time::timeout(std::time::Duration::from_secs(2), write).await {
+        Ok(Ok(())) => Ok("ok\n"),
+        Ok(Err(e)) => {
+            tracing::warn!(error = format!("{e:#}"), "health check failed");
+            Err(unhealthy())
+        }
+        Err(_) => {
+            tracing::warn!("health check: the database took no write within 2 s");
+            Err(unhealthy())
+        }
+    }
+}
+
+fn unhealthy() -> ApiError {
+    ApiError::new(
+        lucarne_proof::wire::Refusal::Unhealthy,
+        "the database does not take writes",
+    )
 }
 
 /// `GET /metrics`.

@@ -52,6 +52,7 @@ pub fn api() -> Api {
                     Refusal::ExpiredCode,
                     Refusal::AlreadyRegistered,
                     Refusal::TooLarge,
+                    Refusal::RateLimited,
                 ],
             },
             register::register,
@@ -62,26 +63,37 @@ pub fn api() -> Api {
                 path: "/api/v1/snapshots",
                 operation_id: "uploadSnapshot",
                 summary: "Upload a signed snapshot; get a receipt with an inclusion proof",
-                description: "The body is the envelope; its exact bytes are the log's leaf \
-                    (SHA-256). Checks, in order: size, envelope, key, signature, snapshot, \
-                    schema, then the device's chain (sequence and previous hash). The same \
-                    envelope sent again byte for byte gets its receipt again.",
+                description: "The body is the envelope in its canonical form (compact JSON, \
+                    fields schema, key_id, snapshot, signature in this order, nothing else; any \
+                    other encoding is a malformed envelope); its exact bytes are the log's leaf \
+                    (SHA-256). Checks, in order: rate per client address, room for the body, \
+                    size, envelope, key and signature (one answer, `unauthenticated`, for an \
+                    unknown key, a revoked key or a signature that does not match), rate per \
+                    key, snapshot, schema, then the device's chain (sequence and previous \
+                    hash; gaps are accepted when the hash links to the last accepted snapshot; \
+                    a break is recorded once per envelope as an alert on the device), then the \
+                    key's storage quota. `rate_limited` and `busy` come with `Retry-After`. The \
+                    same envelope sent again byte for byte gets its receipt again. A receipt \
+                    is sent once the batch holding its leaf is durable; its tree may hold \
+                    other leaves after it.",
                 access: Access::SignedEnvelope,
                 path_params: &[],
                 query: None,
                 request: Content::Json(named::<Envelope>),
                 response: Content::Json(named::<Receipt>),
                 refusals: &[
+                    Refusal::RateLimited,
+                    Refusal::Busy,
                     Refusal::TooLarge,
+                    Refusal::Timeout,
                     Refusal::MalformedEnvelope,
-                    Refusal::UnknownKey,
-                    Refusal::RevokedKey,
-                    Refusal::BadSignature,
+                    Refusal::Unauthenticated,
                     Refusal::MalformedSnapshot,
                     Refusal::UnsupportedSchema,
                     Refusal::Replay,
                     Refusal::Rollback,
                     Refusal::Fork,
+                    Refusal::QuotaExceeded,
                 ],
             },
             snapshots::upload,
@@ -189,14 +201,15 @@ pub fn api() -> Api {
                 method: Method::Get,
                 path: "/healthz",
                 operation_id: "health",
-                summary: "The server and its database answer",
-                description: "",
+                summary: "The server answers and its database takes writes",
+                description: "Writes a row within two seconds, else `unhealthy` (a locked or \
+                    read-only database would fail uploads).",
                 access: Access::Public,
                 path_params: &[],
                 query: None,
                 request: Content::None,
                 response: Content::Other("text/plain", "`ok`"),
-                refusals: &[Refusal::Internal],
+                refusals: &[Refusal::Unhealthy],
             },
             meta::healthz,
         )

@@ -109,6 +109,9 @@ pub(crate) fn config(dir: &std::path::Path, db: &TestDb) -> Config {
         origin: "lucarne.test/log".to_string(),
         max_body_bytes: 256 * 1024,
         max_connections: 4,
+        // Tests register and upload far faster than an official; the rate-limit tests set
+        // their own.
+        limits: lucarne_server::config::Limits::without_rates(),
     }
 }
 
