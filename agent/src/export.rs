@@ -11,13 +11,14 @@
 //! checkpoint to the newest one (checked before they go in); offline, they are left out and
 //! `lucarne verify` says so.
 //!
-//! [`export_files`] is the one place that lists the files of an export: the documents of the
-//! report crate (`rapport.pdf`, `LISEZMOI.txt`, `lettres/`) are to be added there, from the
-//! same [`ExportData`].
+//! [`export_files`] is the one place that lists the files of an export: `data.json` and the
+//! documents of the report crate (`rapport.pdf`, `LISEZMOI.txt`, `lettres/`), from the same
+//! [`ExportData`].
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use lucarne_profiles::analysis::analyze_snapshot;
 use lucarne_profiles::compare::{compare_snapshots, ChangeEvent};
 use lucarne_profiles::Snapshot;
 use lucarne_proof::checkpoint::LogIdentity;
@@ -26,6 +27,8 @@ use lucarne_proof::envelope::{sha256_hex, Envelope};
 use lucarne_proof::export::{self, DataHeader};
 use lucarne_proof::merkle::{self, Hash};
 use lucarne_proof::receipt::Receipt;
+use lucarne_report::{Attestation, KeyFact, KeyRole, Period, ReportInput, SnapshotEntry};
+use lucarne_words::Lang;
 use ring::rand::{SecureRandom as _, SystemRandom};
 use serde::{Deserialize, Serialize};
 
@@ -242,17 +245,116 @@ pub fn build(home: &Home, options: &ExportOptions) -> Result<Export, ExportError
     })
 }
 
-/// Adds the files drawn from the facts: `data.json` today; the report crate's documents
-/// (`rapport.pdf`, `LISEZMOI.txt`, `lettres/…`) belong here, made from the same `data`.
+/// Adds the files drawn from the facts: `data.json`, and for each device the report crate's
+/// documents made from the same `data` — `rapport.pdf` (with these exact `data.json` bytes
+/// attached), `LISEZMOI.txt`, `lettres/…` — at the root for one device, under
+/// `rapports/<handle>/` for several.
 pub fn export_files(
     files: &mut BTreeMap<String, Vec<u8>>,
     data: &ExportData,
 ) -> Result<(), ExportError> {
-    files.insert(
-        export::DATA.into(),
-        serde_json::to_vec_pretty(data).map_err(anyhow::Error::from)?,
-    );
+    let data_json = serde_json::to_vec_pretty(data).map_err(anyhow::Error::from)?;
+    let lang: Lang = data.lang.parse().unwrap_or_default();
+    let one = data.devices.len() == 1;
+    for device in &data.devices {
+        let Some(input) = report_input(files, data, device)? else {
+            continue;
+        };
+        // One device: the documents at the root; several: one folder each.
+        let prefix = if one {
+            String::new()
+        } else {
+            format!("rapports/{}/", device.handle)
+        };
+        let pdf = lucarne_report::render_pdf_attaching(&input, lang, data_json.clone())
+            .map_err(anyhow::Error::from)?;
+        files.insert(format!("{prefix}rapport.pdf"), pdf);
+        files.insert(
+            format!("{prefix}LISEZMOI.txt"),
+            lucarne_report::lisezmoi(&input, lang).into_bytes(),
+        );
+        for (name, text) in lucarne_report::letters(&input, lang) {
+            files.insert(format!("{prefix}{name}"), text.into_bytes());
+        }
+    }
+    files.insert(export::DATA.into(), data_json);
     Ok(())
+}
+
+/// The report's facts for one device of the export: its newest snapshot analysed, each
+/// snapshot with who attests it (this computer's key always; the server's log when a receipt
+/// is there), the keys and their files. `None` when the device has no snapshot.
+fn report_input(
+    files: &BTreeMap<String, Vec<u8>>,
+    data: &ExportData,
+    device: &DeviceFacts,
+) -> Result<Option<ReportInput>, ExportError> {
+    let (Some(first), Some(newest)) = (device.snapshots.first(), device.snapshots.last()) else {
+        return Ok(None);
+    };
+    let body = files
+        .get(&newest.envelope)
+        .ok_or_else(|| anyhow::anyhow!("{} is not in the export", newest.envelope))?;
+    let bytes = Envelope::from_json(body)
+        .and_then(|e| e.snapshot_bytes())
+        .map_err(anyhow::Error::from)?;
+    let snapshot: Snapshot = serde_json::from_slice(&bytes).map_err(anyhow::Error::from)?;
+    let snapshots = device
+        .snapshots
+        .iter()
+        .map(|s| {
+            let mut attested = vec![Attestation::AgentSigned];
+            if let (Some(file), Some(leaf_index)) = (&s.receipt, s.leaf_index) {
+                attested.push(Attestation::LogIncluded {
+                    leaf_index,
+                    file: file.clone(),
+                });
+            }
+            SnapshotEntry {
+                sequence: s.sequence,
+                taken_at: s.taken_at.clone(),
+                envelope: s.envelope.clone(),
+                attested,
+                changes: s.changes.clone(),
+            }
+        })
+        .collect();
+    let mut keys = vec![KeyFact {
+        role: KeyRole::Agent,
+        fingerprint: device.key_id.clone(),
+        file: export::agent_key_path(&device.key_id),
+    }];
+    if let Some(log) = files
+        .get(export::LOG_KEY)
+        .and_then(|b| serde_json::from_slice::<LogIdentity>(b).ok())
+    {
+        keys.push(KeyFact {
+            role: KeyRole::Log,
+            fingerprint: log.verifier_key,
+            file: export::LOG_KEY.into(),
+        });
+    }
+    Ok(Some(ReportInput {
+        owner: None,
+        device_handle: device.handle.clone(),
+        period: Period {
+            from: data
+                .from
+                .clone()
+                .unwrap_or_else(|| day(&first.taken_at).to_string()),
+            to: data
+                .to
+                .clone()
+                .unwrap_or_else(|| day(&newest.taken_at).to_string()),
+        },
+        generated_at: data.made_at.clone(),
+        server_attested: data.header.attested_by == "server",
+        analysis: analyze_snapshot(&snapshot),
+        analysed_sequence: newest.sequence,
+        snapshots,
+        server_alerts: Vec::new(),
+        keys,
+    }))
 }
 
 /// The checkpoints of the receipts exported, verified: tree size → (root, signed note).
@@ -323,6 +425,11 @@ fn device_files(
     let mut snapshots = Vec::new();
     let mut name = None;
     for sequence in state::history_sequences(home, device).map_err(anyhow::Error::from)? {
+        // A snapshot the server refused for good is not evidence of anything: the chain went
+        // back over it (see `state::rewind`), and what follows links to the one before it.
+        if state::was_refused(home, device, sequence) {
+            continue;
+        }
         let body = state::history_envelope(home, device, sequence).map_err(anyhow::Error::from)?;
         let envelope = Envelope::from_json(&body).map_err(anyhow::Error::from)?;
         let bytes = envelope.snapshot_bytes().map_err(anyhow::Error::from)?;

@@ -282,7 +282,6 @@ fn chain_head(home: &Home, device: &str) -> Result<Option<String>, StateError> {
         previous_hash: Option<String>,
     }
     let history = home.path("history").join(device);
-    let rejected = home.path("rejected").join(device);
     let mut good = std::collections::HashMap::<String, bool>::new();
     let mut head = None;
     for sequence in entries(&history)? {
@@ -293,7 +292,7 @@ fn chain_head(home: &Home, device: &str) -> Result<Option<String>, StateError> {
                 path: path.clone(),
                 reason: e.to_string(),
             })?;
-        let refused = rejected.join(entry_name(sequence)).exists();
+        let refused = was_refused(home, device, sequence);
         // A link to a snapshot no longer in the history (history trimmed) is trusted: only
         // refusals seen here break the chain.
         let linked = link
@@ -308,6 +307,14 @@ fn chain_head(home: &Home, device: &str) -> Result<Option<String>, StateError> {
         }
     }
     Ok(head)
+}
+
+/// The server refused snapshot `sequence` of `device` for good (it is in `rejected/`).
+pub fn was_refused(home: &Home, device: &str, sequence: u64) -> bool {
+    home.path("rejected")
+        .join(device)
+        .join(entry_name(sequence))
+        .exists()
 }
 
 /// Points the chain of `device` back at its last good snapshot after the server refused one

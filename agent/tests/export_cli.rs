@@ -91,8 +91,43 @@ fn a_local_export_verifies_here_and_elsewhere_and_tampering_is_named() {
     assert_eq!(value["pinned"], false);
     assert_eq!(value["devices"][0]["snapshots"], 3);
 
-    // One envelope changed: exit 1, one line naming the file and the check.
+    // The documents are in the export, in the language asked for, and the manifest covers
+    // them (verify passed above): the report with the export's own data.json attached, the
+    // guide, the two letters citing the export's files.
     let entries = zip::read(&std::fs::read(&file).unwrap()).unwrap();
+    let entry = |name: &str| {
+        entries
+            .iter()
+            .find(|e| e.name == name)
+            .unwrap_or_else(|| panic!("{name} is not in the export"))
+            .data
+            .clone()
+    };
+    let pdf = entry("rapport.pdf");
+    assert!(pdf.starts_with(b"%PDF-"));
+    let data = entry("data.json");
+    assert!(
+        pdf.windows(9).any(|w| w == b"data.json"),
+        "data.json is not attached to the report"
+    );
+    assert!(!data.is_empty());
+    let guide = String::from_utf8(entry("LISEZMOI.txt"))
+        .unwrap()
+        .replace('\n', " ");
+    assert!(guide.contains("lucarne verify EXPORT.zip"), "{guide}");
+    assert!(guide.contains("not attested by the server"), "{guide}");
+    for letter in [
+        "lettres/demande-acces-article-15.txt",
+        "lettres/plainte-cnil.txt",
+    ] {
+        let text = String::from_utf8(entry(letter)).unwrap();
+        assert!(
+            text.contains(&format!("devices/{UDID}/{key_id}/")),
+            "{letter} cites no file of the export:\n{text}"
+        );
+    }
+
+    // One envelope changed: exit 1, one line naming the file and the check.
     let envelope = format!("devices/{UDID}/{key_id}/2.envelope.json");
     let mut changed = entries.clone();
     let target = changed.iter_mut().find(|e| e.name == envelope).unwrap();

@@ -50,14 +50,17 @@ pub fn file(path: &str) -> String {
     neutralize_to(path, MAX_PATH)
 }
 
-/// An attestation in words; `short` for lists.
-pub fn attestation(words: &Words, a: &Attestation, short: bool) -> String {
+/// An attestation in words, short enough for a list.
+pub fn attestation(words: &Words, a: &Attestation) -> String {
     let mut args = Args::new();
-    if let Attestation::TimeAttested { at, .. } = a {
-        args = args.ours("date", when(at));
+    match a {
+        Attestation::TimeAttested { at, .. } => args = args.ours("date", when(at)),
+        Attestation::LogIncluded { leaf_index, .. } => {
+            args = args.ours("index", leaf_index.to_string());
+        }
+        Attestation::AgentSigned | Attestation::ServerSays => {}
     }
-    let prefix = if short { "attest-short" } else { "attest" };
-    words.format(&message_id(prefix, a.id()), &args)
+    words.format(&message_id("attest-short", a.id()), &args)
 }
 
 /// `text` with its first letter in upper case (a sentence made to start a line).
@@ -482,7 +485,7 @@ fn annex(input: &ReportInput, words: &Words, out: &mut Vec<Block>) {
         let who = entry
             .attested
             .iter()
-            .map(|a| attestation(words, a, true))
+            .map(|a| attestation(words, a))
             .collect::<Vec<_>>()
             .join(", ");
         out.push(Block::Labelled {

@@ -19,8 +19,8 @@ pub enum Attestation {
     AgentSigned,
     /// Recorded in the server's transparency log: an inclusion proof in a signed checkpoint.
     LogIncluded {
-        /// The size of the checkpoint the proof leads to.
-        tree_size: u64,
+        /// Its position in the log (the receipt's leaf index).
+        leaf_index: u64,
         /// The file of the export holding the receipt and its proof.
         file: String,
     },

@@ -24,7 +24,7 @@ pub mod text;
 pub use input::{
     Attestation, KeyFact, KeyRole, Period, ReportInput, ServerAlert, SnapshotEntry, DATA_JSON,
 };
-pub use pdf::render_pdf;
+pub use pdf::{render_pdf, render_pdf_attaching};
 pub use text::{letters, lisezmoi, ACCESS_REQUEST, COMPLAINT};
 
 /// Why a document could not be made.

@@ -22,8 +22,19 @@ use crate::input::{ReportInput, DATA_JSON};
 use crate::layout::{lay_out, Op, Style, MARGIN_X, MUTED, PAGE_HEIGHT, PAGE_WIDTH, TEXT_WIDTH};
 use crate::{content, data_json, ReportError};
 
-/// The report of `input` in `lang`, as PDF/A-3b bytes with `data.json` attached.
+/// The report of `input` in `lang`, as PDF/A-3b bytes with `data.json` attached (the
+/// input's facts, [`data_json`]).
 pub fn render_pdf(input: &ReportInput, lang: Lang) -> Result<Vec<u8>, ReportError> {
+    render_pdf_attaching(input, lang, data_json(input)?)
+}
+
+/// [`render_pdf`] attaching `data_json` as `data.json`: an export passes the exact bytes of
+/// its own `data.json`, so that the attachment and the file of the ZIP are one.
+pub fn render_pdf_attaching(
+    input: &ReportInput,
+    lang: Lang,
+    data_json: Vec<u8>,
+) -> Result<Vec<u8>, ReportError> {
     let words = Words::new(lang);
     let fonts = Fonts::load()?;
     let blocks = content::blocks(input, &words);
@@ -104,7 +115,7 @@ pub fn render_pdf(input: &ReportInput, lang: Lang) -> Result<Vec<u8>, ReportErro
             mime_type: MimeType::new("application/json"),
             description: Some(words.get("report-verify-data")),
             association_kind: AssociationKind::Data,
-            data: data_json(input)?.into(),
+            data: data_json.into(),
             modification_date: created,
             compress: Some(true),
             location: None,

@@ -193,3 +193,20 @@ fn the_attached_data_json_is_the_input() {
         lucarne_report::data_json(&input).unwrap()
     );
 }
+
+#[test]
+fn an_export_attaches_its_own_data_json() {
+    let input = common::council_two_weeks();
+    let own = br#"{"schema":"lucarne.export-data/1","attested_by":"server"}"#.to_vec();
+    let pdf = lucarne_report::render_pdf_attaching(&input, Lang::Fr, own.clone()).unwrap();
+    let path = write("rapport-own-data.pdf", &pdf);
+    check_pdf_a(&path);
+    let out_dir = tempfile::tempdir().unwrap();
+    let saved = out_dir.path().join("data.json");
+    let (ok, out) = tool(
+        "pdfdetach",
+        &["-save", "1", "-o", &saved.to_string_lossy(), &path],
+    );
+    assert!(ok, "{out}");
+    assert_eq!(std::fs::read(&saved).unwrap(), own);
+}

@@ -44,6 +44,12 @@ impl Sequencer {
         Sequencer { sender }
     }
 
+    /// The writer task still takes uploads. It stops only if it panicked (or the state is
+    /// gone), and then every upload would fail: `/healthz` says so.
+    pub fn is_running(&self) -> bool {
+        !self.sender.is_closed()
+    }
+
     /// Hands `prepared` to the sequencer and waits for its receipt or refusal.
     pub async fn submit(&self, prepared: Prepared) -> Result<Receipt, ApiError> {
         let (reply, answer) = oneshot::channel();
@@ -96,5 +102,19 @@ async fn apply(state: &Arc<AppState>, jobs: Vec<Job>) {
                 ))));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sequencer_whose_task_is_gone_says_so() {
+        let (sender, receiver) = mpsc::channel::<Job>(1);
+        let sequencer = Sequencer { sender };
+        assert!(sequencer.is_running());
+        drop(receiver);
+        assert!(!sequencer.is_running());
     }
 }

@@ -211,6 +211,30 @@ async fn after_a_refusal_the_next_snapshot_chains_to_the_last_accepted_one() {
         .await
         .unwrap();
     assert_eq!(alerts, 0, "no fork was ever raised");
+
+    // The export leaves the refused snapshot out; what it holds verifies, gap included.
+    let export_home = home.clone();
+    // `build` asks the server for consistency proofs on its own runtime: off this one.
+    let options = lucarne::export::ExportOptions {
+        lang: "fr".into(),
+        ..Default::default()
+    };
+    let made = tokio::task::spawn_blocking(move || {
+        std::thread::spawn(move || lucarne::export::build(&export_home, &options))
+            .join()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let sequences: Vec<u64> = made.data.devices[0]
+        .snapshots
+        .iter()
+        .map(|s| s.sequence)
+        .collect();
+    assert_eq!(sequences, vec![1, 3, 4]);
+    let report = lucarne_proof::export::verify(&made.archive);
+    assert!(report.passed(), "{:?}", report.failures);
     stop(running).await;
 }
 

@@ -141,6 +141,8 @@ fn plurals_agree() {
         )
     };
     assert!(profiles(&fr, 1.0).starts_with("1 profil installé"));
+    // In French, 0 takes the singular ("one"): the number must still be 0.
+    assert!(profiles(&fr, 0.0).starts_with("0 profil installé"));
     assert!(profiles(&fr, 2.0).starts_with("2 profils installés"));
     assert!(profiles(&en, 1.0).starts_with("1 profile installed"));
     assert!(profiles(&en, 5.0).starts_with("5 profiles installed"));

@@ -45,7 +45,7 @@ pub(crate) fn attest(last: u64) -> impl Fn(u64) -> Vec<Attestation> {
         let mut out = vec![
             Attestation::AgentSigned,
             Attestation::LogIncluded {
-                tree_size: sequence + 10,
+                leaf_index: sequence + 10,
                 file: lucarne_report::input::receipt_path(HANDLE, KEY_ID, sequence),
             },
         ];

@@ -9,9 +9,13 @@ use axum::response::{IntoResponse, Response};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// `GET /healthz`: the database takes a write within two seconds (a server whose uploads
-/// would fail is not healthy), else 503.
+/// `GET /healthz`: the log's writer task runs and the database takes a write within two
+/// seconds (a server whose uploads would fail is not healthy), else 503.
 pub async fn healthz(State(state): State<Arc<AppState>>) -> Result<&'static str, ApiError> {
+    if !state.sequencer.is_running() {
+        tracing::error!("health check: the log's writer task has stopped");
+        return Err(unhealthy());
+    }
     let write = crate::db::writable(&state.db);
     match tokio::time::timeout(std::time::Duration::from_secs(2), write).await {
         Ok(Ok(())) => Ok("ok\n"),

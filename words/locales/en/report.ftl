@@ -53,10 +53,6 @@ report-method-collect = Lucarne reads the iPad without writing anything to it (o
 report-method-sign = Each snapshot is signed by the key of the user's computer (Ed25519) and chained to the one before: none can be removed, changed or inserted without verification failing.
 report-method-log = The Lucarne server records each snapshot it receives in a public append-only log (a Merkle tree, like certificate transparency logs) and returns a receipt with an inclusion proof.
 report-method-who = Who attests what:
-attest-agent-signed = signed by your computer's key (the date given is your computer's)
-attest-log-included = recorded in the server's log (inclusion proof)
-attest-time-attested = time attested by a timestamping authority (no later than { $date })
-attest-server-says = the server says so (unsigned)
 report-method-count = { $attest }: { $count ->
     [one] { $count } snapshot
    *[other] { $count } snapshots
@@ -159,7 +155,7 @@ cnil-closing = Yours faithfully,
 
 ## Report terms
 attest-short-agent-signed = signed by your computer
-attest-short-log-included = recorded in the server's log
+attest-short-log-included = recorded in the server's log (entry { $index })
 attest-short-time-attested = timestamped (no later than { $date })
 attest-short-server-says = the server says
 account-kind-mail = Mail (IMAP/POP)

@@ -9,12 +9,12 @@ inspect-signed-valid = Signé par « { $subject } » (émetteur « { $issuer } �
 inspect-signed-invalid = Signé par « { $subject } », mais la signature NE correspond PAS au contenu : { $problem }
 inspect-unsigned = Profil non signé.
 inspect-payloads = { $count ->
-    [one] 1 réglage (payload)
+    [one] { $count } réglage (payload)
    *[other] { $count } réglages (payloads)
 }
 inspect-warning = Remarque : { $warning }
 inspect-summary = { $ok ->
-    [one] 1 fichier analysé
+    [one] { $ok } fichier analysé
    *[other] { $ok } fichiers analysés
 }, { $failed } en erreur.
 
@@ -29,7 +29,7 @@ password-needed = Cette sauvegarde est chiffrée : donnez son mot de passe (invi
 nothing-to-scan = Rien à lire : donnez --backup DOSSIER et/ou --privacy-report FICHIER.
 no-backup-found = Aucune sauvegarde trouvée aux emplacements habituels ; donnez --backup DOSSIER.
 warnings = { $count ->
-    [one] 1 élément n'a pas pu être lu :
+    [one] { $count } élément n'a pas pu être lu :
    *[other] { $count } éléments n'ont pas pu être lus :
 }
 backups-none = Aucune sauvegarde trouvée. Emplacements examinés :
@@ -64,7 +64,7 @@ scan-accepted = Instantané n° { $sequence } accepté par le serveur, reçu vé
 }.
 scan-refused = Instantané n° { $sequence } refusé par le serveur : { $reason }
 scan-queued = { $count ->
-    [one] 1 instantané en attente
+    [one] { $count } instantané en attente
    *[other] { $count } instantanés en attente
 } d'envoi ({ $reason }) : rien n'est perdu, « lucarne push » les enverra.
 
@@ -103,7 +103,7 @@ push-alerts = { "  " }Le serveur signale { $alerts ->
 } pour cet instantané.
 push-refused = Refusé par le serveur : appareil { $device }, instantané n° { $sequence } ({ $code }) : { $message }. Il a été mis de côté dans { $path } et ne sera pas renvoyé.
 push-stopped = Envoi interrompu : { $reason }. { $remaining ->
-    [one] 1 instantané reste en attente et partira
+    [one] { $remaining } instantané reste en attente et partira
    *[other] { $remaining } instantanés restent en attente et partiront
 } au prochain envoi ; rien n'est perdu.
 push-nothing = Aucun instantané en attente.

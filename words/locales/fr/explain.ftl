@@ -5,7 +5,7 @@
 header-device = Appareil : « { $name } » ({ $model }, iPadOS { $os })
 header-device-unknown = Appareil : inconnu (cette source ne le dit pas).
 header-privacy = Rapport de confidentialité des apps : { $apps ->
-    [one] 1 application
+    [one] { $apps } application
    *[other] { $apps } applications
 }, du { $from } au { $to }{ $skipped ->
     [0] {""}
@@ -13,7 +13,7 @@ header-privacy = Rapport de confidentialité des apps : { $apps ->
    *[other] {""} ({ $skipped } lignes illisibles ignorées)
 }.
 header-files = { $count ->
-    [one] 1 profil lu
+    [one] { $count } profil lu
    *[other] { $count } profils lus
 }, hors de tout iPad.
 header-management = { $mdm ->
@@ -25,7 +25,7 @@ header-management = { $mdm ->
    *[other] {" "}(« { $organisation } »)
 } — supervisé : { $supervised }, inscrit automatiquement : { $ade }.
 header-profiles = { $count ->
-    [one] 1 profil installé
+    [one] { $count } profil installé
    *[other] { $count } profils installés
 }{ $mdm ->
     [unknown] {" "}(qui les a installés : inconnu)

@@ -53,10 +53,6 @@ report-method-collect = Lucarne lit l'iPad sans rien y écrire (par le câble US
 report-method-sign = Chaque instantané est signé par la clé de l'ordinateur de l'utilisateur (Ed25519) et chaîné au précédent : on ne peut ni en retirer un, ni en modifier un, ni en insérer un sans que la vérification échoue.
 report-method-log = Le serveur Lucarne inscrit chaque instantané reçu dans un journal public en ajout seul (un arbre de Merkle, comme les journaux de transparence des certificats) et rend un reçu avec une preuve d'inclusion.
 report-method-who = Qui atteste quoi :
-attest-agent-signed = signé par la clé de votre ordinateur (la date indiquée est celle de votre ordinateur)
-attest-log-included = inscrit dans le journal du serveur (preuve d'inclusion)
-attest-time-attested = date attestée par une autorité d'horodatage (au plus tard le { $date })
-attest-server-says = le serveur le dit (non signé)
 report-method-count = { $attest } : { $count ->
     [one] { $count } instantané
    *[other] { $count } instantanés
@@ -159,7 +155,7 @@ cnil-closing = Veuillez agréer, Madame, Monsieur, l'expression de mes salutatio
 
 ## Termes du rapport
 attest-short-agent-signed = signé par votre ordinateur
-attest-short-log-included = inscrit au journal du serveur
+attest-short-log-included = inscrit au journal du serveur (entrée { $index })
 attest-short-time-attested = horodaté (au plus tard le { $date })
 attest-short-server-says = selon le serveur
 account-kind-mail = Messagerie (IMAP/POP)
