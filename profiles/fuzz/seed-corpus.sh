@@ -4,6 +4,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 fixtures=../../tests/fixtures
 mkdir -p corpus/parse_profile corpus/cms_unwrap
+# The minimised corpora of earlier runs (cargo fuzz cmin), committed: start where they stopped.
+for archive in corpora/*.tar.gz; do
+    [ -e "$archive" ] && tar -C corpus -xzf "$archive"
+done
 cp "$fixtures"/profiles/*.mobileconfig "$fixtures"/profiles/*.xml "$fixtures"/signed/*.mobileconfig \
     corpus/parse_profile/
 cp "$fixtures"/profiles/encdns-signed__*.mobileconfig "$fixtures"/signed/*.mobileconfig \
