@@ -78,3 +78,7 @@ lucarne_postgres() {
     fi
 }
 lucarne_postgres
+
+# Headless Chromium and its WebDriver for the web pages' browser tests
+# (server/tests/browser.rs, through the fantoccini crate).
+lucarne_apt_install chromium chromium-driver

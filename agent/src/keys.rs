@@ -106,6 +106,12 @@ impl AgentKey {
     pub fn sign(&self, snapshot: &[u8]) -> Envelope {
         Envelope::sign(snapshot, &self.pair)
     }
+
+    /// Signs an API request message ([`lucarne_proof::request::SignedRequest::message`]);
+    /// returns the 64-byte signature.
+    pub fn sign_request(&self, message: &[u8]) -> Vec<u8> {
+        self.pair.sign(message).as_ref().to_vec()
+    }
 }
 
 /// The redaction salt of `home`, created on first use.

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use lucarne::commands::{
-    backups, devices, export, history, inspect, key, push, register, scan, verify,
+    backups, devices, export, history, inspect, key, open, push, register, scan, verify,
 };
 
 /// Lucarne: see what the administration managing your iPad can change or read.
@@ -37,6 +37,8 @@ enum Command {
     Export(export::ExportArgs),
     /// Check an evidence file offline.
     Verify(verify::VerifyArgs),
+    /// Open your pages on the server in the browser (a login link valid one minute).
+    Open(open::OpenArgs),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
         Command::Devices(a) => a.lang,
         Command::Export(a) => a.lang,
         Command::Verify(a) => a.lang,
+        Command::Open(a) => a.lang,
     };
     let result = match cli.command {
         Command::Inspect(args) => inspect::run(&args),
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
         Command::Export(args) => export::run(&args),
         // 1: a check failed (each named on its own line).
         Command::Verify(args) => verify::run(&args),
+        Command::Open(args) => open::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -31,6 +31,8 @@
 //! - [`merkle`]: RFC 9162 inclusion and consistency proof verification.
 //! - [`checkpoint`]: signed checkpoints of the server's transparency log.
 //! - [`receipt`]: the server's receipt for a snapshot, and its verification.
+//! - [`request`]: what an agent signs to call the server's API (method, host, path and
+//!   query, body hash, time, single-use nonce).
 //! - [`cms`]: CMS (PKCS#7) SignedData: the signed content and a report on its signer.
 //! - [`x509`]: what Lucarne shows of an X.509 certificate.
 //! - [`export`]: the evidence export (`lucarne-export/1`) and its offline verification.
@@ -45,6 +47,7 @@ pub mod envelope;
 pub mod export;
 pub mod merkle;
 pub mod receipt;
+pub mod request;
 pub mod wire;
 pub mod x509;
 

@@ -27,8 +27,24 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Largest number of database connections.
     pub max_connections: u32,
+    /// The address officials reach the server at (`https://lucarne.example`): signed
+    /// requests must name its host, login links start with it, and session cookies are
+    /// `Secure` when it is https. `None`: the `Host` of each request, cookies not `Secure`
+    /// (a server on the loopback interface).
+    pub public_url: Option<String>,
     /// Limits on what one client may hold or ask (timeouts, connections, rates, storage).
     pub limits: Limits,
+}
+
+/// Where officials reach the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicOrigin {
+    /// Whether it is https (cookies are then `Secure`).
+    pub https: bool,
+    /// `host[:port]`, lower case: what signed requests name.
+    pub host: String,
+    /// `scheme://host[:port]`, with no trailing slash.
+    pub url: String,
 }
 
 /// What protects the server from slow, greedy or guessing clients. Rates are per minute; a
@@ -96,6 +112,7 @@ impl Default for Config {
             origin: "lucarne.example/log".to_string(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_connections: 8,
+            public_url: None,
             limits: Limits::default(),
         }
     }
@@ -108,6 +125,39 @@ impl Config {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("reading configuration {}", path.display()))?;
         toml::from_str(&text).with_context(|| format!("parsing configuration {}", path.display()))
+    }
+
+    /// The public URL's scheme-less host (`host[:port]`, lower case) and whether it is https,
+    /// or why it is unusable.
+    pub fn public_origin(&self) -> anyhow::Result<Option<PublicOrigin>> {
+        let Some(url) = &self.public_url else {
+            return Ok(None);
+        };
+        let url = url.trim().trim_end_matches('/');
+        let (https, rest) = if let Some(rest) = url.strip_prefix("https://") {
+            (true, rest)
+        } else if let Some(rest) = url.strip_prefix("http://") {
+            (false, rest)
+        } else {
+            anyhow::bail!("public_url `{url}` must start with https:// (or http://)");
+        };
+        if rest.is_empty()
+            || rest.contains('/')
+            || !rest
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+        {
+            anyhow::bail!("public_url `{url}` must be a scheme and a host, with no path");
+        }
+        Ok(Some(PublicOrigin {
+            https,
+            host: rest.to_ascii_lowercase(),
+            url: format!(
+                "{}://{}",
+                if https { "https" } else { "http" },
+                rest.to_ascii_lowercase()
+            ),
+        }))
     }
 
     /// The database URL in force: the configured one, or a SQLite file in the data directory.

@@ -551,6 +551,9 @@ async fn apply_one(
     let added = storage::store_snapshot(tx, &snapshot_sha256, &checked.snapshot_bytes)
         .await
         .map_err(ApiError::internal)?;
+    crate::facts::store(tx, &state_sha256, &checked.snapshot)
+        .await
+        .map_err(ApiError::internal)?;
     if added > 0 {
         sqlx::query("UPDATE agent_keys SET stored_bytes = stored_bytes + $1 WHERE key_id = $2")
             .bind(i64::try_from(added).map_err(ApiError::internal)?)

@@ -12,18 +12,25 @@
 //! - [`storage`]: snapshots deduplicated by content.
 //! - [`ingest`]: the checks an upload goes through (in parallel), its batch, its receipt.
 //! - [`sequencer`]: the log's single writer, appending uploads in batches.
-//! - [`auth`]: signed reads with the agent key.
+//! - [`facts`]: the analysis of each device state, computed once at ingest.
+//! - [`auth`]: signed API requests (method, host, path and query, body, time, nonce).
+//! - [`accounts`]: officials, their keys and devices (opaque handles), who may read what,
+//!   the access log.
 //! - [`invite`]: one-time registration codes; [`keys`]: revocation.
+//! - [`timeline`]: a device's timeline, a page at a time.
 //! - [`routes`]: HTTP handlers, one module per group.
+//! - [`web`]: the pages officials read (sessions, devices, who looked, groups).
 //! - [`metrics`], [`error`], [`state`]: counters, the error type, shared state.
 //! - [`limits`]: rate limits (token buckets per address and per key).
 //! - [`serve`]: the accept loop (timeouts, connection cap, bytes in flight, caught panics),
 //!   running until SIGINT/SIGTERM.
 
+pub mod accounts;
 pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod facts;
 pub mod ingest;
 pub mod invite;
 pub mod keys;
@@ -35,7 +42,9 @@ pub mod sequencer;
 pub mod serve;
 pub mod state;
 pub mod storage;
+pub mod timeline;
 pub mod tlog;
+pub mod web;
 
 pub use config::Config;
 pub use state::AppState;

@@ -27,6 +27,9 @@ struct Cli {
     /// The log's origin line (and key name).
     #[arg(long, global = true, env = "LUCARNE_ORIGIN")]
     origin: Option<String>,
+    /// The address officials reach the server at (`https://lucarne.example`).
+    #[arg(long, global = true, env = "LUCARNE_PUBLIC_URL")]
+    public_url: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -70,6 +73,10 @@ fn config(cli: &Cli) -> anyhow::Result<Config> {
     if let Some(origin) = &cli.origin {
         config.origin = origin.clone();
     }
+    if let Some(url) = &cli.public_url {
+        config.public_url = Some(url.clone());
+    }
+    config.public_origin()?;
     if let Command::Serve {
         listen,
         max_body_bytes,

@@ -40,11 +40,19 @@ pub struct AppState {
     pub registrations_per_address: RateLimiter,
     /// Bytes of request bodies being received, all requests together: one permit per byte.
     pub body_bytes: Arc<tokio::sync::Semaphore>,
+    /// The configured public host (`host[:port]`) signed requests must name; `None`: the
+    /// request's `Host` header.
+    pub public_host: Option<String>,
+    /// The configured public URL (`scheme://host[:port]`), for login links.
+    pub public_url: Option<String>,
+    /// Session cookies carry `Secure` (the public URL is https).
+    pub secure_cookies: bool,
 }
 
 impl AppState {
     /// Opens the database (migrating it), loads or creates the log key, initialises the log.
     pub async fn open(config: &Config) -> anyhow::Result<Arc<AppState>> {
+        let origin = config.public_origin()?;
         let key = LogKey::load_or_create(&config.data_dir, &config.origin)?;
         let db = Database::connect(&config.database_url(), config.max_connections).await?;
         let mut conn = db.pool.acquire().await.context("database connection")?;
@@ -70,6 +78,9 @@ impl AppState {
                     .min(tokio::sync::Semaphore::MAX_PERMITS),
             )),
             limits: config.limits.clone(),
+            public_host: origin.as_ref().map(|o| o.host.clone()),
+            public_url: origin.as_ref().map(|o| o.url.clone()),
+            secure_cookies: origin.as_ref().is_some_and(|o| o.https),
         }))
     }
 }

@@ -364,8 +364,10 @@ async fn contract(db: TestDb) {
         "refusals store nothing in the log"
     );
 
-    // The device's timeline, for its key only.
-    let path = format!("/api/v1/devices/{}/timeline", chain.udid);
+    // The device's timeline, by its opaque handle, newest first, for its account only.
+    let handle = agent.handle(&server, &chain.udid).await;
+    assert!(!handle.contains(&chain.udid));
+    let path = format!("/api/v1/devices/{handle}/timeline");
     let (status, timeline) = agent.signed_get(&server, &path).await;
     assert_eq!(status, 200, "{timeline}");
     let sequences: Vec<u64> = timeline["entries"]
@@ -374,23 +376,39 @@ async fn contract(db: TestDb) {
         .iter()
         .map(|e| e["sequence"].as_u64().unwrap())
         .collect();
-    assert_eq!(sequences, vec![1, 2, 3, 5]);
-    assert_eq!(timeline["entries"][2]["events"], receipt3["events"]);
+    assert_eq!(sequences, vec![5, 3, 2, 1]);
+    assert_eq!(timeline["entries"][1]["events"], receipt3["events"]);
     let refusals: Vec<&str> = timeline["refusals"]
         .as_array()
         .unwrap()
         .iter()
         .map(|r| r["alert"]["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(refusals, vec!["replay", "rollback", "fork"]);
+    assert_eq!(refusals, vec!["fork", "rollback", "replay"]);
+    // Pages of two: the cursor walks back to the first snapshot, then stops.
+    let (status, first) = agent.signed_get(&server, &format!("{path}?limit=2")).await;
+    assert_eq!(status, 200, "{first}");
+    let before = first["next_before"].as_u64().unwrap();
+    let (_, second) = agent
+        .signed_get(&server, &format!("{path}?limit=2&before={before}"))
+        .await;
+    let sequences: Vec<u64> = second["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["sequence"].as_u64().unwrap())
+        .collect();
+    assert_eq!(sequences, vec![2, 1]);
+    assert!(second.get("next_before").is_none(), "{second}");
+    let (status, body) = agent
+        .signed_get(&server, &format!("{path}?limit=2&evil=1"))
+        .await;
+    assert_eq!((status, code(&body)), (400, "malformed_request"));
     let (status, caps) = agent
-        .signed_get(
-            &server,
-            &format!("/api/v1/devices/{}/capabilities", chain.udid),
-        )
+        .signed_get(&server, &format!("/api/v1/devices/{handle}/capabilities"))
         .await;
     assert_eq!(status, 200, "{caps}");
-    assert_eq!(caps["sequence"], 5);
+    assert_eq!(caps["leaf_index"], receipt5["leaf_index"]);
     assert!(caps["capabilities"]
         .as_array()
         .unwrap()
@@ -407,11 +425,68 @@ async fn contract(db: TestDb) {
         .get(server.url(&path))
         .header("authorization", format!("Lucarne {}", agent.key_id))
         .header("x-lucarne-timestamp", "1")
+        .header("x-lucarne-nonce", "0123456789abcdef0123456789abcdef")
         .header("x-lucarne-signature", "AAAA")
         .send()
         .await
         .unwrap();
     assert_eq!(wrong_path.status().as_u16(), 401);
+
+    // A signed request works once, for its host, path and query only.
+    let host = server.addr.to_string();
+    let headers = agent.signed_headers("GET", &host, &path, b"", None);
+    let (status, _) = agent
+        .send(
+            reqwest::Method::GET,
+            &server.url(&path),
+            &headers,
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, body) = agent
+        .send(
+            reqwest::Method::GET,
+            &server.url(&path),
+            &headers,
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (401, "unauthenticated"),
+        "replayed GET"
+    );
+    let headers = agent.signed_headers("GET", &host, &path, b"", None);
+    let (status, _) = agent
+        .send(
+            reqwest::Method::GET,
+            &server.url(&format!("{path}?limit=1")),
+            &headers,
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(status, 401, "signature reused on another query");
+    let headers = agent.signed_headers("GET", "evil.example", &path, b"", None);
+    let (status, _) = agent
+        .send(
+            reqwest::Method::GET,
+            &server.url(&path),
+            &headers,
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(status, 401, "signature made for another host");
+    let headers = agent.signed_headers("POST", &host, &path, b"", None);
+    let (status, _) = agent
+        .send(
+            reqwest::Method::GET,
+            &server.url(&path),
+            &headers,
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(status, 401, "signature made for another method");
 
     // Consistency between two checkpoints, verified by ct-merkle; tampering fails.
     let (_, size4, root4) = parse_checkpoint(receipt5["checkpoint"].as_str().unwrap());

@@ -115,7 +115,8 @@ async fn resend(db: TestDb) {
     assert_eq!(tree_size(&server).await, size);
 
     // The timeline holds each snapshot once and only the real replay as a refusal.
-    let path = format!("/api/v1/devices/{}/timeline", chain.udid);
+    let handle = agent.handle(&server, &chain.udid).await;
+    let path = format!("/api/v1/devices/{handle}/timeline");
     let (status, timeline) = agent.signed_get(&server, &path).await;
     assert_eq!(status, 200, "{timeline}");
     let sequences: Vec<u64> = timeline["entries"]
@@ -124,7 +125,7 @@ async fn resend(db: TestDb) {
         .iter()
         .map(|e| e["sequence"].as_u64().unwrap())
         .collect();
-    assert_eq!(sequences, vec![1, 2]);
+    assert_eq!(sequences, vec![2, 1]);
     let refusals: Vec<&str> = timeline["refusals"]
         .as_array()
         .unwrap()

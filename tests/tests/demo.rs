@@ -33,7 +33,7 @@ fn the_demo_runs_the_whole_path_in_french_and_in_english() {
         ),
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_lucarne-demo"))
-            .args(["--lang", lang])
+            .args(["--lang", lang, "--exit"])
             .output()
             .unwrap();
         // Lines are wrapped at 80 columns: whitespace runs compare as single spaces.

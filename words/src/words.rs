@@ -47,6 +47,11 @@ pub(crate) const FILES: &[(&str, &str, &str)] = &[
         include_str!("../locales/fr/report.ftl"),
         include_str!("../locales/en/report.ftl"),
     ),
+    (
+        "web.ftl",
+        include_str!("../locales/fr/web.ftl"),
+        include_str!("../locales/en/web.ftl"),
+    ),
 ];
 
 /// Narrow no-break space, the French thin space before high punctuation.

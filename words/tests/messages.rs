@@ -36,6 +36,7 @@ const FILES: &[&str] = &[
     "capabilities.ftl",
     "explain.ftl",
     "changes.ftl",
+    "web.ftl",
     "report.ftl",
 ];
 

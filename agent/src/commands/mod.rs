@@ -7,6 +7,7 @@ pub mod history;
 pub mod inspect;
 pub mod key;
 pub mod messages;
+pub mod open;
 pub mod password;
 pub mod push;
 pub mod register;

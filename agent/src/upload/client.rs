@@ -172,6 +172,74 @@ impl ServerClient {
         Ok(parsed.proof)
     }
 
+    /// Sends an API request signed with `key` (method, host, path and query, body hash, time
+    /// and a fresh nonce: see [`lucarne_proof::request`]); returns the answer's bytes.
+    pub async fn signed(
+        &self,
+        key: &crate::keys::AgentKey,
+        method: &str,
+        target: &str,
+        body: Vec<u8>,
+    ) -> Result<Vec<u8>, ClientError> {
+        use base64::Engine as _;
+        use lucarne_proof::request;
+        let url = format!("{}{target}", self.base);
+        let host = self
+            .base
+            .split_once("://")
+            .map(|(_, rest)| rest.split('/').next().unwrap_or_default())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let mut nonce = [0u8; 16];
+        ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut nonce).map_err(
+            |_| ClientError::Unreachable {
+                url: url.clone(),
+                reason: "no system randomness for the request's nonce".to_string(),
+            },
+        )?;
+        let nonce = hex::encode(nonce);
+        let timestamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+            .unwrap_or(0);
+        let message = request::SignedRequest {
+            method,
+            host: &host,
+            target,
+            body: &body,
+            timestamp,
+            nonce: &nonce,
+        }
+        .message()
+        .map_err(|e| ClientError::BadUrl {
+            url: url.clone(),
+            reason: match e {
+                request::RequestError::Host => "its host cannot be signed",
+                _ => "this request cannot be signed",
+            },
+        })?;
+        let signature =
+            base64::engine::general_purpose::STANDARD.encode(key.sign_request(&message));
+        let method =
+            reqwest::Method::from_bytes(method.as_bytes()).map_err(|_| ClientError::BadUrl {
+                url: url.clone(),
+                reason: "this request cannot be signed",
+            })?;
+        let mut builder = self
+            .http
+            .request(method, &url)
+            .header(request::AUTHORIZATION, format!("Lucarne {}", key.key_id()))
+            .header(request::TIMESTAMP, timestamp.to_string())
+            .header(request::NONCE, nonce)
+            .header(request::SIGNATURE, signature);
+        if !body.is_empty() {
+            builder = builder
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body);
+        }
+        self.send(&url, builder).await
+    }
+
     async fn post(&self, path: &str, body: Vec<u8>) -> Result<Vec<u8>, ClientError> {
         let url = format!("{}{path}", self.base);
         let request = self

@@ -1,7 +1,10 @@
-//! A device's timeline and current capabilities, for the key that uploaded it.
+//! The account's devices, a device's timeline (paginated) and current capabilities, over the
+//! signed API.
 //!
-//! A device another key uploaded answers exactly like a device nobody uploaded: `404`, so a
-//! key cannot even learn whether another official's device exists.
+//! Devices are named by opaque handles. A device the caller may not read (another account's,
+//! not shared with a group of theirs) answers exactly like a device that does not exist:
+//! `404`, so a key cannot even learn whether it exists. Every read of a device's data is
+//! written in its owner's access log.
 
 use std::sync::Arc;
 
@@ -11,35 +14,16 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use sqlx::Row as _;
 
-use lucarne_profiles::compare::{Alert, ChangeEvent};
-use lucarne_profiles::snapshot::Snapshot;
+use lucarne_profiles::compare::Alert;
 use lucarne_profiles::Capability;
-
 use lucarne_proof::wire::Refusal;
 
-use crate::auth::authenticate;
+use crate::accounts::{self, DeviceRef};
+use crate::auth::{authenticate, Caller};
+use crate::db::now_unix;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::storage;
-
-/// One accepted snapshot in a timeline.
-#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct TimelineEntry {
-    /// Sequence number.
-    pub sequence: u64,
-    /// Leaf index in the log.
-    pub leaf_index: u64,
-    /// Hex SHA-256 of the envelope.
-    pub envelope_sha256: String,
-    /// When the server received it, Unix seconds.
-    pub received_at: i64,
-    /// Nothing changed on the device since the previous one.
-    pub duplicate_content: bool,
-    /// What changed.
-    pub events: Vec<ChangeEvent>,
-    /// Alerts the changes raised.
-    pub alerts: Vec<Alert>,
-}
+use crate::timeline::{self, TimelineEntry, DEFAULT_PAGE};
 
 /// An alert left by a refused upload (replay, rollback, fork).
 #[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
@@ -50,117 +34,213 @@ pub struct RefusalAlert {
     pub alert: Alert,
 }
 
-/// `GET /api/v1/devices/{device_id}/timeline`.
+/// One device of `GET /api/v1/devices`.
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DeviceItem {
+    /// The opaque handle naming it in URLs.
+    pub handle: String,
+    /// Its UDID (the caller's own device).
+    pub device_id: String,
+}
+
+/// `GET /api/v1/devices`.
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DeviceList {
+    /// The account's devices.
+    pub devices: Vec<DeviceItem>,
+}
+
+/// `GET /api/v1/devices/{handle}/timeline`.
 #[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Timeline {
-    /// The device.
-    pub device_id: String,
-    /// Accepted snapshots in order.
+    /// The device's handle.
+    pub handle: String,
+    /// Accepted snapshots, newest first.
     pub entries: Vec<TimelineEntry>,
-    /// Alerts of refused uploads, in order.
+    /// Pass as `before` for the next (older) page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_before: Option<u64>,
+    /// Alerts of refused uploads, newest first (on the first page only).
     pub refusals: Vec<RefusalAlert>,
 }
 
-/// `GET /api/v1/devices/{device_id}/capabilities`.
+/// `GET /api/v1/devices/{handle}/capabilities`.
 #[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Capabilities {
-    /// The device.
-    pub device_id: String,
-    /// Sequence of the snapshot analysed.
-    pub sequence: u64,
+    /// The device's handle.
+    pub handle: String,
+    /// Leaf index of the snapshot analysed.
+    pub leaf_index: u64,
     /// What the administration can do now.
     pub capabilities: Vec<Capability>,
+}
+
+/// Query of the timeline.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+pub struct TimelineQuery {
+    /// Only entries older than this leaf index.
+    pub before: Option<u64>,
+    /// Page size (at most 200).
+    pub limit: Option<u32>,
 }
 
 fn unknown_device() -> ApiError {
     ApiError::new(Refusal::UnknownDevice, "no such device for this key")
 }
 
-fn json_column<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, ApiError> {
-    serde_json::from_str(text).map_err(ApiError::internal)
+/// The device the caller may read, after logging the read in its owner's access log.
+async fn device_for(
+    state: &AppState,
+    caller: &Caller,
+    handle: &str,
+    what: &str,
+) -> Result<DeviceRef, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let (device, _) = accounts::readable(&mut conn, &caller.account_id, handle)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(unknown_device)?;
+    accounts::log_access(
+        &mut conn,
+        handle,
+        &caller.account_id,
+        what,
+        "api",
+        now_unix(),
+    )
+    .await
+    .map_err(ApiError::internal)?;
+    Ok(device)
+}
+
+/// Handler of the device list.
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Json<DeviceList>, ApiError> {
+    let caller = authenticate(&state, &method, &uri, &headers, b"").await?;
+    let mut conn = state.db.pool.acquire().await?;
+    let devices = accounts::devices_of(&mut conn, &caller.account_id)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(Json(DeviceList {
+        devices: devices
+            .into_iter()
+            .map(|d| DeviceItem {
+                handle: d.handle,
+                device_id: d.device_id,
+            })
+            .collect(),
+    }))
+}
+
+/// Reads `before` and `limit` from the query string; anything else is refused.
+fn timeline_query(uri: &Uri) -> Result<TimelineQuery, ApiError> {
+    let bad = |m: String| ApiError::new(Refusal::MalformedRequest, m);
+    let mut out = TimelineQuery::default();
+    for pair in uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match name {
+            "before" => {
+                out.before = Some(
+                    value
+                        .parse()
+                        .map_err(|_| bad("`before` is not a leaf index".into()))?,
+                )
+            }
+            "limit" => {
+                out.limit = Some(
+                    value
+                        .parse()
+                        .map_err(|_| bad("`limit` is not a number".into()))?,
+                )
+            }
+            other => {
+                return Err(bad(format!(
+                    "unknown query parameter `{}`",
+                    other.chars().take(40).collect::<String>()
+                )))
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Handler of the timeline.
 pub async fn timeline(
     State(state): State<Arc<AppState>>,
-    Path(device_id): Path<String>,
+    Path(handle): Path<String>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Json<Timeline>, ApiError> {
-    let key_id = authenticate(&state, &method, uri.path(), &headers).await?;
-    let rows = sqlx::query(
-        "SELECT sequence, leaf_index, envelope_sha256, received_at, duplicate_content, events, alerts \
-         FROM snapshots WHERE key_id = $1 AND device_id = $2 ORDER BY leaf_index",
+    let caller = authenticate(&state, &method, &uri, &headers, b"").await?;
+    let query = timeline_query(&uri)?;
+    let device = device_for(&state, &caller, &handle, "timeline").await?;
+    let mut conn = state.db.pool.acquire().await?;
+    let page = timeline::page(
+        &mut conn,
+        &device.owner,
+        &device.device_id,
+        query.before,
+        query.limit.unwrap_or(DEFAULT_PAGE),
     )
-    .bind(&key_id)
-    .bind(&device_id)
-    .fetch_all(&state.db.pool)
-    .await?;
-    if rows.is_empty() {
-        return Err(unknown_device());
-    }
-    let mut entries = Vec::with_capacity(rows.len());
-    for row in rows {
-        let sequence: i64 = row.try_get(0)?;
-        let leaf_index: i64 = row.try_get(1)?;
-        let duplicate: i64 = row.try_get(4)?;
-        entries.push(TimelineEntry {
-            sequence: u64::try_from(sequence).map_err(ApiError::internal)?,
-            leaf_index: u64::try_from(leaf_index).map_err(ApiError::internal)?,
-            envelope_sha256: row.try_get(2)?,
-            received_at: row.try_get(3)?,
-            duplicate_content: duplicate != 0,
-            events: json_column(&row.try_get::<String, _>(5)?)?,
-            alerts: json_column(&row.try_get::<String, _>(6)?)?,
-        });
-    }
+    .await
+    .map_err(ApiError::internal)?;
     let mut refusals = Vec::new();
-    for row in sqlx::query(
-        "SELECT at, alert FROM device_alerts WHERE key_id = $1 AND device_id = $2 ORDER BY id",
-    )
-    .bind(&key_id)
-    .bind(&device_id)
-    .fetch_all(&state.db.pool)
-    .await?
-    {
-        refusals.push(RefusalAlert {
-            at: row.try_get(0)?,
-            alert: json_column(&row.try_get::<String, _>(1)?)?,
-        });
+    if query.before.is_none() {
+        for row in sqlx::query(
+            "SELECT al.at, al.alert FROM device_alerts al JOIN account_keys a ON a.key_id = al.key_id \
+             WHERE a.account_id = $1 AND al.device_id = $2 ORDER BY al.id DESC LIMIT 100",
+        )
+        .bind(&device.owner)
+        .bind(&device.device_id)
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            refusals.push(RefusalAlert {
+                at: row.try_get(0)?,
+                alert: serde_json::from_str(&row.try_get::<String, _>(1)?)
+                    .map_err(ApiError::internal)?,
+            });
+        }
     }
     Ok(Json(Timeline {
-        device_id,
-        entries,
+        handle,
+        entries: page.entries,
+        next_before: page.next_before,
         refusals,
     }))
 }
 
-/// Handler of the capabilities.
+/// Handler of the capabilities: the facts stored at ingest for the latest snapshot.
 pub async fn capabilities(
     State(state): State<Arc<AppState>>,
-    Path(device_id): Path<String>,
+    Path(handle): Path<String>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Json<Capabilities>, ApiError> {
-    let key_id = authenticate(&state, &method, uri.path(), &headers).await?;
+    let caller = authenticate(&state, &method, &uri, &headers, b"").await?;
+    let device = device_for(&state, &caller, &handle, "capabilities").await?;
     let mut conn = state.db.pool.acquire().await?;
-    let row = sqlx::query("SELECT last_sequence, last_snapshot_sha256 FROM devices WHERE key_id = $1 AND device_id = $2")
-        .bind(&key_id)
-        .bind(&device_id)
-        .fetch_optional(&mut *conn)
-        .await?
+    let latest = timeline::latest(&mut conn, &device.owner, &device.device_id)
+        .await
+        .map_err(ApiError::internal)?
         .ok_or_else(unknown_device)?;
-    let sequence: i64 = row.try_get(0)?;
-    let sha256: String = row.try_get(1)?;
-    let bytes = storage::load_snapshot(&mut conn, &sha256)
+    let analysis = crate::facts::load(&mut conn, &latest.state_sha256, &latest.snapshot_sha256)
         .await
         .map_err(ApiError::internal)?;
-    let snapshot: Snapshot = serde_json::from_slice(&bytes).map_err(ApiError::internal)?;
     Ok(Json(Capabilities {
-        device_id,
-        sequence: u64::try_from(sequence).map_err(ApiError::internal)?,
-        capabilities: lucarne_profiles::analysis::analyze_snapshot(&snapshot).capabilities,
+        handle,
+        leaf_index: latest.leaf_index,
+        capabilities: analysis.capabilities,
     }))
 }

@@ -21,6 +21,7 @@ use crate::state::AppState;
 
 pub mod devices;
 pub mod log;
+pub mod login;
 pub mod meta;
 pub mod register;
 pub mod snapshots;
@@ -28,7 +29,10 @@ pub mod table;
 
 use table::{inline, named, Access, Api, Content, Endpoint, Method};
 
-const DEVICE_ID: &[(&str, &str)] = &[("device_id", "The server's identifier of the device.")];
+const HANDLE: &[(&str, &str)] = &[(
+    "handle",
+    "The device's opaque handle (from `GET /api/v1/devices`), never its UDID.",
+)];
 
 /// Every endpoint of the API.
 pub fn api() -> Api {
@@ -100,6 +104,24 @@ pub fn api() -> Api {
         )
         .endpoint(
             Endpoint {
+                method: Method::Post,
+                path: "/api/v1/login-links",
+                operation_id: "loginLink",
+                summary:
+                    "A single-use link (valid one minute) that logs a browser into the account",
+                description: "The link sets the session cookie of the web pages and leads home; \
+                    `lucarne open` asks for it. Cookies never authenticate this API.",
+                access: Access::SignedRequest,
+                path_params: &[],
+                query: None,
+                request: Content::None,
+                response: Content::Json(named::<login::LoginLink>),
+                refusals: &[Refusal::Unauthenticated, Refusal::TooLarge],
+            },
+            login::create,
+        )
+        .endpoint(
+            Endpoint {
                 method: Method::Get,
                 path: "/api/v1/log/consistency",
                 operation_id: "consistencyProof",
@@ -133,29 +155,52 @@ pub fn api() -> Api {
         .endpoint(
             Endpoint {
                 method: Method::Get,
-                path: "/api/v1/devices/{device_id}/timeline",
-                operation_id: "deviceTimeline",
-                summary: "A device's accepted snapshots with what changed, and refused uploads",
-                description: "Only for the key that uploaded the device; any other device \
-                    answers `unknown_device`, whether it exists or not.",
+                path: "/api/v1/devices",
+                operation_id: "deviceList",
+                summary: "The devices of the caller's account, with their handles",
+                description: "",
                 access: Access::SignedRequest,
-                path_params: DEVICE_ID,
+                path_params: &[],
                 query: None,
                 request: Content::None,
+                response: Content::Json(named::<devices::DeviceList>),
+                refusals: &[Refusal::Unauthenticated],
+            },
+            devices::list,
+        )
+        .endpoint(
+            Endpoint {
+                method: Method::Get,
+                path: "/api/v1/devices/{handle}/timeline",
+                operation_id: "deviceTimeline",
+                summary: "A page of a device's accepted snapshots, newest first, with what \
+                    changed, and refused uploads (first page)",
+                description: "For the device's owner and the members of a group it is shared \
+                    with; any other device answers `unknown_device`, whether it exists or not. \
+                    Every read is written in the owner's access log.",
+                access: Access::SignedRequest,
+                path_params: HANDLE,
+                query: Some(inline::<devices::TimelineQuery>),
+                request: Content::None,
                 response: Content::Json(named::<devices::Timeline>),
-                refusals: &[Refusal::Unauthenticated, Refusal::UnknownDevice],
+                refusals: &[
+                    Refusal::Unauthenticated,
+                    Refusal::UnknownDevice,
+                    Refusal::MalformedRequest,
+                ],
             },
             devices::timeline,
         )
         .endpoint(
             Endpoint {
                 method: Method::Get,
-                path: "/api/v1/devices/{device_id}/capabilities",
+                path: "/api/v1/devices/{handle}/capabilities",
                 operation_id: "deviceCapabilities",
                 summary: "What the administration can do with a device now, as facts",
-                description: "Only for the key that uploaded the device.",
+                description: "The facts stored at ingest for its latest snapshot; same access \
+                    rule and access log as the timeline.",
                 access: Access::SignedRequest,
-                path_params: DEVICE_ID,
+                path_params: HANDLE,
                 query: None,
                 request: Content::None,
                 response: Content::Json(named::<devices::Capabilities>),
@@ -263,6 +308,7 @@ pub const NO_SUCH_ENDPOINT: &str = "no such endpoint";
 pub fn router(state: Arc<AppState>) -> Router {
     api()
         .into_router()
+        .merge(crate::web::router())
         .fallback(|| async { ApiError::new(Refusal::NotFound, NO_SUCH_ENDPOINT) })
         .with_state(state)
 }

@@ -118,6 +118,9 @@ pub async fn register(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    crate::accounts::create_for_key(&mut tx, &key_id, now)
+        .await
+        .map_err(ApiError::internal)?;
     tx.commit().await?;
     tracing::info!(key_id, "agent key registered");
     Ok(Json(RegisterResponse {

@@ -81,7 +81,9 @@ impl Access {
             Access::SignedEnvelope => Some("The body is signed by a registered agent key."),
             Access::SignedRequest => Some(
                 "Signed with a registered agent key: `Authorization: Lucarne <key_id>`, \
-                 `X-Lucarne-Timestamp`, `X-Lucarne-Signature`.",
+                 `X-Lucarne-Timestamp`, `X-Lucarne-Nonce` (32 to 64 hex digits, used once), \
+                 `X-Lucarne-Signature` over method, host, path and query, body SHA-256, \
+                 timestamp and nonce (`lucarne_proof::request`).",
             ),
         }
     }

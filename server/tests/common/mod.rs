@@ -21,7 +21,8 @@ pub(crate) fn postgres_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
 }
 
-fn random_hex(bytes: usize) -> String {
+/// Random bytes in hex.
+pub(crate) fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     ring::rand::SystemRandom::new().fill(&mut buf).unwrap();
     hex::encode(buf)
@@ -91,11 +92,11 @@ impl TestDb {
 /// A server running on a loopback port.
 pub(crate) struct TestServer {
     /// `http://127.0.0.1:PORT`.
-    pub base: String,
+    pub(crate) base: String,
     /// Its address.
-    pub addr: SocketAddr,
+    pub(crate) addr: SocketAddr,
     /// Its state, to create invites as the operator would.
-    pub state: Arc<AppState>,
+    pub(crate) state: Arc<AppState>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
@@ -109,6 +110,7 @@ pub(crate) fn config(dir: &std::path::Path, db: &TestDb) -> Config {
         origin: "lucarne.test/log".to_string(),
         max_body_bytes: 256 * 1024,
         max_connections: 4,
+        public_url: None,
         // Tests register and upload far faster than an official; the rate-limit tests set
         // their own.
         limits: lucarne_server::config::Limits::without_rates(),
@@ -161,11 +163,11 @@ impl TestServer {
 /// An official's agent: a key pair and the device chain it keeps.
 pub(crate) struct Agent {
     /// The key.
-    pub key: Ed25519KeyPair,
+    pub(crate) key: Ed25519KeyPair,
     /// Its id.
-    pub key_id: String,
+    pub(crate) key_id: String,
     /// HTTP client.
-    pub http: reqwest::Client,
+    pub(crate) http: reqwest::Client,
 }
 
 impl Agent {
@@ -227,30 +229,103 @@ impl Agent {
         (response.status().as_u16(), response.json().await.unwrap())
     }
 
+    /// The headers of a signed request for `target` (path and query) on `host`, with a
+    /// fresh nonce unless one is given.
+    pub(crate) fn signed_headers(
+        &self,
+        method: &str,
+        host: &str,
+        target: &str,
+        body: &[u8],
+        nonce: Option<&str>,
+    ) -> Vec<(&'static str, String)> {
+        use lucarne_proof::request;
+        let ts = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let nonce = nonce.map_or_else(|| random_hex(16), str::to_string);
+        let message = request::SignedRequest {
+            method,
+            host,
+            target,
+            body,
+            timestamp: i64::try_from(ts).unwrap(),
+            nonce: &nonce,
+        }
+        .message()
+        .unwrap();
+        let sig = self.key.sign(&message);
+        vec![
+            (request::AUTHORIZATION, format!("Lucarne {}", self.key_id)),
+            (request::TIMESTAMP, ts.to_string()),
+            (request::NONCE, nonce),
+            (
+                request::SIGNATURE,
+                base64::engine::general_purpose::STANDARD.encode(sig.as_ref()),
+            ),
+        ]
+    }
+
+    /// Sends a request with the given headers; returns status and JSON body.
+    pub(crate) async fn send(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        headers: &[(&'static str, String)],
+        body: Vec<u8>,
+    ) -> (u16, serde_json::Value) {
+        let mut request = self.http.request(method, url).body(body);
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        let response = request.send().await.unwrap();
+        (response.status().as_u16(), response.json().await.unwrap())
+    }
+
     /// A GET signed with the agent key.
     pub(crate) async fn signed_get(
         &self,
         server: &TestServer,
         path: &str,
     ) -> (u16, serde_json::Value) {
-        let ts = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs();
-        let sig = self.key.sign(format!("GET {path} {ts}").as_bytes());
-        let response = self
-            .http
-            .get(server.url(path))
-            .header("authorization", format!("Lucarne {}", self.key_id))
-            .header("x-lucarne-timestamp", ts.to_string())
-            .header(
-                "x-lucarne-signature",
-                base64::engine::general_purpose::STANDARD.encode(sig.as_ref()),
-            )
-            .send()
+        let headers = self.signed_headers("GET", &server.addr.to_string(), path, b"", None);
+        self.send(
+            reqwest::Method::GET,
+            &server.url(path),
+            &headers,
+            Vec::new(),
+        )
+        .await
+    }
+
+    /// A POST of a JSON body signed with the agent key.
+    pub(crate) async fn signed_post(
+        &self,
+        server: &TestServer,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let body = serde_json::to_vec(body).unwrap();
+        let mut headers = self.signed_headers("POST", &server.addr.to_string(), path, &body, None);
+        headers.push(("content-type", "application/json".to_string()));
+        self.send(reqwest::Method::POST, &server.url(path), &headers, body)
             .await
-            .unwrap();
-        (response.status().as_u16(), response.json().await.unwrap())
+    }
+
+    /// The handle the server gave the device `udid` of this agent's account.
+    pub(crate) async fn handle(&self, server: &TestServer, udid: &str) -> String {
+        let (status, list) = self.signed_get(server, "/api/v1/devices").await;
+        assert_eq!(status, 200, "{list}");
+        list["devices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["device_id"] == udid)
+            .unwrap_or_else(|| panic!("{udid} not in {list}"))["handle"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 }
 
@@ -264,11 +339,11 @@ impl Default for Agent {
 #[derive(Clone)]
 pub(crate) struct Chain {
     /// The device's UDID.
-    pub udid: String,
+    pub(crate) udid: String,
     /// Next sequence number.
-    pub next: u64,
+    pub(crate) next: u64,
     /// Hash of the last snapshot's bytes.
-    pub previous: Option<String>,
+    pub(crate) previous: Option<String>,
 }
 
 impl Chain {

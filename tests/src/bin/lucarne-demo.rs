@@ -4,7 +4,10 @@
 //! server (SQLite); a week later the administration has changed things, and the server's
 //! receipt says what changed. Everything lives in a temporary folder removed at the end.
 //!
-//! `cargo run --release -p lucarne-e2e --bin lucarne-demo [-- --lang en]`
+//! Then the server keeps running and the demo prints a login link to the demo iPad's page
+//! (Enter prints a fresh one, Ctrl-C stops); `--exit` stops right after the two scans.
+//!
+//! `cargo run --release -p lucarne-e2e --bin lucarne-demo [-- --lang en] [--exit]`
 
 use std::path::Path;
 
@@ -124,12 +127,67 @@ fn main() -> anyhow::Result<()> {
     say("demo-step-week2", &[]);
     let (second, _ipad) = scan(work.path(), "council-ipad-week2", &home)?;
     report_upload(&runtime, &home, second, lang, &msgs)?;
+    if !std::env::args().any(|a| a == "--exit") {
+        serve_pages(&runtime, &home, &base, lang, &msgs)?;
+    }
     runtime.block_on(server.stop())?;
     say(
         "demo-done",
         &[("dir", arg(&work.path().display().to_string()))],
     );
     Ok(())
+}
+
+/// Keeps the server running: prints a login link to the demo iPad's page, a fresh one each
+/// time Enter is pressed (a link works once, for a minute), until Ctrl-C.
+fn serve_pages(
+    runtime: &tokio::runtime::Runtime,
+    home: &Home,
+    base: &str,
+    lang: Lang,
+    msgs: &Messages,
+) -> anyhow::Result<()> {
+    let key = lucarne::keys::AgentKey::load(home)?;
+    let client = lucarne::upload::client::ServerClient::new(base)?;
+    let (lines, mut enter) = tokio::sync::mpsc::unbounded_channel::<()>();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        while std::io::stdin().read_line(&mut line).is_ok_and(|n| n > 0) {
+            line.clear();
+            if lines.send(()).is_err() {
+                break;
+            }
+        }
+    });
+    runtime.block_on(async {
+        loop {
+            let answer = client
+                .signed(&key, "POST", "/api/v1/login-links", b"{}".to_vec())
+                .await?;
+            let link: serde_json::Value = serde_json::from_slice(&answer)?;
+            let devices: serde_json::Value = serde_json::from_slice(
+                &client
+                    .signed(&key, "GET", "/api/v1/devices", Vec::new())
+                    .await?,
+            )?;
+            let handle = devices["devices"][0]["handle"].as_str().unwrap_or_default();
+            let url = format!(
+                "{}?next=/devices/{handle}&lang={}",
+                link["url"].as_str().context("login link")?,
+                lang.code()
+            );
+            println!("{}", msgs.get("demo-open", &[("url", arg(&url))]));
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => break,
+                more = enter.recv() => if more.is_none() {
+                    // No terminal to read from: serve until Ctrl-C.
+                    tokio::signal::ctrl_c().await?;
+                    break;
+                },
+            }
+        }
+        anyhow::Ok(())
+    })
 }
 
 /// Seals, sends, verifies the receipt, and prints what the server found changed.

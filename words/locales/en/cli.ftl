@@ -78,6 +78,7 @@ demo-step-registered = ④ This computer registers with the server using its key
 demo-step-week2 = ⑤ A week later, the administration has changed things. New reading, new upload; the server answers with what changed:
 demo-event = • { $text }
 demo-alert = ⚠ { $text }
+demo-open = ⑥ The server keeps running: open { $url } in your browser to see the iPad's page (the link works once, for one minute; Enter gives a new one, Ctrl-C stops).
 demo-done = End of the demonstration (temporary data: { $dir }, removed on exit).
 
 # lucarne key, register, push
@@ -130,6 +131,12 @@ error-report-invalid = The file { $path } is not a readable App Privacy Report.
 error-usbmuxd-address = The usbmuxd address given is not valid (expected UNIX:/path or host:port).
 error-history = This computer's history is unreadable ({ $device }, snapshot no. { $sequence }).
 error-random = The system's random generator failed.
+
+# lucarne open
+open-opened = Your browser opens on your Lucarne pages (the link works once, for one minute).
+open-link = Open this link in your browser (it works once, for one minute): { $url }
+error-open-not-registered = This computer is not registered with any Lucarne server yet: register it first with the code the server's operator gave you.
+error-open = Could not get a login link from { $server }.
 
 # lucarne export
 export-bad-day = “{ $day }” is not a date of the form YYYY-MM-DD.

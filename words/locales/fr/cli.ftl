@@ -82,6 +82,7 @@ demo-step-registered = ④ Cet ordinateur s'enregistre auprès du serveur avec s
 demo-step-week2 = ⑤ Une semaine plus tard, l'administration a changé des choses. Nouvelle lecture, nouvel envoi ; le serveur répond par ce qui a changé :
 demo-event = • { $text }
 demo-alert = ⚠ { $text }
+demo-open = ⑥ Le serveur reste allumé : ouvrez { $url } dans votre navigateur pour voir la page de l'iPad (lien valable une minute, une seule fois ; Entrée en donne un nouveau, Ctrl-C arrête).
 demo-done = Fin de la démonstration (données temporaires : { $dir }, supprimées à la sortie).
 
 # lucarne key, register, push
@@ -134,6 +135,12 @@ error-report-invalid = Le fichier { $path } n'est pas un rapport de confidential
 error-usbmuxd-address = L'adresse d'usbmuxd donnée n'est pas valable (attendu : UNIX:/chemin ou hôte:port).
 error-history = L'historique de cet ordinateur est illisible ({ $device }, instantané n° { $sequence }).
 error-random = Le générateur d'aléa du système a échoué.
+
+# lucarne open
+open-opened = Votre navigateur s'ouvre sur vos pages Lucarne (le lien ne sert qu'une fois, pendant une minute).
+open-link = Ouvrez ce lien dans votre navigateur (il ne sert qu'une fois, pendant une minute) : { $url }
+error-open-not-registered = Cet ordinateur n'est encore inscrit auprès d'aucun serveur Lucarne : inscrivez-le d'abord avec le code que vous a donné l'opérateur du serveur.
+error-open = Impossible d'obtenir un lien de connexion auprès de { $server }.
 
 # lucarne export
 export-bad-day = « { $day } » n'est pas une date de la forme AAAA-MM-JJ.

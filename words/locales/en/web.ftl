@@ -1,0 +1,108 @@
+# The server's web pages: what an official reads in their browser.
+
+web-site-name = Lucarne
+web-skip = Skip to content
+web-nav-home = My iPads
+web-nav-groups = My groups
+web-lang-switch = Français
+web-logout = Log out
+web-footer = Lucarne shows what the administration can do with your iPad. Free software, EUPL licence.
+
+## Errors and login
+web-not-found-title = Page not found
+web-not-found = This page does not exist, or you may not see it.
+web-login-needed-title = Login needed
+web-login-needed = To see your iPads, open a login link: on your computer, run the command "lucarne open".
+web-login-expired = This login link is no longer valid (it works once, for one minute). Run "lucarne open" again.
+web-forbidden-title = Request refused
+web-forbidden = This form has expired or does not come from Lucarne. Reload the page and try again.
+web-error-title = Server error
+web-error = The server could not show this page. Try again later.
+
+## Home
+web-home-title = My iPads
+web-home-account = Your account identifier (give it to a colleague who wants to invite you to a group): { $account }
+web-home-none = No iPad has been sent to this server yet. On your computer, run "lucarne scan".
+web-home-latest = Latest snapshot: { $date }
+web-home-no-alert = No alerts.
+web-home-alerts = Latest alerts
+web-home-open = See what the administration can do
+web-device-unnamed = Unnamed iPad
+
+## An iPad's page
+web-device-title = { $name }
+web-device-summary-more = What this rests on
+web-device-no-evidence = No detailed evidence for this line.
+web-device-facts = This iPad
+web-device-inventory = What is installed
+web-device-timeline = History of changes
+web-device-timeline-none = No change recorded.
+web-device-unchanged = Nothing changed on the iPad.
+web-device-first = First snapshot received.
+web-device-received = Received on { $date }
+web-device-signed-bytes = Signed bytes of this snapshot
+web-device-older = Older changes
+web-device-newest = Back to the latest
+web-device-chart-title = Changes per day
+web-device-chart-desc = { $changes ->
+    [one] 1 snapshot with changes
+   *[other] { $changes } snapshots with changes
+}, from { $from } to { $to } ({ $days ->
+    [one] 1 day
+   *[other] { $days } days
+}).
+web-device-access = Who looked at this iPad
+web-device-shared-note = You see this iPad because its owner shared it with your group.
+
+## Who looked
+web-access-title = Who read this iPad's data
+web-access-operator = Beware: the operator of this server can read the database directly, and no log can show it.
+web-access-none = Nobody has looked at this iPad yet.
+web-access-when = When
+web-access-who = Who
+web-access-what = What
+web-access-via = Through
+web-access-you = You
+web-access-member = A member of one of your groups ({ $account })
+web-access-what-page = the iPad's page
+web-access-what-timeline = the history
+web-access-what-capabilities = the capabilities
+web-access-what-snapshot = the signed bytes of a snapshot
+web-access-what-group = the group comparison
+web-access-via-page = the website
+web-access-via-api = the API
+web-access-via-export = a download
+
+## Groups
+web-groups-title = My groups
+web-groups-none = You are not a member of any group.
+web-groups-create = Create a group
+web-groups-name = Group name
+web-groups-invitations = Invitations received
+web-groups-accept = Accept
+web-group-title = Group "{ $name }"
+web-group-members = { $count ->
+    [one] 1 member
+   *[other] { $count } members
+}
+web-group-invite = Invite an account
+web-group-invite-account = Account identifier of the person invited
+web-group-invite-unknown = No account has this identifier.
+web-group-invited = Invitation sent.
+web-group-share-title = My iPads in this group
+web-group-share = Share with the group
+web-group-withdraw = Withdraw from the group
+web-group-shared = Shared
+web-group-compare-title = Comparison of the shared iPads
+web-group-compare-none = No iPad is shared in this group yet.
+web-group-differences = What only some iPads have
+web-group-same = What all the shared iPads have
+web-group-holders = { $total ->
+    [one] on { $count } of { $total } tablet
+   *[other] on { $count } of { $total } tablets
+}
+web-group-item-app = App "{ $name }"
+web-group-item-profile = Profile "{ $name }"
+web-group-item-restriction = Restriction { $key } = { $value }
+web-group-item-anchor = Root certificate authority "{ $name }"
+web-group-device = { $name } (of { $owner })
