@@ -123,7 +123,7 @@ async fn admit(State(state): State<Arc<AppState>>, request: Request, next: Next)
             .map(|c| address_key(c.0));
         let limiter = match request.uri().path() {
             "/api/v1/snapshots" => Some(&state.uploads_per_address),
-            "/api/v1/register" | "/api/v1/enroll" => Some(&state.registrations_per_address),
+            "/api/v1/register" => Some(&state.registrations_per_address),
             _ => None,
         };
         if let (Some(limiter), Some(peer)) = (limiter, peer) {

@@ -290,27 +290,24 @@ async fn start(args: &Args, codes_needed: usize) -> anyhow::Result<Target> {
 }
 
 async fn register(http: &reqwest::Client, base: &str, key: &Key, code: &str) -> anyhow::Result<()> {
-    let body = serde_json::json!({
-        "code": code,
-        "public_key": base64::engine::general_purpose::STANDARD.encode(key.pair.public_key().as_ref()),
-        "label": "lucarne-load",
-    });
-    for path in ["/api/v1/register", "/api/v1/enroll"] {
-        let response = http
-            .post(format!("{base}{path}"))
-            .json(&body)
-            .send()
-            .await?;
-        match response.status().as_u16() {
-            200 => return Ok(()),
-            404 => continue,
-            status => bail!(
-                "registering a key: HTTP {status}: {}",
-                response.text().await?
-            ),
-        }
+    let body = lucarne_proof::wire::RegisterRequest {
+        code: code.to_string(),
+        public_key: base64::engine::general_purpose::STANDARD
+            .encode(key.pair.public_key().as_ref()),
+        label: Some("lucarne-load".to_string()),
+    };
+    let response = http
+        .post(format!("{base}/api/v1/register"))
+        .json(&body)
+        .send()
+        .await?;
+    match response.status().as_u16() {
+        200 => Ok(()),
+        status => bail!(
+            "registering a key: HTTP {status}: {}",
+            response.text().await?
+        ),
     }
-    bail!("the server has no registration endpoint")
 }
 
 /// What one upload gave.
