@@ -4,6 +4,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 root=../..
 mkdir -p corpus/device_reply corpus/privacy_report corpus/keybag corpus/manifest_row
+# The minimised corpora of earlier runs (cargo fuzz cmin), committed: start where they stopped.
+for archive in corpora/*.tar.gz; do
+    [ -e "$archive" ] && tar -C corpus -xzf "$archive"
+done
 cp "$root"/tests/fixtures/mcinstall/*.plist "$root"/virtual-ipad/devices/*/*.plist corpus/device_reply/ 2>/dev/null || true
 # Device directories name their files alike: keep one copy of each under a unique name.
 for f in "$root"/virtual-ipad/devices/*/*.plist; do

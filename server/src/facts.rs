@@ -11,27 +11,36 @@ use sqlx::{AnyConnection, Row as _};
 use lucarne_profiles::analysis::Analysis;
 use lucarne_profiles::snapshot::Snapshot;
 
-/// Analyses `snapshot` and stores the facts under `state_sha256`, unless already stored.
+/// The facts of `state_sha256` are stored already.
+pub async fn stored(conn: &mut AnyConnection, state_sha256: &str) -> anyhow::Result<bool> {
+    Ok(
+        sqlx::query("SELECT 1 FROM device_facts WHERE state_sha256 = $1")
+            .bind(state_sha256)
+            .fetch_optional(&mut *conn)
+            .await?
+            .is_some(),
+    )
+}
+
+/// The facts of `snapshot`, serialised as they are stored. Runs the analysis: callers do it
+/// outside the log's writer (in the upload's own request).
+pub fn analyse(snapshot: &Snapshot) -> anyhow::Result<String> {
+    let analysis = lucarne_profiles::analysis::analyze_snapshot(snapshot);
+    Ok(serde_json::to_string(&analysis)?)
+}
+
+/// Stores `analysis` (from [`analyse`]) under `state_sha256`, unless already stored.
 pub async fn store(
     conn: &mut AnyConnection,
     state_sha256: &str,
-    snapshot: &Snapshot,
+    analysis: &str,
 ) -> anyhow::Result<()> {
-    let exists = sqlx::query("SELECT 1 FROM device_facts WHERE state_sha256 = $1")
-        .bind(state_sha256)
-        .fetch_optional(&mut *conn)
-        .await?
-        .is_some();
-    if exists {
-        return Ok(());
-    }
-    let analysis = lucarne_profiles::analysis::analyze_snapshot(snapshot);
     sqlx::query(
         "INSERT INTO device_facts (state_sha256, analysis) VALUES ($1, $2) \
          ON CONFLICT (state_sha256) DO NOTHING",
     )
     .bind(state_sha256)
-    .bind(serde_json::to_string(&analysis)?)
+    .bind(analysis)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -57,6 +66,7 @@ pub async fn load(
     let bytes = crate::storage::load_snapshot(conn, snapshot_sha256).await?;
     let snapshot: Snapshot = serde_json::from_slice(&bytes)
         .with_context(|| format!("stored snapshot {snapshot_sha256}"))?;
-    store(conn, state_sha256, &snapshot).await?;
-    Ok(lucarne_profiles::analysis::analyze_snapshot(&snapshot))
+    let analysis = lucarne_profiles::analysis::analyze_snapshot(&snapshot);
+    store(conn, state_sha256, &serde_json::to_string(&analysis)?).await?;
+    Ok(analysis)
 }

@@ -315,6 +315,9 @@ pub struct Prepared {
     /// The events against the snapshot (by its hash) that was the device's last accepted one
     /// when this upload was prepared; worked out again in the batch if another came first.
     diff: Option<(String, Vec<ChangeEvent>)>,
+    /// The facts of a device state the server did not know when this upload was prepared,
+    /// analysed here rather than in the log's writer.
+    facts: Option<String>,
 }
 
 /// Verifies, diffs, then hands the envelope to the log's sequencer; returns its receipt once
@@ -325,6 +328,16 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> 
     let snapshot_sha256 = sha256_hex(&checked.snapshot_bytes);
     let state_sha256 = state_hash(&checked.snapshot)?;
     let diff = early_diff(state, &checked, &state_sha256).await?;
+    let mut conn = state.db.pool.acquire().await?;
+    let facts = if crate::facts::stored(&mut conn, &state_sha256)
+        .await
+        .map_err(ApiError::internal)?
+    {
+        None
+    } else {
+        Some(crate::facts::analyse(&checked.snapshot).map_err(ApiError::internal)?)
+    };
+    drop(conn);
     state
         .sequencer
         .submit(Prepared {
@@ -333,6 +346,7 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> 
             snapshot_sha256,
             state_sha256,
             diff,
+            facts,
         })
         .await
 }
@@ -472,6 +486,7 @@ async fn apply_one(
         snapshot_sha256,
         state_sha256,
         diff: early,
+        facts,
     } = p;
     let accepted = already_accepted(tx, &checked).await?;
     let seen = accepted.is_some();
@@ -551,9 +566,11 @@ async fn apply_one(
     let added = storage::store_snapshot(tx, &snapshot_sha256, &checked.snapshot_bytes)
         .await
         .map_err(ApiError::internal)?;
-    crate::facts::store(tx, &state_sha256, &checked.snapshot)
-        .await
-        .map_err(ApiError::internal)?;
+    if let Some(facts) = &facts {
+        crate::facts::store(tx, &state_sha256, facts)
+            .await
+            .map_err(ApiError::internal)?;
+    }
     if added > 0 {
         sqlx::query("UPDATE agent_keys SET stored_bytes = stored_bytes + $1 WHERE key_id = $2")
             .bind(i64::try_from(added).map_err(ApiError::internal)?)
