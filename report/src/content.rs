@@ -198,13 +198,7 @@ pub fn blocks(input: &ReportInput, words: &Words) -> Vec<Block> {
     // What Lucarne could not see.
     out.push(Block::Heading(words.get("report-unseen-title")));
     out.push(item(words.get("report-unseen-mdm")));
-    let mail = input.managed_mail_servers();
-    if !mail.is_empty() {
-        let servers = mail
-            .iter()
-            .map(|s| neutralize_to(s, 80))
-            .collect::<Vec<_>>()
-            .join(", ");
+    if let Some(servers) = mail_servers_shown(input) {
         out.push(item(words.format(
             "report-unseen-mail",
             &Args::new().ours("servers", servers),
@@ -508,4 +502,16 @@ fn annex(input: &ReportInput, words: &Words, out: &mut Vec<Block>) {
             &Args::new().num("count", (input.snapshots.len() - MAX_ANNEX_ROWS) as f64),
         )));
     }
+}
+
+/// The mail servers the administration configured, as shown in the report and the letters
+/// (the administration's words, neutralised, comma-separated); `None` when there is none.
+pub(crate) fn mail_servers_shown(input: &ReportInput) -> Option<String> {
+    let mail = input.managed_mail_servers();
+    (!mail.is_empty()).then(|| {
+        mail.iter()
+            .map(|s| neutralize_to(s, 80))
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
 }

@@ -11,7 +11,7 @@ use lucarne_words::plain::wrap;
 use lucarne_words::sentences;
 use lucarne_words::{Args, Lang, Words};
 
-use crate::content::{day, file};
+use crate::content::{day, file, mail_servers_shown};
 use crate::input::ReportInput;
 
 /// Width of the text files, in characters.
@@ -223,13 +223,7 @@ pub fn letters(input: &ReportInput, lang: Lang) -> Vec<(String, String)> {
     paragraph(&mut a, &words.get("letter-files-note"));
     paragraph(&mut a, &words.get("letter15-ask"));
     let mut asks = vec![words.format("letter15-ask-commands", &period())];
-    let mail = input.managed_mail_servers();
-    if !mail.is_empty() {
-        let servers = mail
-            .iter()
-            .map(|s| neutralize_to(s, 80))
-            .collect::<Vec<_>>()
-            .join(", ");
+    if let Some(servers) = mail_servers_shown(input) {
         asks.push(words.format("letter15-ask-mail", &Args::new().ours("servers", servers)));
     }
     asks.push(words.get("letter15-ask-purposes"));
