@@ -22,14 +22,7 @@ pub async fn stored(conn: &mut AnyConnection, state_sha256: &str) -> anyhow::Res
     )
 }
 
-/// The facts of `snapshot`, serialised as they are stored. Runs the analysis: callers do it
-/// outside the log's writer (in the upload's own request).
-pub fn analyse(snapshot: &Snapshot) -> anyhow::Result<String> {
-    let analysis = lucarne_profiles::analysis::analyze_snapshot(snapshot);
-    Ok(serde_json::to_string(&analysis)?)
-}
-
-/// Stores `analysis` (from [`analyse`]) under `state_sha256`, unless already stored.
+/// Stores `analysis` (an `Analysis` as JSON, computed by the upload's own request) under `state_sha256`, unless already stored.
 pub async fn store(
     conn: &mut AnyConnection,
     state_sha256: &str,

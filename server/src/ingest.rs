@@ -15,7 +15,8 @@
 use serde::Deserialize;
 use sqlx::{AnyConnection, Row as _};
 
-use lucarne_profiles::compare::{self as diff, Alert, ChangeEvent};
+use lucarne_profiles::analysis::analyze_snapshot;
+use lucarne_profiles::compare::{self as diff, Alert, ChangeEvent, Side};
 use lucarne_profiles::snapshot::{Snapshot, SNAPSHOT_SCHEMA};
 use lucarne_proof::chain::{self, ChainBreak, ChainHead, ChainLink};
 use lucarne_proof::envelope::{sha256_hex, Envelope};
@@ -327,15 +328,36 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> 
     let envelope_sha256 = sha256_hex(body);
     let snapshot_sha256 = sha256_hex(&checked.snapshot_bytes);
     let state_sha256 = state_hash(&checked.snapshot)?;
-    let diff = early_diff(state, &checked, &state_sha256).await?;
     let mut conn = state.db.pool.acquire().await?;
-    let facts = if crate::facts::stored(&mut conn, &state_sha256)
+    let base = diff_base(&mut conn, &checked, &state_sha256).await?;
+    let new_state = !crate::facts::stored(&mut conn, &state_sha256)
         .await
-        .map_err(ApiError::internal)?
-    {
-        None
-    } else {
-        Some(crate::facts::analyse(&checked.snapshot).map_err(ApiError::internal)?)
+        .map_err(ApiError::internal)?;
+    // The snapshot is analysed once, here, for both the diff and the facts (never in the
+    // log's writer), and only when one of them needs it.
+    let analysis = (base.is_some() || new_state).then(|| analyze_snapshot(&checked.snapshot));
+    let diff = match (base, &analysis) {
+        (Some(previous_sha256), Some(analysis)) => {
+            let previous = load_stored_snapshot(&mut conn, &previous_sha256).await?;
+            let events = diff::compare(
+                Side {
+                    snapshot: &previous,
+                    analysis: &analyze_snapshot(&previous),
+                },
+                Side {
+                    snapshot: &checked.snapshot,
+                    analysis,
+                },
+            );
+            Some((previous_sha256, events))
+        }
+        _ => None,
+    };
+    let facts = match (new_state, &analysis) {
+        (true, Some(analysis)) => {
+            Some(serde_json::to_string(analysis).map_err(ApiError::internal)?)
+        }
+        _ => None,
     };
     drop(conn);
     state
@@ -351,15 +373,14 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> 
         .await
 }
 
-/// The diff against the device's last accepted snapshot as it is now, when the upload looks
+/// The device's last accepted snapshot (its hash) to diff against now, when the upload looks
 /// like its next one and something changed; `None` otherwise (the batch decides).
-async fn early_diff(
-    state: &AppState,
+async fn diff_base(
+    conn: &mut AnyConnection,
     c: &Checked,
     state_sha256: &str,
-) -> Result<Option<(String, Vec<ChangeEvent>)>, ApiError> {
-    let mut conn = state.db.pool.acquire().await?;
-    let Some(last) = last_accepted(&mut conn, &c.key_id, &c.device_id).await? else {
+) -> Result<Option<String>, ApiError> {
+    let Some(last) = last_accepted(conn, &c.key_id, &c.device_id).await? else {
         return Ok(None);
     };
     if last.state_sha256 == state_sha256
@@ -367,8 +388,17 @@ async fn early_diff(
     {
         return Ok(None);
     }
-    let events = diff_against(&mut conn, &last.snapshot_sha256, &c.snapshot).await?;
-    Ok(Some((last.snapshot_sha256, events)))
+    Ok(Some(last.snapshot_sha256))
+}
+
+async fn load_stored_snapshot(
+    conn: &mut AnyConnection,
+    snapshot_sha256: &str,
+) -> Result<Snapshot, ApiError> {
+    let bytes = storage::load_snapshot(conn, snapshot_sha256)
+        .await
+        .map_err(ApiError::internal)?;
+    serde_json::from_slice(&bytes).map_err(ApiError::internal)
 }
 
 async fn diff_against(
@@ -376,10 +406,7 @@ async fn diff_against(
     previous_sha256: &str,
     snapshot: &Snapshot,
 ) -> Result<Vec<ChangeEvent>, ApiError> {
-    let previous_bytes = storage::load_snapshot(conn, previous_sha256)
-        .await
-        .map_err(ApiError::internal)?;
-    let previous: Snapshot = serde_json::from_slice(&previous_bytes).map_err(ApiError::internal)?;
+    let previous = load_stored_snapshot(conn, previous_sha256).await?;
     Ok(diff::compare_snapshots(&previous, snapshot))
 }
 
