@@ -9,38 +9,11 @@ use base64::Engine as _;
 use common::*;
 use serde_json::{json, Value};
 
-use lucarne_profiles::profile::{Payload, Profile};
-use lucarne_profiles::snapshot::{App, InstalledProfile, Source};
+use lucarne_profiles::snapshot::App;
 use lucarne_proof::envelope::Envelope;
 
 fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("<none>")
-}
-
-fn proxy_profile() -> InstalledProfile {
-    InstalledProfile {
-        profile: Profile {
-            payload_type: "Configuration".into(),
-            identifier: "fr.region.proxy".into(),
-            uuid: "PROFILE-1".into(),
-            display_name: Some("Proxy <script>".into()),
-            payloads: vec![Payload {
-                payload_type: "com.apple.proxy.http.global".into(),
-                identifier: "fr.region.proxy.p".into(),
-                uuid: "PAYLOAD-1".into(),
-                content: json!({"ProxyType": "Manual", "ProxyServer": "proxy.region.example", "ProxyServerPort": 3128})
-                    .as_object()
-                    .cloned()
-                    .unwrap(),
-                ..Default::default()
-            }],
-            ..Default::default()
-        },
-        payloads_known: true,
-        managed: Some(true),
-        installed_at: None,
-        source: Source::Backup,
-    }
 }
 
 /// Fails when a JSON document carries rendered words: a `text` field, or an object with `fr`
@@ -217,7 +190,7 @@ async fn contract(db: TestDb) {
 
     // A change: a proxy profile and a managed app: typed events and alerts.
     let mut changed = base_state();
-    changed.profiles.push(proxy_profile());
+    changed.profiles.push(proxy_profile("Proxy <script>"));
     changed.apps.push(App {
         bundle_id: "com.region.interest".into(),
         name: Some("interest".into()),

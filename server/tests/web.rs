@@ -9,8 +9,7 @@ mod common;
 use common::*;
 use serde_json::json;
 
-use lucarne_profiles::profile::{Payload, Profile};
-use lucarne_profiles::snapshot::{InstalledProfile, Snapshot, Source};
+use lucarne_profiles::snapshot::Snapshot;
 
 /// A browser without a cookie jar: the session cookie is carried by hand.
 struct Browser {
@@ -116,32 +115,6 @@ fn assert_security_headers(page: &Page, what: &str) {
     assert_eq!(h("x-content-type-options"), "nosniff", "{what}");
     assert_eq!(h("referrer-policy"), "no-referrer", "{what}");
     assert_eq!(h("cache-control"), "no-store", "{what}");
-}
-
-fn proxy_profile(name: &str) -> InstalledProfile {
-    InstalledProfile {
-        profile: Profile {
-            payload_type: "Configuration".into(),
-            identifier: "fr.region.proxy".into(),
-            uuid: "PROFILE-1".into(),
-            display_name: Some(name.into()),
-            payloads: vec![Payload {
-                payload_type: "com.apple.proxy.http.global".into(),
-                identifier: "fr.region.proxy.p".into(),
-                uuid: "PAYLOAD-1".into(),
-                content: json!({"ProxyType": "Manual", "ProxyServer": "proxy.region.example", "ProxyServerPort": 3128})
-                    .as_object()
-                    .cloned()
-                    .unwrap(),
-                ..Default::default()
-            }],
-            ..Default::default()
-        },
-        payloads_known: true,
-        managed: Some(true),
-        installed_at: None,
-        source: Source::Backup,
-    }
 }
 
 /// An official: a registered agent with one device uploaded twice (the second adds a proxy).

@@ -11,7 +11,8 @@ use ring::rand::SecureRandom as _;
 use ring::signature::{Ed25519KeyPair, KeyPair as _};
 use sqlx::Connection as _;
 
-use lucarne_profiles::snapshot::Snapshot;
+use lucarne_profiles::profile::{Payload, Profile};
+use lucarne_profiles::snapshot::{InstalledProfile, Snapshot, Source};
 use lucarne_proof::envelope::{sha256_hex, Envelope};
 use lucarne_server::{AppState, Config};
 
@@ -479,4 +480,31 @@ pub(crate) async fn get_bytes(server: &TestServer, path: &str) -> (u16, Vec<u8>)
 pub(crate) async fn get_json(server: &TestServer, path: &str) -> (u16, serde_json::Value) {
     let response = reqwest::get(server.url(path)).await.unwrap();
     (response.status().as_u16(), response.json().await.unwrap())
+}
+
+/// A profile installed by the MDM with a global HTTP proxy, named `name`.
+pub(crate) fn proxy_profile(name: &str) -> InstalledProfile {
+    InstalledProfile {
+        profile: Profile {
+            payload_type: "Configuration".into(),
+            identifier: "fr.region.proxy".into(),
+            uuid: "PROFILE-1".into(),
+            display_name: Some(name.into()),
+            payloads: vec![Payload {
+                payload_type: "com.apple.proxy.http.global".into(),
+                identifier: "fr.region.proxy.p".into(),
+                uuid: "PAYLOAD-1".into(),
+                content: serde_json::json!({"ProxyType": "Manual", "ProxyServer": "proxy.region.example", "ProxyServerPort": 3128})
+                    .as_object()
+                    .cloned()
+                    .unwrap(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        },
+        payloads_known: true,
+        managed: Some(true),
+        installed_at: None,
+        source: Source::Backup,
+    }
 }
