@@ -331,6 +331,7 @@ async fn crash_under_load(data: Data) {
              [limits]\n\
              uploads_per_address_per_minute = 0\n\
              uploads_per_key_per_minute = 0\n\
+             uploads_per_account_per_minute = 0\n\
              registrations_per_address_per_minute = 0\n"
         ),
     )
