@@ -336,7 +336,7 @@ pub struct Prepared {
     diff: Option<(String, Vec<ChangeEvent>)>,
     /// The facts of a device state the server did not know when this upload was prepared,
     /// analysed here rather than in the log's writer.
-    facts: Option<String>,
+    facts: Option<crate::facts::StoredFacts>,
 }
 
 /// Verifies, diffs, then hands the envelope to the log's sequencer; returns its receipt once
@@ -373,7 +373,7 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> 
     };
     let facts = match (new_state, &analysis) {
         (true, Some(analysis)) => {
-            Some(serde_json::to_string(analysis).map_err(ApiError::internal)?)
+            Some(crate::facts::StoredFacts::of(analysis).map_err(ApiError::internal)?)
         }
         _ => None,
     };

@@ -53,6 +53,8 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// Session cookies carry `Secure` (the public URL is https).
     pub secure_cookies: bool,
+    /// The group items of device states, parsed, for the group pages.
+    pub group_items: crate::facts::ItemsCache,
 }
 
 impl AppState {
@@ -92,6 +94,7 @@ impl AppState {
             public_host: origin.as_ref().map(|o| o.host.clone()),
             public_url: origin.as_ref().map(|o| o.url.clone()),
             secure_cookies: origin.as_ref().is_some_and(|o| o.https),
+            group_items: crate::facts::ItemsCache::default(),
         }))
     }
 }

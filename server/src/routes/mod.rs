@@ -11,14 +11,15 @@ use axum::Router;
 
 use lucarne_proof::envelope::Envelope;
 use lucarne_proof::wire::{
-    ConsistencyProof, ConsistencyQuery, InclusionProof, InclusionQuery, Refusal, RegisterRequest,
-    RegisterResponse,
+    ComputerCode, ConsistencyProof, ConsistencyQuery, InclusionProof, InclusionQuery, Refusal,
+    RegisterRequest, RegisterResponse,
 };
 
 use crate::error::ApiError;
 use crate::ingest::Receipt;
 use crate::state::AppState;
 
+pub mod computers;
 pub mod devices;
 pub mod log;
 pub mod login;
@@ -130,6 +131,31 @@ pub fn api() -> Api {
         )
         .endpoint(
             Endpoint {
+                method: Method::Post,
+                path: "/api/v1/computer-codes",
+                operation_id: "computerCode",
+                summary: "A single-use registration code (valid 15 minutes) that adds another \
+                    computer to the caller's account",
+                description: "`lucarne add-computer` asks for it; the other computer registers \
+                    with it on `/api/v1/register` and its key joins the same account, so an \
+                    iPad read from either computer is one device with one history. At most \
+                    five codes of an account wait at once (`rate_limited` with `Retry-After` \
+                    beyond).",
+                access: Access::SignedRequest,
+                path_params: &[],
+                query: None,
+                request: Content::None,
+                response: Content::Json(named::<ComputerCode>),
+                refusals: &[
+                    Refusal::Unauthenticated,
+                    Refusal::TooLarge,
+                    Refusal::RateLimited,
+                ],
+            },
+            computers::create,
+        )
+        .endpoint(
+            Endpoint {
                 method: Method::Get,
                 path: "/api/v1/log/consistency",
                 operation_id: "consistencyProof",
@@ -171,7 +197,7 @@ pub fn api() -> Api {
                 path_params: &[],
                 query: None,
                 request: Content::None,
-                response: Content::Json(named::<devices::DeviceList>),
+                response: Content::Json(named::<lucarne_proof::wire::DeviceList>),
                 refusals: &[Refusal::Unauthenticated],
             },
             devices::list,
