@@ -62,6 +62,37 @@ async fn tile_paths_that_crashed_a_handler_are_answered_404() {
     server.stop().await;
 }
 
+/// Found by fuzzing (`server/fuzz`, target `signed_request`): a device handle or a tile path
+/// whose percent-encoding is not UTF-8 was refused by axum in plain text (400), outside the
+/// API's contract; it is `unknown_device` (after authentication) or `not_found` in JSON.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paths_that_are_not_utf8_get_the_apis_json_refusals() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(&config(dir.path(), &TestDb::sqlite())).await;
+    let agent = registered(&server).await;
+    for path in [
+        "/api/v1/devices/ab%CCcd/timeline",
+        "/api/v1/devices/%FF/capabilities",
+    ] {
+        let (status, body) = agent.signed_get(&server, path).await;
+        assert_eq!(
+            (status, code(&body)),
+            (404, "unknown_device"),
+            "{path}: {body}"
+        );
+        // Without a signature, the answer is still the one for unauthenticated requests.
+        let (status, body) = get_json(&server, path).await;
+        assert_eq!(
+            (status, code(&body)),
+            (401, "unauthenticated"),
+            "{path}: {body}"
+        );
+    }
+    let (status, body) = get_json(&server, "/tile/0/%CC").await;
+    assert_eq!((status, code(&body)), (404, "not_found"), "{body}");
+    server.stop().await;
+}
+
 /// Reads until the server closes the connection; `None` if it is still open after `within`.
 async fn closed_within(stream: &mut tokio::net::TcpStream, within: Duration) -> Option<Vec<u8>> {
     let mut seen = Vec::new();

@@ -8,6 +8,7 @@
 
 use std::sync::Arc;
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, Uri};
 use axum::Json;
@@ -140,15 +141,23 @@ fn timeline_query(uri: &Uri) -> Result<TimelineQuery, ApiError> {
     Ok(out)
 }
 
+/// The handle of the path, once the caller is authenticated. One that cannot be read (its
+/// percent-encoding is not UTF-8) names no device: `unknown_device` like any other, in the
+/// API's JSON, not axum's plain-text 400 (found by `server/fuzz`, target `signed_request`).
+fn handle_of(handle: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
+    handle.map(|Path(h)| h).map_err(|_| unknown_device())
+}
+
 /// Handler of the timeline.
 pub async fn timeline(
     State(state): State<Arc<AppState>>,
-    Path(handle): Path<String>,
+    handle: Result<Path<String>, PathRejection>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Json<Timeline>, ApiError> {
     let caller = authenticate(&state, &method, &uri, &headers, b"").await?;
+    let handle = handle_of(handle)?;
     let query = timeline_query(&uri)?;
     let device = device_for(&state, &caller, &handle, "timeline").await?;
     let mut conn = state.db.pool.acquire().await?;
@@ -190,12 +199,13 @@ pub async fn timeline(
 /// Handler of the capabilities: the facts stored at ingest for the latest snapshot.
 pub async fn capabilities(
     State(state): State<Arc<AppState>>,
-    Path(handle): Path<String>,
+    handle: Result<Path<String>, PathRejection>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Json<Capabilities>, ApiError> {
     let caller = authenticate(&state, &method, &uri, &headers, b"").await?;
+    let handle = handle_of(handle)?;
     let device = device_for(&state, &caller, &handle, "capabilities").await?;
     let mut conn = state.db.pool.acquire().await?;
     let latest = timeline::latest(&mut conn, &device.owner, &device.device_id)

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -45,8 +45,13 @@ pub async fn checkpoint(State(state): State<Arc<AppState>>) -> Result<Response, 
 /// `GET /tile/<L>/<N>[.p/<W>]` and `GET /tile/entries/<N>[.p/<W>]`.
 pub async fn tile(
     State(state): State<Arc<AppState>>,
-    Path(path): Path<String>,
+    path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
+    // A path whose percent-encoding is not UTF-8 is no tile either (and gets the API's JSON
+    // refusal, not axum's plain-text 400).
+    let Ok(Path(path)) = path else {
+        return Err(not_found("not a tile path"));
+    };
     // tlog_tiles parses Go's `tile/H/L/N` paths, where entry bundles are `data`; C2SP paths
     // carry no height (always 8) and call them `entries`.
     let (go_path, is_entries) = match path.strip_prefix("entries/") {
