@@ -487,6 +487,30 @@ fn device_name(words: &Words, items: &DeviceItems) -> String {
     }
 }
 
+/// Who holds an item, in words: the devices that have it, or, when more than half do, "all
+/// but" those that do not (a line that names 499 of 500 tablets helps nobody on a phone).
+fn holders_text(words: &Words, labels: &[String], holders: &[usize]) -> String {
+    let named = |indexes: &mut dyn Iterator<Item = usize>| {
+        indexes
+            .filter_map(|i| labels.get(i).map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if holders.len() * 2 > labels.len() && holders.len() < labels.len() {
+        let mut held = holders.iter().copied().peekable();
+        let mut others = (0..labels.len()).filter(|i| {
+            while held.next_if(|h| h < i).is_some() {}
+            held.peek() != Some(i)
+        });
+        words.format(
+            "web-group-all-but",
+            &Args::new().ours("devices", named(&mut others)),
+        )
+    } else {
+        named(&mut holders.iter().copied())
+    }
+}
+
 /// (account id, display name) of the rows of `query` bound to `group`.
 async fn accounts_in(
     conn: &mut AnyConnection,
@@ -577,12 +601,7 @@ pub async fn page(
                     .num("count", item.holders.len() as f64)
                     .num("total", total as f64),
             ),
-            holders: item
-                .holders
-                .iter()
-                .filter_map(|&i| labels.get(i).map(String::as_str))
-                .collect::<Vec<_>>()
-                .join(", "),
+            holders: holders_text(&words, &labels, &item.holders),
         };
         let differences: Vec<ItemLine> = comparison.differences().map(line).collect();
         let same: Vec<ItemLine> = comparison.shared().map(line).collect();
@@ -624,4 +643,20 @@ pub async fn page(
     }
     .await;
     ctx.respond(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_item_most_devices_hold_names_those_that_do_not() {
+        let words = Words::new(lucarne_words::Lang::En);
+        let labels: Vec<String> = ["A", "B", "C", "D"].map(String::from).to_vec();
+        assert_eq!(holders_text(&words, &labels, &[1]), "B");
+        assert_eq!(holders_text(&words, &labels, &[0, 3]), "A, D");
+        assert_eq!(holders_text(&words, &labels, &[0, 1, 3]), "all but C");
+        assert_eq!(holders_text(&words, &labels, &[1, 2, 3]), "all but A");
+        assert_eq!(holders_text(&words, &labels, &[0, 1, 2, 3]), "A, B, C, D");
+    }
 }

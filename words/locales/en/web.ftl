@@ -124,3 +124,4 @@ web-group-members-title = Members
 web-group-member = { $name } (account { $id })
 web-group-pending = Pending invitations
 web-groups-invited-by = invited by { $name }
+web-group-all-but = all but { $devices }

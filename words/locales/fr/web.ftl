@@ -124,3 +124,4 @@ web-group-members-title = Membres
 web-group-member = { $name } (compte { $id })
 web-group-pending = Invitations en attente
 web-groups-invited-by = invitation de { $name }
+web-group-all-but = toutes sauf { $devices }
