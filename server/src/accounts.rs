@@ -49,6 +49,30 @@ pub async fn add_key(
     Ok(())
 }
 
+/// Makes `account_id` a member of `group_id` (a group admin's registration code); returns
+/// the group's name.
+pub async fn join_group(
+    conn: &mut AnyConnection,
+    group_id: &str,
+    account_id: &str,
+    now: i64,
+) -> anyhow::Result<String> {
+    sqlx::query(
+        "INSERT INTO group_members (group_id, account_id, joined_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (group_id, account_id) DO NOTHING",
+    )
+    .bind(group_id)
+    .bind(account_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    let row = sqlx::query("SELECT name FROM official_groups WHERE group_id = $1")
+        .bind(group_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(row.try_get(0)?)
+}
+
 /// One device of an account, as lists show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceRef {

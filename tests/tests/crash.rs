@@ -35,11 +35,9 @@ const AGENTS: usize = 6;
 const KILL_AFTER_MS: [u64; 6] = [150, 900, 400, 1500, 650, 1100];
 const ORIGIN: &str = "lucarne.crash-test/log";
 
-/// Where the PostgreSQL tests create their databases (as the server's tests do).
-fn postgres_admin_url() -> String {
-    std::env::var("LUCARNE_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
-}
+/// Databases of their own on the test PostgreSQL server: the server's tests' own helpers.
+#[path = "../../server/tests/common/postgres.rs"]
+mod postgres;
 
 /// The server's data: its directory, and the PostgreSQL database when not SQLite.
 struct Data {
@@ -331,6 +329,7 @@ async fn crash_under_load(data: Data) {
              [limits]\n\
              uploads_per_address_per_minute = 0\n\
              uploads_per_key_per_minute = 0\n\
+             uploads_per_account_per_minute = 0\n\
              registrations_per_address_per_minute = 0\n"
         ),
     )
@@ -418,39 +417,6 @@ async fn crash_under_load(data: Data) {
     server.kill();
 }
 
-/// Creates a database of its own on the test PostgreSQL server.
-async fn postgres_database() -> (String, String) {
-    let admin = postgres_admin_url();
-    let name = format!("lucarne_crash_{}", std::process::id());
-    let mut conn = sqlx::postgres::PgConnection::connect(&admin)
-        .await
-        .expect("PostgreSQL for tests (see tests/setup.sh, LUCARNE_TEST_POSTGRES)");
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-    )))
-    .execute(&mut conn)
-    .await
-    .unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap();
-    (format!("{base}/{name}"), name)
-}
-
-async fn drop_postgres_database(name: &str) {
-    let mut conn = sqlx::postgres::PgConnection::connect(&postgres_admin_url())
-        .await
-        .unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-    )))
-    .execute(&mut conn)
-    .await
-    .unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_server_killed_under_load_loses_no_receipted_snapshot() {
     let tmp = tempfile::tempdir().unwrap();
@@ -464,11 +430,11 @@ async fn sqlite_server_killed_under_load_loses_no_receipted_snapshot() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_server_killed_under_load_loses_no_receipted_snapshot() {
     let tmp = tempfile::tempdir().unwrap();
-    let (url, name) = postgres_database().await;
+    let (url, name) = postgres::create_database("lucarne_crash").await;
     crash_under_load(Data {
         dir: tmp.path().to_path_buf(),
         postgres: Some((url, name.clone())),
     })
     .await;
-    drop_postgres_database(&name).await;
+    postgres::drop_database(&name).await;
 }
