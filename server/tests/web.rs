@@ -461,9 +461,13 @@ async fn pages(db: TestDb) {
         compared.contains("iPad de Bob") && compared.contains("Alice"),
         "{compared}"
     );
+    // Items are listed under who holds them.
     let agenda = compared.find("Agenda").unwrap();
+    let card = compared[..agenda]
+        .rfind("<li class=\"difference\">")
+        .unwrap();
     assert!(
-        compared[agenda..].contains("sur 1 des 2 tablettes"),
+        compared[card..agenda].contains("sur 1 des 2 tablettes"),
         "{compared}"
     );
     // Bob withdraws: his iPad disappears from the group and from Alice's reach.

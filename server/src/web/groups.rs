@@ -463,11 +463,38 @@ async fn own_devices(
     with_items(conn, cache, latest_per_device(rows)?).await
 }
 
+/// Items held by the same devices, said once: on a phone, one card per set of tablets
+/// reads far better than one card per item repeating the same tablets.
 #[derive(Serialize)]
-struct ItemLine {
-    text: String,
+struct HeldBy {
     count: String,
     holders: String,
+    items: Vec<String>,
+}
+
+/// The differences of a comparison grouped by who holds them, in the comparison's order
+/// (the rarest first).
+fn held_by<'a>(
+    items: impl Iterator<Item = &'a lucarne_profiles::group::GroupItem>,
+    mut describe: impl FnMut(&'a lucarne_profiles::group::GroupItem) -> (String, String, String),
+) -> Vec<HeldBy> {
+    let mut at: HashMap<&'a [usize], usize> = HashMap::new();
+    let mut out: Vec<HeldBy> = Vec::new();
+    for item in items {
+        let (text, count, holders) = describe(item);
+        match at.get(item.holders.as_slice()) {
+            Some(&i) => out[i].items.push(text),
+            None => {
+                at.insert(item.holders.as_slice(), out.len());
+                out.push(HeldBy {
+                    count,
+                    holders,
+                    items: vec![text],
+                });
+            }
+        }
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -593,18 +620,22 @@ pub async fn page(
             .collect();
         let comparison = compare_items(&pairs);
         let total = comparison.members.len();
-        let line = |item: &lucarne_profiles::group::GroupItem| ItemLine {
-            text: item_text(&words, &item.item),
-            count: words.format(
-                "web-group-holders",
-                &Args::new()
-                    .num("count", item.holders.len() as f64)
-                    .num("total", total as f64),
-            ),
-            holders: holders_text(&words, &labels, &item.holders),
-        };
-        let differences: Vec<ItemLine> = comparison.differences().map(line).collect();
-        let same: Vec<ItemLine> = comparison.shared().map(line).collect();
+        let differences = held_by(comparison.differences(), |item| {
+            (
+                item_text(&words, &item.item),
+                words.format(
+                    "web-group-holders",
+                    &Args::new()
+                        .num("count", item.holders.len() as f64)
+                        .num("total", total as f64),
+                ),
+                holders_text(&words, &labels, &item.holders),
+            )
+        });
+        let same: Vec<String> = comparison
+            .shared()
+            .map(|item| item_text(&words, &item.item))
+            .collect();
         let mine: Vec<MyDevice> = own_devices(&mut conn, &state.group_items, &session.account_id)
             .await?
             .into_iter()
