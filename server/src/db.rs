@@ -73,6 +73,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "codes",
         include_str!("../migrations/sqlite/0005_codes.sql"),
     ),
+    (
+        6,
+        "names",
+        include_str!("../migrations/sqlite/0006_names.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -99,6 +104,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         5,
         "codes",
         include_str!("../migrations/postgres/0005_codes.sql"),
+    ),
+    (
+        6,
+        "names",
+        include_str!("../migrations/postgres/0006_names.sql"),
     ),
 ];
 
