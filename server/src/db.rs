@@ -68,6 +68,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "limits",
         include_str!("../migrations/sqlite/0004_limits.sql"),
     ),
+    (
+        7,
+        "timestamps",
+        include_str!("../migrations/sqlite/0007_timestamps.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -89,6 +94,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         4,
         "limits",
         include_str!("../migrations/postgres/0004_limits.sql"),
+    ),
+    (
+        7,
+        "timestamps",
+        include_str!("../migrations/postgres/0007_timestamps.sql"),
     ),
 ];
 
