@@ -30,7 +30,7 @@ impl EmbeddedServer {
         Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), data_dir, origin).await
     }
 
-    /// Starts a server on `listen` (port 0 for a free one).
+    /// Starts a server on `listen` (port 0 for a free one), with the default limits.
     pub async fn start_on(
         listen: SocketAddr,
         data_dir: &Path,
@@ -45,7 +45,8 @@ impl EmbeddedServer {
         .await
     }
 
-    /// Starts a server of the configuration given (its `listen` port 0 for a free one).
+    /// Starts a server with `config` (its database, limits…), listening on `config.listen`
+    /// (port 0 for a free one).
     pub async fn start_with(config: Config) -> anyhow::Result<EmbeddedServer> {
         let listen = config.listen;
         let state = AppState::open(&config)
