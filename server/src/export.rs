@@ -122,6 +122,45 @@ pub async fn build(
     device: &DeviceRef,
     request: &ExportRequest,
 ) -> Result<Vec<u8>, ExportError> {
+    let (mut files, data) = collect(state, device, request).await?;
+    // The PDF is CPU work: off the request threads.
+    let key = state.key.clone();
+    let archive = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<u8>> {
+        lucarne_report::export::export_files(&mut files, &data)?;
+        let manifest = format::manifest_of(&files);
+        let note = key.sign_export_manifest(&manifest);
+        Ok(format::pack(&files, manifest, note, None)?)
+    })
+    .await
+    .context("the export's documents")??;
+    Ok(archive)
+}
+
+/// The draft letters of the export of `device` (name in the export, text), as the export
+/// would hold them: drawn from the same facts, citing the same files.
+pub async fn letters(
+    state: &AppState,
+    device: &DeviceRef,
+    request: &ExportRequest,
+) -> Result<Vec<(String, String)>, ExportError> {
+    let (files, data) = collect(state, device, request).await?;
+    let mut out = Vec::new();
+    for facts in &data.devices {
+        if let Some(input) = lucarne_report::export::report_input(&files, &data, facts)
+            .map_err(anyhow::Error::from)?
+        {
+            out.extend(lucarne_report::letters(&input, request.lang));
+        }
+    }
+    Ok(out)
+}
+
+/// The export's files but the documents and the manifest, and its facts.
+async fn collect(
+    state: &AppState,
+    device: &DeviceRef,
+    request: &ExportRequest,
+) -> Result<(BTreeMap<String, Vec<u8>>, ExportData), ExportError> {
     check_period(request.from.as_deref(), request.to.as_deref())?;
     let mut conn = state.db.pool.acquire().await.context("database")?;
     let rows = device_rows(&mut conn, device).await?;
@@ -223,17 +262,7 @@ pub async fn build(
         lang: request.lang.code().to_string(),
         devices: facts,
     };
-    // The PDF is CPU work: off the request threads.
-    let key = state.key.clone();
-    let archive = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<u8>> {
-        lucarne_report::export::export_files(&mut files, &data)?;
-        let manifest = format::manifest_of(&files);
-        let note = key.sign_export_manifest(&manifest);
-        Ok(format::pack(&files, manifest, note, None)?)
-    })
-    .await
-    .context("the export's documents")??;
-    Ok(archive)
+    Ok((files, data))
 }
 
 /// The device's accepted snapshots under the owner's keys, by key and sequence.
