@@ -78,6 +78,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "names",
         include_str!("../migrations/sqlite/0006_names.sql"),
     ),
+    (
+        7,
+        "timestamps",
+        include_str!("../migrations/sqlite/0007_timestamps.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -109,6 +114,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         6,
         "names",
         include_str!("../migrations/postgres/0006_names.sql"),
+    ),
+    (
+        7,
+        "timestamps",
+        include_str!("../migrations/postgres/0007_timestamps.sql"),
     ),
 ];
 
