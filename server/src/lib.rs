@@ -31,6 +31,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod facts;
+pub mod heads;
 pub mod ingest;
 pub mod invite;
 pub mod keys;
