@@ -248,6 +248,13 @@ impl ItemsCache {
         }
     }
 
+    /// Forgets every entry (a benchmark measures the pages without it).
+    pub fn clear(&self) {
+        let mut entries = self.entries();
+        entries.by_state.clear();
+        entries.bytes = 0;
+    }
+
     /// Entries and bytes held (for tests and metrics).
     pub fn size(&self) -> (usize, usize) {
         let entries = self.entries();

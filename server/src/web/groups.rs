@@ -32,7 +32,7 @@ fn valid_id(id: &str) -> bool {
 }
 
 /// The group's name if `account` is a member.
-async fn membership(
+pub(crate) async fn membership(
     conn: &mut AnyConnection,
     group: &str,
     account: &str,
@@ -448,26 +448,75 @@ async fn own_devices(
     cache: &ItemsCache,
     account: &str,
 ) -> anyhow::Result<Vec<SharedDevice>> {
-    // Handles first: a device seen for the first time gets one.
-    accounts::devices_of(conn, account).await?;
+    // One row per (device, key of the account that uploaded it), the latest first.
     let rows = sqlx::query(
-        "SELECT h.handle, h.account_id, h.device_id, d.last_state_sha256, d.last_snapshot_sha256 \
-         FROM device_handles h \
-         JOIN account_keys a ON a.account_id = h.account_id \
-         JOIN devices d ON d.key_id = a.key_id AND d.device_id = h.device_id \
-         WHERE h.account_id = $1 ORDER BY h.device_id, h.handle, d.last_leaf_index DESC",
+        "SELECT d.device_id, h.handle, d.last_state_sha256, d.last_snapshot_sha256 \
+         FROM devices d JOIN account_keys a ON a.key_id = d.key_id \
+         LEFT JOIN device_handles h ON h.account_id = a.account_id AND h.device_id = d.device_id \
+         WHERE a.account_id = $1 ORDER BY d.device_id, d.last_leaf_index DESC",
     )
     .bind(account)
     .fetch_all(&mut *conn)
     .await?;
-    with_items(conn, cache, latest_per_device(rows)?).await
+    let mut latest: Vec<(DeviceRef, String, String)> = Vec::with_capacity(rows.len());
+    for row in rows {
+        let device_id: String = row.try_get(0)?;
+        if latest
+            .last()
+            .is_some_and(|(d, _, _)| d.device_id == device_id)
+        {
+            continue;
+        }
+        // A device seen for the first time gets its handle now.
+        let handle = match row.try_get::<Option<String>, _>(1)? {
+            Some(handle) => handle,
+            None => accounts::handle_for(conn, account, &device_id).await?,
+        };
+        latest.push((
+            DeviceRef {
+                handle,
+                owner: account.to_string(),
+                device_id,
+            },
+            row.try_get(2)?,
+            row.try_get(3)?,
+        ));
+    }
+    with_items(conn, cache, latest).await
 }
 
+/// Items held by the same devices, said once: on a phone, one card per set of tablets
+/// reads far better than one card per item repeating the same tablets.
 #[derive(Serialize)]
-struct ItemLine {
-    text: String,
+struct HeldBy {
     count: String,
     holders: String,
+    items: Vec<String>,
+}
+
+/// The differences of a comparison grouped by who holds them, in the comparison's order
+/// (the rarest first).
+fn held_by<'a>(
+    items: impl Iterator<Item = &'a lucarne_profiles::group::GroupItem>,
+    mut describe: impl FnMut(&'a lucarne_profiles::group::GroupItem) -> (String, String, String),
+) -> Vec<HeldBy> {
+    let mut at: HashMap<&'a [usize], usize> = HashMap::new();
+    let mut out: Vec<HeldBy> = Vec::new();
+    for item in items {
+        let (text, count, holders) = describe(item);
+        match at.get(item.holders.as_slice()) {
+            Some(&i) => out[i].items.push(text),
+            None => {
+                at.insert(item.holders.as_slice(), out.len());
+                out.push(HeldBy {
+                    count,
+                    holders,
+                    items: vec![text],
+                });
+            }
+        }
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -484,6 +533,30 @@ fn device_name(words: &Words, items: &DeviceItems) -> String {
         words.get("web-device-unnamed")
     } else {
         name
+    }
+}
+
+/// Who holds an item, in words: the devices that have it, or, when more than half do, "all
+/// but" those that do not (a line that names 499 of 500 tablets helps nobody on a phone).
+fn holders_text(words: &Words, labels: &[String], holders: &[usize]) -> String {
+    let named = |indexes: &mut dyn Iterator<Item = usize>| {
+        indexes
+            .filter_map(|i| labels.get(i).map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if holders.len() * 2 > labels.len() && holders.len() < labels.len() {
+        let mut held = holders.iter().copied().peekable();
+        let mut others = (0..labels.len()).filter(|i| {
+            while held.next_if(|h| h < i).is_some() {}
+            held.peek() != Some(i)
+        });
+        words.format(
+            "web-group-all-but",
+            &Args::new().ours("devices", named(&mut others)),
+        )
+    } else {
+        named(&mut holders.iter().copied())
     }
 }
 
@@ -569,32 +642,35 @@ pub async fn page(
             .collect();
         let comparison = compare_items(&pairs);
         let total = comparison.members.len();
-        let line = |item: &lucarne_profiles::group::GroupItem| ItemLine {
-            text: item_text(&words, &item.item),
-            count: words.format(
-                "web-group-holders",
-                &Args::new()
-                    .num("count", item.holders.len() as f64)
-                    .num("total", total as f64),
-            ),
-            holders: item
-                .holders
-                .iter()
-                .filter_map(|&i| labels.get(i).map(String::as_str))
-                .collect::<Vec<_>>()
-                .join(", "),
-        };
-        let differences: Vec<ItemLine> = comparison.differences().map(line).collect();
-        let same: Vec<ItemLine> = comparison.shared().map(line).collect();
+        let differences = held_by(comparison.differences(), |item| {
+            (
+                item_text(&words, &item.item),
+                words.format(
+                    "web-group-holders",
+                    &Args::new()
+                        .num("count", item.holders.len() as f64)
+                        .num("total", total as f64),
+                ),
+                holders_text(&words, &labels, &item.holders),
+            )
+        });
+        let same: Vec<String> = comparison
+            .shared()
+            .map(|item| item_text(&words, &item.item))
+            .collect();
+        let shared_handles: std::collections::HashSet<&str> = handles.iter().copied().collect();
         let mine: Vec<MyDevice> = own_devices(&mut conn, &state.group_items, &session.account_id)
             .await?
             .into_iter()
             .map(|d| MyDevice {
-                shared: shared.iter().any(|s| s.device.handle == d.device.handle),
+                shared: shared_handles.contains(d.device.handle.as_str()),
                 name: device_name(&words, &d.items),
                 handle: d.device.handle,
             })
             .collect();
+        let is_admin = super::group_codes::is_admin(&mut conn, &group, &session.account_id)
+            .await?
+            == Some(true);
         let message = match invite.as_deref() {
             Some("sent") => Some(words.get("web-group-invited")),
             Some("unknown") => Some(words.get("web-group-invite-unknown")),
@@ -619,9 +695,26 @@ pub async fn page(
                 same,
                 mine,
                 message,
+                is_admin,
             },
         )
     }
     .await;
     ctx.respond(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_item_most_devices_hold_names_those_that_do_not() {
+        let words = Words::new(lucarne_words::Lang::En);
+        let labels: Vec<String> = ["A", "B", "C", "D"].map(String::from).to_vec();
+        assert_eq!(holders_text(&words, &labels, &[1]), "B");
+        assert_eq!(holders_text(&words, &labels, &[0, 3]), "A, D");
+        assert_eq!(holders_text(&words, &labels, &[0, 1, 3]), "all but C");
+        assert_eq!(holders_text(&words, &labels, &[1, 2, 3]), "all but A");
+        assert_eq!(holders_text(&words, &labels, &[0, 1, 2, 3]), "A, B, C, D");
+    }
 }
