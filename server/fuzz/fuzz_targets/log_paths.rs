@@ -31,6 +31,10 @@ fuzz_target!(|input: Input| {
     let (status, body) = fixture.send_and_check(request);
     if status == 200 && input.which % 4 == 0 && !input.text.starts_with("entries") {
         // A hash tile is whole hashes, at most 256 of them.
-        assert!(body.len() % 32 == 0 && body.len() <= 256 * 32, "{target}: {} bytes", body.len());
+        assert!(
+            body.len() % 32 == 0 && body.len() <= 256 * 32,
+            "{target}: {} bytes",
+            body.len()
+        );
     }
 });

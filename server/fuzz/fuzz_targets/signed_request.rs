@@ -41,7 +41,10 @@ fuzz_target!(|input: Input| {
         0 => format!("/api/v1/login-links{}", query(&input.tail)),
         1 => format!("/api/v1/devices{}", query(&input.tail)),
         2 => format!("/api/v1/devices/{handle}/timeline{}", query(&input.tail)),
-        3 => format!("/api/v1/devices/{handle}/capabilities{}", query(&input.tail)),
+        3 => format!(
+            "/api/v1/devices/{handle}/capabilities{}",
+            query(&input.tail)
+        ),
         4 => format!("/api/v1/devices/{}/timeline", input.tail),
         _ if input.tail.starts_with('/') => input.tail.clone(),
         _ => format!("/{}", input.tail),
@@ -76,6 +79,9 @@ fuzz_target!(|input: Input| {
     let (status, _) = fixture.send_and_check(request);
     let forged = !input.sign || input.signature.is_some() || input.authorization.is_some();
     if forged && input.endpoint % 6 <= 4 {
-        assert_ne!(status, 200, "{method} {target}: answered without a valid signature");
+        assert_ne!(
+            status, 200,
+            "{method} {target}: answered without a valid signature"
+        );
     }
 });

@@ -198,7 +198,13 @@ impl Fixture {
             String::from_utf8_lossy(&body)
         );
         // The API answers its refusals in JSON; pages answer theirs as pages.
-        if status >= 400 && status != 405 && what.split(' ').nth(1).is_some_and(|p| p.starts_with("/api/")) {
+        if status >= 400
+            && status != 405
+            && what
+                .split(' ')
+                .nth(1)
+                .is_some_and(|p| p.starts_with("/api/"))
+        {
             let error: serde_json::Value = serde_json::from_slice(&body)
                 .unwrap_or_else(|_| panic!("{what}: HTTP {status} without a JSON error body"));
             assert!(error["error"]["code"].is_string(), "{what}: {error}");
