@@ -32,7 +32,7 @@ fn valid_id(id: &str) -> bool {
 }
 
 /// The group's name if `account` is a member.
-async fn membership(
+pub(crate) async fn membership(
     conn: &mut AnyConnection,
     group: &str,
     account: &str,
@@ -668,6 +668,9 @@ pub async fn page(
                 handle: d.device.handle,
             })
             .collect();
+        let is_admin = super::group_codes::is_admin(&mut conn, &group, &session.account_id)
+            .await?
+            == Some(true);
         let message = match invite.as_deref() {
             Some("sent") => Some(words.get("web-group-invited")),
             Some("unknown") => Some(words.get("web-group-invite-unknown")),
@@ -692,6 +695,7 @@ pub async fn page(
                 same,
                 mine,
                 message,
+                is_admin,
             },
         )
     }
