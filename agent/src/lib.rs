@@ -33,6 +33,7 @@ pub mod keys;
 pub mod privacy_report;
 pub mod registration;
 pub mod salt;
+pub mod server_export;
 pub mod sources;
 pub mod state;
 pub mod upload;

@@ -190,3 +190,14 @@ verify-failed = { $count ->
     [one] One check failed:
    *[other] { $count } checks failed:
 }
+
+# lucarne export, compared with the server's export.
+export-server-attested = This is the server's export, signed by its log key kept at registration: it holds each snapshot of this computer for the period, byte for byte, with a verified receipt.
+export-server-one-device = The export holds several iPads: it is made from this computer's history alone (choose one with --device for the server's export).
+export-server-unknown-device = The server does not know this iPad: the export is made from this computer's history alone.
+export-server-unreachable = The server could not give its export ({ $reason }): the export is made from this computer's history alone.
+export-server-differs = The server's export does not match this computer's history; the file written is this computer's export. Differences:
+export-difference-missing = snapshot { $snapshot } is missing from the server's export
+export-difference-altered = snapshot { $snapshot } does not have, in the server's export, the bytes this computer signed
+export-difference-no-receipt = snapshot { $snapshot } has no valid receipt in the server's export
+export-difference-invalid = the server's export does not verify: { $reason }

@@ -194,3 +194,14 @@ verify-failed = { $count ->
     [one] Une vérification a échoué :
    *[other] { $count } vérifications ont échoué :
 }
+
+# lucarne export, comparé à l'export du serveur.
+export-server-attested = C'est l'export du serveur, signé par la clé de son journal retenue à l'inscription : il contient chacun des instantanés de cet ordinateur pour la période, octet pour octet, avec un reçu vérifié.
+export-server-one-device = L'export contient plusieurs iPad : il est fait à partir de l'historique de cet ordinateur seul (choisissez-en un avec --device pour l'export du serveur).
+export-server-unknown-device = Le serveur ne connaît pas cet iPad : l'export est fait à partir de l'historique de cet ordinateur seul.
+export-server-unreachable = Le serveur n'a pas pu fournir son export ({ $reason }) : l'export est fait à partir de l'historique de cet ordinateur seul.
+export-server-differs = L'export du serveur ne correspond pas à l'historique de cet ordinateur ; l'export écrit est celui de cet ordinateur. Différences :
+export-difference-missing = l'instantané { $snapshot } manque dans l'export du serveur
+export-difference-altered = l'instantané { $snapshot } n'a pas dans l'export du serveur les octets que cet ordinateur a signés
+export-difference-no-receipt = l'instantané { $snapshot } n'a pas de reçu valable dans l'export du serveur
+export-difference-invalid = l'export du serveur ne se vérifie pas : { $reason }
