@@ -34,6 +34,7 @@ pub mod db;
 pub mod error;
 pub mod export;
 pub mod facts;
+pub mod heads;
 pub mod ingest;
 pub mod invite;
 pub mod keys;

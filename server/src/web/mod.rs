@@ -13,6 +13,7 @@
 //! - [`login`]: following a login link, logging out.
 //! - [`home`], [`device`], [`access`], [`groups`], [`account`]: the pages.
 //! - [`chart`]: the SVG chart of changes over time.
+//! - [`group_codes`]: registration codes a group's admin issues (a new account that joins).
 
 use std::sync::Arc;
 
@@ -27,6 +28,7 @@ pub mod access;
 pub mod account;
 pub mod chart;
 pub mod device;
+pub mod group_codes;
 pub mod export;
 pub mod groups;
 pub mod home;
@@ -62,6 +64,10 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/groups/{group}/accept", post(groups::accept))
         .route("/groups/{group}/invitations", post(groups::invite))
         .route("/groups/{group}/shares", post(groups::share))
+        .route(
+            "/groups/{group}/codes",
+            get(group_codes::back).post(group_codes::create),
+        )
         .route("/static/lucarne.css", get(style_sheet))
         .layer(axum::middleware::map_response(security_headers))
 }

@@ -29,6 +29,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("groups.html", include_str!("templates/groups.html")),
     ("group.html", include_str!("templates/group.html")),
     ("account.html", include_str!("templates/account.html")),
+    ("group_code.html", include_str!("templates/group_code.html")),
 ];
 
 /// `t(id, name=value…)`: message `id` in the page's language.

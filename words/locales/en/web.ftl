@@ -126,6 +126,21 @@ web-group-pending = Pending invitations
 web-groups-invited-by = invited by { $name }
 web-group-all-but = all but { $devices }
 
+# A group's registration codes (its admin)
+web-group-code-section = Register a new person in this group
+web-group-code-explain = You created this group: you can give a registration code to someone who has no account on this server yet. Registering their computer with it gives them an account that is already a member of the group; they choose themselves which iPads the group may see.
+web-group-code-create = Create a registration code
+web-group-code-title = Registration code for the group “{ $name }”
+web-group-code-intro = Here is the code. It will not be shown again: write it down or pass it on now.
+web-group-code-how = On their computer, the person installs Lucarne then types:
+web-group-code-valid = This code works once and expires in { $days ->
+    [one] one day
+   *[other] { $days } days
+}.
+web-group-code-secret = Hand it to that person only: whoever types it first enters the group.
+web-group-code-too-many = You already have five codes waiting: wait until they are used or expire before creating another.
+web-group-code-back = Back to the group
+
 # The evidence export (a device's page, owner only).
 web-owner-only = Only the holder of this iPad may export its evidence or see its letters.
 web-export-title = Export the evidence
