@@ -199,6 +199,12 @@ fn the_servers_export_is_dated_signed_by_the_pinned_log_key_and_verified() {
         lang: lucarne_words::Lang::Fr,
     };
     assert_eq!(lucarne::commands::verify::run(&args).unwrap(), 0);
+    let text = lucarne::commands::verify::VerifyArgs {
+        json: false,
+        file: file.clone(),
+        lang: lucarne_words::Lang::En,
+    };
+    assert_eq!(lucarne::commands::verify::run(&text).unwrap(), 0);
     // On a computer registered with another server, the log key is not the pinned one.
     let other_home = Home::at(tmp.path().join("other-agent")).unwrap();
     runtime.block_on(async {

@@ -225,3 +225,10 @@ history-server-nothing = The server has received nothing for this iPad yet.
 history-server-only = This iPad was only read from your other computers.
 history-server-unreachable = The server { $server } does not answer: here is this computer's history only.
 history-server-refused = The server { $server } refuses to give its history ({ $reason }): here is this computer's history only.
+
+# lucarne verify: timestamped checkpoints (the server's export).
+verify-checkpoint-stamp = Log checkpoint of size { $size } timestamped at { $time } by "{ $tsa }".
+verify-dated = { $count ->
+    [one] One snapshot is dated by a timestamped checkpoint (consistency proof verified): it existed no later than that time.
+   *[other] { $count } snapshots are dated by a timestamped checkpoint (consistency proofs verified): each existed no later than that time.
+}

@@ -229,3 +229,10 @@ history-server-nothing = Le serveur n'a encore rien reçu pour cet iPad.
 history-server-only = Cet iPad n'a été lu que depuis vos autres ordinateurs.
 history-server-unreachable = Le serveur { $server } ne répond pas : voici seulement l'historique de cet ordinateur.
 history-server-refused = Le serveur { $server } refuse de donner son historique ({ $reason }) : voici seulement l'historique de cet ordinateur.
+
+# lucarne verify : les points de contrôle horodatés (export du serveur).
+verify-checkpoint-stamp = Point de contrôle du journal de taille { $size } horodaté le { $time } par « { $tsa } ».
+verify-dated = { $count ->
+    [one] Un instantané est daté par un point de contrôle horodaté (preuve de cohérence vérifiée) : il existait au plus tard à cette date.
+   *[other] { $count } instantanés sont datés par un point de contrôle horodaté (preuves de cohérence vérifiées) : chacun existait au plus tard à cette date.
+}
