@@ -19,6 +19,7 @@
 //! - [`registration`]: registering the key with a server, and what the server answered.
 //! - [`upload`]: sending the outbox, verifying receipts, keeping them.
 //! - [`server_history`]: what the server says of the account's iPads (signed API).
+//! - [`server_export`]: the server's export of a device, compared with the local history.
 //!
 //! Invariant: nothing in this crate writes to a device. See `ARCHITECTURE.md`.
 
@@ -34,6 +35,7 @@ pub mod keys;
 pub mod privacy_report;
 pub mod registration;
 pub mod salt;
+pub mod server_export;
 pub mod server_history;
 pub mod sources;
 pub mod state;

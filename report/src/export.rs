@@ -175,7 +175,8 @@ impl DeviceBuilder {
 /// Adds the files drawn from the facts: `data.json`, and for each device the documents made
 /// from the same `data` — `rapport.pdf` (with these exact `data.json` bytes attached),
 /// `LISEZMOI.txt`, `lettres/…` — at the root for one device, under `rapports/<handle>/` for
-/// several. The envelopes and keys must already be in `files` (the report reads them).
+/// several (`rapports/<handle>/<key_id>/` when one device was read by several keys). The
+/// envelopes and keys must already be in `files` (the report reads them).
 pub fn export_files(
     files: &mut BTreeMap<String, Vec<u8>>,
     data: &ExportData,
@@ -184,12 +185,22 @@ pub fn export_files(
     let lang: Lang = data.lang.parse().unwrap_or_default();
     let one = data.devices.len() == 1;
     for device in &data.devices {
+        // A device read by two computers of the official appears once per key: each gets a
+        // folder of its own.
+        let shared_handle = data
+            .devices
+            .iter()
+            .filter(|d| d.handle == device.handle)
+            .count()
+            > 1;
         let Some(input) = report_input(files, data, device)? else {
             continue;
         };
         // One device: the documents at the root; several: one folder each.
         let prefix = if one {
             String::new()
+        } else if shared_handle {
+            format!("rapports/{}/{}/", device.handle, device.key_id)
         } else {
             format!("rapports/{}/", device.handle)
         };

@@ -199,6 +199,12 @@ fn the_servers_export_is_dated_signed_by_the_pinned_log_key_and_verified() {
         lang: lucarne_words::Lang::Fr,
     };
     assert_eq!(lucarne::commands::verify::run(&args).unwrap(), 0);
+    let text = lucarne::commands::verify::VerifyArgs {
+        json: false,
+        file: file.clone(),
+        lang: lucarne_words::Lang::En,
+    };
+    assert_eq!(lucarne::commands::verify::run(&text).unwrap(), 0);
     // On a computer registered with another server, the log key is not the pinned one.
     let other_home = Home::at(tmp.path().join("other-agent")).unwrap();
     runtime.block_on(async {
@@ -214,5 +220,105 @@ fn the_servers_export_is_dated_signed_by_the_pinned_log_key_and_verified() {
     std::env::set_var("LUCARNE_HOME", other_home.root());
     assert_eq!(lucarne::commands::verify::run(&args).unwrap(), 1);
 
+    // `lucarne export` on the official's computer: the server's export holds every envelope
+    // of the history with a verifying receipt, so the file written is the server's.
+    std::env::set_var("LUCARNE_HOME", home.root());
+    let export_args = |output: &str| lucarne::commands::export::ExportArgs {
+        device: None,
+        from: None,
+        to: None,
+        tsa: None,
+        output: tmp.path().join(output),
+        lang: lucarne_words::Lang::Fr,
+    };
+    assert_eq!(
+        lucarne::commands::export::run(&export_args("attested.zip")).unwrap(),
+        0
+    );
+    let written = std::fs::read(tmp.path().join("attested.zip")).unwrap();
+    let report = verify(&written);
+    assert!(report.passed(), "{:?}", report.failures);
+    assert!(matches!(report.signer, Some(ManifestSigner::Server { .. })));
+
+    // A server that alters an envelope (other bytes stored, hash column to match) or drops
+    // one: the comparison names each, and the local export is written instead (exit 1).
+    let local: std::collections::BTreeMap<String, Vec<u8>> = zip::read(
+        &lucarne::export::build(
+            &home,
+            &lucarne::export::ExportOptions {
+                lang: "fr".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .archive,
+    )
+    .unwrap()
+    .into_iter()
+    .map(|e| (e.name, e.data))
+    .collect();
+    let key_id = key.key_id();
+    let mut altered =
+        lucarne::state::history_envelope(&home, &lucarne::state::device_dir_name(Some(&udid)), 2)
+            .unwrap();
+    altered.push(b'\n');
+    runtime.block_on(async {
+        let mut conn = server.state.db.pool.acquire().await.unwrap();
+        sqlx::query(
+            "UPDATE snapshots SET envelope_sha256 = $1, envelope_raw = $2 WHERE sequence = 2",
+        )
+        .bind(lucarne_proof::envelope::sha256_hex(&altered))
+        .bind(altered)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    });
+    let fetch = || {
+        let client = ServerClient::new(&server.base).unwrap();
+        let device_dir = lucarne::state::device_dir_name(Some(&udid));
+        lucarne::server_export::fetch(&client, &key, &device_dir, None, None, "fr")
+            .unwrap()
+            .unwrap()
+    };
+    let pinned = lucarne::registration::load(&home).unwrap().unwrap().log;
+    let differences = lucarne::server_export::compare(&local, &fetch(), &pinned);
+    assert!(
+        differences.contains(&lucarne::server_export::Difference::Altered {
+            snapshot: format!("{key_id}/2")
+        }),
+        "{differences:?}"
+    );
+    assert!(differences
+        .iter()
+        .any(|d| matches!(d, lucarne::server_export::Difference::Invalid { .. })));
+    runtime.block_on(async {
+        let mut conn = server.state.db.pool.acquire().await.unwrap();
+        sqlx::query("DELETE FROM snapshots WHERE sequence = 1")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+    });
+    let differences = lucarne::server_export::compare(&local, &fetch(), &pinned);
+    assert!(
+        differences.contains(&lucarne::server_export::Difference::Missing {
+            snapshot: format!("{key_id}/1")
+        }),
+        "{differences:?}"
+    );
+    assert_eq!(
+        lucarne::commands::export::run(&export_args("differs.zip")).unwrap(),
+        1
+    );
+    let report = verify(&std::fs::read(tmp.path().join("differs.zip")).unwrap());
+    assert!(matches!(report.signer, Some(ManifestSigner::Agent { .. })));
+
+    // The server gone: the local export, as before (exit 0).
     runtime.block_on(server.stop()).unwrap();
+    assert_eq!(
+        lucarne::commands::export::run(&export_args("offline.zip")).unwrap(),
+        0
+    );
+    let report = verify(&std::fs::read(tmp.path().join("offline.zip")).unwrap());
+    assert!(report.passed(), "{:?}", report.failures);
+    assert!(report.notices.contains(&Notice::NotAttestedByServer));
 }

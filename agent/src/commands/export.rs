@@ -95,8 +95,9 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
         }
         Err(e) => return Err(anyhow::Error::from(e)).explain("error-export"),
     };
+    let (archive, attested, differences) = server_attested(&home, &options, &made, &words);
     let path = args.output.display().to_string();
-    write_atomic(&args.output, &made.archive)
+    write_atomic(&args.output, archive.as_deref().unwrap_or(&made.archive))
         .explain_with("error-export-write", vec![("path", path.clone())])?;
     let snapshots: usize = made.data.devices.iter().map(|d| d.snapshots.len()).sum();
     println!(
@@ -109,8 +110,12 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
                 .num("devices", made.data.devices.len() as f64)
         )
     );
-    println!("{}", words.get("export-not-attested"));
-    if let Some(stamp) = &made.timestamp {
+    if attested {
+        println!("{}", words.get("export-server-attested"));
+    } else {
+        println!("{}", words.get("export-not-attested"));
+    }
+    if let (false, Some(stamp)) = (attested, &made.timestamp) {
         println!(
             "{}",
             words.format(
@@ -125,5 +130,88 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
         "{}",
         words.format("export-check-with", &Args::new().outside("path", &path))
     );
-    Ok(0)
+    Ok(if differences { 1 } else { 0 })
+}
+
+/// When registered and the export holds one device: the server's export of it, if it holds
+/// every envelope of the local export byte for byte with a verifying receipt and verifies
+/// under the pinned log key (then `Some` and attested); otherwise what went wrong is said
+/// and the local export stays. The third value: the server's export differs.
+fn server_attested(
+    home: &Home,
+    options: &ExportOptions,
+    made: &export::Export,
+    words: &Words,
+) -> (Option<Vec<u8>>, bool, bool) {
+    let Ok(Some(registration)) = crate::registration::load(home) else {
+        return (None, false, false);
+    };
+    let [device] = made.data.devices.as_slice() else {
+        println!("{}", words.get("export-server-one-device"));
+        return (None, false, false);
+    };
+    let fetched = crate::keys::AgentKey::load(home)
+        .map_err(anyhow::Error::from)
+        .and_then(|key| {
+            let client = crate::upload::client::ServerClient::new(&registration.server)?;
+            crate::server_export::fetch(
+                &client,
+                &key,
+                &device.handle,
+                options.from.as_deref(),
+                options.to.as_deref(),
+                &options.lang,
+            )
+        });
+    let archive = match fetched {
+        Ok(Some(archive)) => archive,
+        Ok(None) => {
+            println!("{}", words.get("export-server-unknown-device"));
+            return (None, false, false);
+        }
+        Err(e) => {
+            println!(
+                "{}",
+                words.format(
+                    "export-server-unreachable",
+                    &Args::new().outside("reason", &format!("{e:#}"))
+                )
+            );
+            return (None, false, false);
+        }
+    };
+    let local: std::collections::BTreeMap<String, Vec<u8>> =
+        lucarne_proof::export::zip::read(&made.archive)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.name, e.data))
+            .collect();
+    let differences = crate::server_export::compare(&local, &archive, &registration.log);
+    if differences.is_empty() {
+        return (Some(archive), true, false);
+    }
+    println!("{}", words.get("export-server-differs"));
+    for difference in &differences {
+        use crate::server_export::Difference;
+        let line = match difference {
+            Difference::Missing { snapshot } => words.format(
+                "export-difference-missing",
+                &Args::new().outside("snapshot", snapshot),
+            ),
+            Difference::Altered { snapshot } => words.format(
+                "export-difference-altered",
+                &Args::new().outside("snapshot", snapshot),
+            ),
+            Difference::NoReceipt { snapshot } => words.format(
+                "export-difference-no-receipt",
+                &Args::new().outside("snapshot", snapshot),
+            ),
+            Difference::Invalid { reason } => words.format(
+                "export-difference-invalid",
+                &Args::new().outside("reason", reason),
+            ),
+        };
+        println!("  - {line}");
+    }
+    (None, false, true)
 }

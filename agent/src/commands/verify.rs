@@ -193,6 +193,23 @@ fn draw(words: &Words, file: &str, report: &Report, pinned: bool) -> String {
             ),
         );
     }
+    for stamp in &report.checkpoint_stamps {
+        line(
+            words.format(
+                "verify-checkpoint-stamp",
+                &Args::new()
+                    .num("size", stamp.tree_size as f64)
+                    .outside("time", &stamp.gen_time)
+                    .outside("tsa", &stamp.tsa),
+            ),
+        );
+    }
+    if !report.dated.is_empty() {
+        line(words.format(
+            "verify-dated",
+            &Args::new().num("count", report.dated.len() as f64),
+        ));
+    }
     for notice in &report.notices {
         line(match notice {
             Notice::NoTimestamp => words.get("verify-no-timestamp"),

@@ -203,6 +203,19 @@ impl ServerClient {
         target: &str,
         body: Vec<u8>,
     ) -> Result<Vec<u8>, ClientError> {
+        self.signed_limited(key, method, target, body, MAX_ANSWER_BYTES)
+            .await
+    }
+
+    /// [`ServerClient::signed`] for an answer of up to `limit` bytes (an export).
+    pub async fn signed_limited(
+        &self,
+        key: &crate::keys::AgentKey,
+        method: &str,
+        target: &str,
+        body: Vec<u8>,
+        limit: usize,
+    ) -> Result<Vec<u8>, ClientError> {
         use base64::Engine as _;
         use lucarne_proof::request;
         let url = format!("{}{target}", self.base);
@@ -259,7 +272,7 @@ impl ServerClient {
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(body);
         }
-        self.send(&url, builder).await
+        self.send_limited(&url, builder, limit).await
     }
 
     async fn post(&self, path: &str, body: Vec<u8>) -> Result<Vec<u8>, ClientError> {
@@ -283,6 +296,15 @@ impl ServerClient {
         url: &str,
         request: reqwest::RequestBuilder,
     ) -> Result<Vec<u8>, ClientError> {
+        self.send_limited(url, request, MAX_ANSWER_BYTES).await
+    }
+
+    async fn send_limited(
+        &self,
+        url: &str,
+        request: reqwest::RequestBuilder,
+        limit: usize,
+    ) -> Result<Vec<u8>, ClientError> {
         let unreachable = |e: reqwest::Error| ClientError::Unreachable {
             url: url.to_string(),
             reason: e.to_string(),
@@ -298,9 +320,9 @@ impl ServerClient {
             .map(|s| s.min(MAX_RETRY_AFTER_SECONDS));
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(unreachable)? {
-            if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+            if body.len() + chunk.len() > limit {
                 return Err(ClientError::MalformedAnswer(format!(
-                    "answer larger than {MAX_ANSWER_BYTES} bytes"
+                    "answer larger than {limit} bytes"
                 )));
             }
             body.extend_from_slice(&chunk);

@@ -191,6 +191,17 @@ verify-failed = { $count ->
    *[other] { $count } checks failed:
 }
 
+# lucarne export, compared with the server's export.
+export-server-attested = This is the server's export, signed by its log key kept at registration: it holds each snapshot of this computer for the period, byte for byte, with a verified receipt.
+export-server-one-device = The export holds several iPads: it is made from this computer's history alone (choose one with --device for the server's export).
+export-server-unknown-device = The server does not know this iPad: the export is made from this computer's history alone.
+export-server-unreachable = The server could not give its export ({ $reason }): the export is made from this computer's history alone.
+export-server-differs = The server's export does not match this computer's history; the file written is this computer's export. Differences:
+export-difference-missing = snapshot { $snapshot } is missing from the server's export
+export-difference-altered = snapshot { $snapshot } does not have, in the server's export, the bytes this computer signed
+export-difference-no-receipt = snapshot { $snapshot } has no valid receipt in the server's export
+export-difference-invalid = the server's export does not verify: { $reason }
+
 # lucarne add-computer
 add-computer-code = Code to add another of your computers to your account: { $code }
 add-computer-steps = On the other computer, install Lucarne then type, within { $minutes } minutes:
@@ -214,3 +225,10 @@ history-server-nothing = The server has received nothing for this iPad yet.
 history-server-only = This iPad was only read from your other computers.
 history-server-unreachable = The server { $server } does not answer: here is this computer's history only.
 history-server-refused = The server { $server } refuses to give its history ({ $reason }): here is this computer's history only.
+
+# lucarne verify: timestamped checkpoints (the server's export).
+verify-checkpoint-stamp = Log checkpoint of size { $size } timestamped at { $time } by "{ $tsa }".
+verify-dated = { $count ->
+    [one] One snapshot is dated by a timestamped checkpoint (consistency proof verified): it existed no later than that time.
+   *[other] { $count } snapshots are dated by a timestamped checkpoint (consistency proofs verified): each existed no later than that time.
+}

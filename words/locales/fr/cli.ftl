@@ -195,6 +195,17 @@ verify-failed = { $count ->
    *[other] { $count } vérifications ont échoué :
 }
 
+# lucarne export, comparé à l'export du serveur.
+export-server-attested = C'est l'export du serveur, signé par la clé de son journal retenue à l'inscription : il contient chacun des instantanés de cet ordinateur pour la période, octet pour octet, avec un reçu vérifié.
+export-server-one-device = L'export contient plusieurs iPad : il est fait à partir de l'historique de cet ordinateur seul (choisissez-en un avec --device pour l'export du serveur).
+export-server-unknown-device = Le serveur ne connaît pas cet iPad : l'export est fait à partir de l'historique de cet ordinateur seul.
+export-server-unreachable = Le serveur n'a pas pu fournir son export ({ $reason }) : l'export est fait à partir de l'historique de cet ordinateur seul.
+export-server-differs = L'export du serveur ne correspond pas à l'historique de cet ordinateur ; l'export écrit est celui de cet ordinateur. Différences :
+export-difference-missing = l'instantané { $snapshot } manque dans l'export du serveur
+export-difference-altered = l'instantané { $snapshot } n'a pas dans l'export du serveur les octets que cet ordinateur a signés
+export-difference-no-receipt = l'instantané { $snapshot } n'a pas de reçu valable dans l'export du serveur
+export-difference-invalid = l'export du serveur ne se vérifie pas : { $reason }
+
 # lucarne add-computer
 add-computer-code = Code pour ajouter un autre de vos ordinateurs à votre compte : { $code }
 add-computer-steps = Sur l'autre ordinateur, installez Lucarne puis tapez, dans les { $minutes } minutes :
@@ -218,3 +229,10 @@ history-server-nothing = Le serveur n'a encore rien reçu pour cet iPad.
 history-server-only = Cet iPad n'a été lu que depuis vos autres ordinateurs.
 history-server-unreachable = Le serveur { $server } ne répond pas : voici seulement l'historique de cet ordinateur.
 history-server-refused = Le serveur { $server } refuse de donner son historique ({ $reason }) : voici seulement l'historique de cet ordinateur.
+
+# lucarne verify : les points de contrôle horodatés (export du serveur).
+verify-checkpoint-stamp = Point de contrôle du journal de taille { $size } horodaté le { $time } par « { $tsa } ».
+verify-dated = { $count ->
+    [one] Un instantané est daté par un point de contrôle horodaté (preuve de cohérence vérifiée) : il existait au plus tard à cette date.
+   *[other] { $count } instantanés sont datés par un point de contrôle horodaté (preuves de cohérence vérifiées) : chacun existait au plus tard à cette date.
+}
