@@ -11,6 +11,10 @@
 //! refused (it rewinds its chain to the last accepted snapshot and goes on with the next
 //! number), and the hash link to the last accepted snapshot is what makes the chain. The
 //! gap stays visible in the device's timeline (its sequence numbers).
+//!
+//! A device is one per account: the chain is each key's own (one per computer), but what
+//! changed is said against the device's latest snapshot from any key of the account, so the
+//! same iPad read from two computers has one history.
 
 use serde::Deserialize;
 use sqlx::{AnyConnection, Row as _};
@@ -252,29 +256,54 @@ fn state_hash(snapshot: &Snapshot) -> Result<String, ApiError> {
     Ok(sha256_hex(&bytes))
 }
 
+#[derive(Clone)]
 struct LastAccepted {
     sequence: u64,
     snapshot_sha256: String,
     state_sha256: String,
 }
 
-async fn last_accepted(
-    conn: &mut AnyConnection,
-    key_id: &str,
-    device_id: &str,
-) -> Result<Option<LastAccepted>, ApiError> {
-    let row = sqlx::query("SELECT last_sequence, last_snapshot_sha256, last_state_sha256 FROM devices WHERE key_id = $1 AND device_id = $2")
-        .bind(key_id)
-        .bind(device_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let Some(row) = row else { return Ok(None) };
-    let sequence: i64 = row.try_get(0)?;
-    Ok(Some(LastAccepted {
-        sequence: u64::try_from(sequence).map_err(ApiError::internal)?,
-        snapshot_sha256: row.try_get(1)?,
-        state_sha256: row.try_get(2)?,
-    }))
+/// The device's heads among the keys of the uploading key's account: this key's own last
+/// accepted snapshot (its chain) and the device's latest by any of them (what the device's
+/// one history compares the upload with), read in one statement.
+struct Heads {
+    own: Option<LastAccepted>,
+    latest: Option<LastAccepted>,
+}
+
+async fn heads(conn: &mut AnyConnection, key_id: &str, device_id: &str) -> Result<Heads, ApiError> {
+    // An account's keys are its official's computers: the same iPad read from two of them is
+    // one device, each key's chain still checked on its own.
+    let rows = sqlx::query(
+        "SELECT d.key_id, d.last_sequence, d.last_snapshot_sha256, d.last_state_sha256 \
+         FROM devices d JOIN account_keys a ON a.key_id = d.key_id \
+         JOIN account_keys me ON me.account_id = a.account_id \
+         WHERE me.key_id = $1 AND d.device_id = $2 ORDER BY d.last_leaf_index DESC",
+    )
+    .bind(key_id)
+    .bind(device_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Heads {
+        own: None,
+        latest: None,
+    };
+    for row in rows {
+        let sequence: i64 = row.try_get(1)?;
+        let head = LastAccepted {
+            sequence: u64::try_from(sequence).map_err(ApiError::internal)?,
+            snapshot_sha256: row.try_get(2)?,
+            state_sha256: row.try_get(3)?,
+        };
+        let own = row.try_get::<String, _>(0)? == key_id;
+        if out.latest.is_none() {
+            out.latest = Some(head.clone());
+        }
+        if own {
+            out.own = Some(head);
+        }
+    }
+    Ok(out)
 }
 
 /// What is stored of the envelope already accepted for a device and sequence.
@@ -398,15 +427,19 @@ async fn diff_base(
     c: &Checked,
     state_sha256: &str,
 ) -> Result<Option<String>, ApiError> {
-    let Some(last) = last_accepted(conn, &c.key_id, &c.device_id).await? else {
+    let heads = heads(conn, &c.key_id, &c.device_id).await?;
+    // The upload must look like the next of its own chain (or the first of it).
+    let follows = match &heads.own {
+        Some(own) => c.previous_hash.as_deref() == Some(own.snapshot_sha256.as_str()),
+        None => c.previous_hash.is_none(),
+    };
+    let Some(latest) = heads.latest.filter(|_| follows) else {
         return Ok(None);
     };
-    if last.state_sha256 == state_sha256
-        || c.previous_hash.as_deref() != Some(last.snapshot_sha256.as_str())
-    {
+    if latest.state_sha256 == state_sha256 {
         return Ok(None);
     }
-    Ok(Some(last.snapshot_sha256))
+    Ok(Some(latest.snapshot_sha256))
 }
 
 async fn load_stored_snapshot(
@@ -543,7 +576,7 @@ async fn apply_one(
             accepted,
         });
     }
-    let last = last_accepted(tx, &checked.key_id, &checked.device_id).await?;
+    let Heads { own: last, latest } = heads(tx, &checked.key_id, &checked.device_id).await?;
     if let Some(kind) = chain_break(&checked, last.as_ref(), seen) {
         let last_sequence = last.as_ref().map_or(0, |l| l.sequence);
         let alert = diff::chain_alert(kind, &checked.device_id, last_sequence, checked.sequence);
@@ -579,10 +612,12 @@ async fn apply_one(
         return Ok(Done::Refused(refuse(refusal, message)));
     }
 
-    let duplicate_content = last
+    // What changed is said against the device's latest snapshot from any computer of the
+    // account, so that its history is one, whichever computer read it.
+    let duplicate_content = latest
         .as_ref()
         .is_some_and(|l| l.state_sha256 == state_sha256);
-    let events = match &last {
+    let events = match &latest {
         Some(l) if !duplicate_content => match early {
             Some((base, events)) if base == l.snapshot_sha256 => events,
             _ => diff_against(tx, &l.snapshot_sha256, &checked.snapshot).await?,
