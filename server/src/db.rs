@@ -37,6 +37,28 @@ impl Backend {
     }
 }
 
+/// The `VALUES` list of a multi-row insert of `rows` rows of `columns` values each:
+/// `($1, $2), ($3, $4)`. Only numbered placeholders, which both engines accept; every value
+/// is bound.
+pub fn values_placeholders(rows: usize, columns: usize) -> String {
+    let mut out = String::with_capacity(rows * columns * 5);
+    for row in 0..rows {
+        if row > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for column in 0..columns {
+            if column > 0 {
+                out.push_str(", ");
+            }
+            out.push('$');
+            out.push_str(&(row * columns + column + 1).to_string());
+        }
+        out.push(')');
+    }
+    out
+}
+
 /// A connected, migrated database.
 #[derive(Debug, Clone)]
 pub struct Database {
@@ -78,6 +100,16 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "names",
         include_str!("../migrations/sqlite/0006_names.sql"),
     ),
+    (
+        7,
+        "timestamps",
+        include_str!("../migrations/sqlite/0007_timestamps.sql"),
+    ),
+    (
+        8,
+        "layouts",
+        include_str!("../migrations/sqlite/0008_layouts.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -109,6 +141,16 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         6,
         "names",
         include_str!("../migrations/postgres/0006_names.sql"),
+    ),
+    (
+        7,
+        "timestamps",
+        include_str!("../migrations/postgres/0007_timestamps.sql"),
+    ),
+    (
+        8,
+        "layouts",
+        include_str!("../migrations/postgres/0008_layouts.sql"),
     ),
 ];
 
@@ -230,5 +272,11 @@ mod tests {
         assert_eq!(sqlite_file("sqlite:data/x.db"), Some("data/x.db".into()));
         assert_eq!(sqlite_file("sqlite::memory:"), None);
         assert_eq!(sqlite_file("postgres://h/db"), None);
+    }
+
+    #[test]
+    fn placeholders_of_a_multi_row_insert_are_numbered_in_order() {
+        assert_eq!(values_placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(values_placeholders(1, 1), "($1)");
     }
 }

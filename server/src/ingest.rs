@@ -11,10 +11,8 @@
 //! refused (it rewinds its chain to the last accepted snapshot and goes on with the next
 //! number), and the hash link to the last accepted snapshot is what makes the chain. The
 //! gap stays visible in the device's timeline (its sequence numbers).
-//!
-//! A device is one per account: the chain is each key's own (one per computer), but what
-//! changed is said against the device's latest snapshot from any key of the account, so the
-//! same iPad read from two computers has one history.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Deserialize;
 use sqlx::{AnyConnection, Row as _};
@@ -29,6 +27,7 @@ use lucarne_proof::wire::Refusal;
 
 use crate::db::now_unix;
 use crate::error::ApiError;
+use crate::heads::{load_head, Head, Heads};
 use crate::state::AppState;
 use crate::{storage, tlog};
 
@@ -256,57 +255,8 @@ fn state_hash(snapshot: &Snapshot) -> Result<String, ApiError> {
     Ok(sha256_hex(&bytes))
 }
 
-#[derive(Clone)]
-struct LastAccepted {
-    sequence: u64,
-    snapshot_sha256: String,
-    state_sha256: String,
-}
-
-/// The device's heads among the keys of the uploading key's account: this key's own last
-/// accepted snapshot (its chain) and the device's latest by any of them (what the device's
-/// one history compares the upload with), read in one statement.
-struct Heads {
-    own: Option<LastAccepted>,
-    latest: Option<LastAccepted>,
-}
-
-async fn heads(conn: &mut AnyConnection, key_id: &str, device_id: &str) -> Result<Heads, ApiError> {
-    // An account's keys are its official's computers: the same iPad read from two of them is
-    // one device, each key's chain still checked on its own.
-    let rows = sqlx::query(
-        "SELECT d.key_id, d.last_sequence, d.last_snapshot_sha256, d.last_state_sha256 \
-         FROM devices d JOIN account_keys a ON a.key_id = d.key_id \
-         JOIN account_keys me ON me.account_id = a.account_id \
-         WHERE me.key_id = $1 AND d.device_id = $2 ORDER BY d.last_leaf_index DESC",
-    )
-    .bind(key_id)
-    .bind(device_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut out = Heads {
-        own: None,
-        latest: None,
-    };
-    for row in rows {
-        let sequence: i64 = row.try_get(1)?;
-        let head = LastAccepted {
-            sequence: u64::try_from(sequence).map_err(ApiError::internal)?,
-            snapshot_sha256: row.try_get(2)?,
-            state_sha256: row.try_get(3)?,
-        };
-        let own = row.try_get::<String, _>(0)? == key_id;
-        if out.latest.is_none() {
-            out.latest = Some(head.clone());
-        }
-        if own {
-            out.own = Some(head);
-        }
-    }
-    Ok(out)
-}
-
 /// What is stored of the envelope already accepted for a device and sequence.
+#[derive(Clone)]
 struct AlreadyAccepted {
     leaf_index: u64,
     envelope_sha256: String,
@@ -342,7 +292,7 @@ async fn already_accepted(
 
 /// Which chain rule the upload breaks, if any ([`chain::check`]); `seen` tells whether its
 /// sequence number was already accepted for the device.
-fn chain_break(c: &Checked, last: Option<&LastAccepted>, seen: bool) -> Option<ChainBreak> {
+fn chain_break(c: &Checked, last: Option<&Head>, seen: bool) -> Option<ChainBreak> {
     let last = last.map(|l| ChainHead {
         sequence: l.sequence,
         snapshot_sha256: &l.snapshot_sha256,
@@ -366,6 +316,8 @@ pub struct Prepared {
     /// The facts of a device state the server did not know when this upload was prepared,
     /// analysed here rather than in the log's writer.
     facts: Option<crate::facts::StoredFacts>,
+    /// The snapshot cut up for storage, here rather than in the log's writer.
+    planned: storage::Planned,
 }
 
 /// Verifies, diffs, then hands the envelope to the log's sequencer; returns its receipt once
@@ -407,6 +359,7 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> 
         _ => None,
     };
     drop(conn);
+    let planned = storage::plan(&snapshot_sha256, &checked.snapshot_bytes);
     state
         .sequencer
         .submit(Prepared {
@@ -416,6 +369,7 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> 
             state_sha256,
             diff,
             facts,
+            planned,
         })
         .await
 }
@@ -427,19 +381,18 @@ async fn diff_base(
     c: &Checked,
     state_sha256: &str,
 ) -> Result<Option<String>, ApiError> {
-    let heads = heads(conn, &c.key_id, &c.device_id).await?;
-    // The upload must look like the next of its own chain (or the first of it).
-    let follows = match &heads.own {
-        Some(own) => c.previous_hash.as_deref() == Some(own.snapshot_sha256.as_str()),
-        None => c.previous_hash.is_none(),
-    };
-    let Some(latest) = heads.latest.filter(|_| follows) else {
+    let Some(last) = load_head(conn, &c.key_id, &c.device_id)
+        .await
+        .map_err(ApiError::internal)?
+    else {
         return Ok(None);
     };
-    if latest.state_sha256 == state_sha256 {
+    if last.state_sha256 == state_sha256
+        || c.previous_hash.as_deref() != Some(last.snapshot_sha256.as_str())
+    {
         return Ok(None);
     }
-    Ok(Some(latest.snapshot_sha256))
+    Ok(Some(last.snapshot_sha256))
 }
 
 async fn load_stored_snapshot(
@@ -452,12 +405,18 @@ async fn load_stored_snapshot(
     serde_json::from_slice(&bytes).map_err(ApiError::internal)
 }
 
+/// The events of `snapshot` against the device's previous snapshot `previous_sha256`: one
+/// appended earlier in the same batch (not stored yet), or a stored one.
 async fn diff_against(
     conn: &mut AnyConnection,
+    batch: &Batch<'_>,
     previous_sha256: &str,
     snapshot: &Snapshot,
 ) -> Result<Vec<ChangeEvent>, ApiError> {
-    let previous = load_stored_snapshot(conn, previous_sha256).await?;
+    let previous = match batch.snapshots.get(previous_sha256) {
+        Some(bytes) => serde_json::from_slice(bytes).map_err(ApiError::internal)?,
+        None => load_stored_snapshot(conn, previous_sha256).await?,
+    };
     Ok(diff::compare_snapshots(&previous, snapshot))
 }
 
@@ -478,25 +437,177 @@ enum Done {
     },
 }
 
-/// Applies a batch in one transaction (see [`crate::sequencer`]): each upload's chain,
-/// storage and leaf in order, one signed checkpoint, one commit; then every receipt proves
-/// its leaf in the batch's tree. `Err` means nothing of the batch was kept.
+/// A row of `snapshots`, written with the rest of its batch.
+struct SnapshotRow {
+    leaf_index: i64,
+    key_id: String,
+    device_id: String,
+    sequence: i64,
+    envelope_sha256: String,
+    snapshot_sha256: String,
+    state_sha256: String,
+    signature: String,
+    received_at: i64,
+    duplicate_content: i64,
+    events: String,
+    alerts: String,
+}
+
+/// A batch being applied: what its uploads decided so far, in memory, written together at
+/// its end ([`Batch::write`]) with a few multi-row statements.
+struct Batch<'h> {
+    heads: &'h mut Heads,
+    existing: storage::Existing,
+    bodies: storage::BatchWrites,
+    log: tlog::Appender,
+    rows: Vec<SnapshotRow>,
+    /// The uploads appended by this batch, by (key, device, sequence): the same envelope twice
+    /// in one batch gets the first one's receipt.
+    appended: HashMap<(String, String, u64), AlreadyAccepted>,
+    /// The exact bytes of the snapshots appended by this batch, by hash: a later upload of the
+    /// same device in the batch diffs against them before they are stored.
+    snapshots: HashMap<String, Vec<u8>>,
+    /// The devices whose head this batch moved.
+    devices: BTreeSet<(String, String)>,
+    /// The bytes each key's snapshots added in this batch.
+    keys_added: BTreeMap<String, u64>,
+}
+
+/// Rows per multi-row statement: far below both engines' limits on bound values.
+const ROWS_PER_STATEMENT: usize = 100;
+
+impl Batch<'_> {
+    /// Writes what the batch's uploads decided: bodies and blobs, the log's hashes and
+    /// entries, the snapshots' rows, the devices' heads, the keys' stored bytes.
+    async fn write(&self, tx: &mut AnyConnection) -> anyhow::Result<()> {
+        self.bodies.write(tx).await?;
+        self.log.write(tx).await?;
+        for chunk in self.rows.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "INSERT INTO snapshots (leaf_index, key_id, device_id, sequence, envelope_sha256, \
+                 snapshot_sha256, state_sha256, signature, received_at, duplicate_content, events, \
+                 alerts) VALUES {}",
+                crate::db::values_placeholders(chunk.len(), 12)
+            );
+            // Only numbered placeholders are formatted in; every value is bound.
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for row in chunk {
+                query = query
+                    .bind(row.leaf_index)
+                    .bind(&row.key_id)
+                    .bind(&row.device_id)
+                    .bind(row.sequence)
+                    .bind(&row.envelope_sha256)
+                    .bind(&row.snapshot_sha256)
+                    .bind(&row.state_sha256)
+                    .bind(&row.signature)
+                    .bind(row.received_at)
+                    .bind(row.duplicate_content)
+                    .bind(&row.events)
+                    .bind(&row.alerts);
+            }
+            query.execute(&mut *tx).await?;
+        }
+        // One row per device (its last head in the batch): an upsert may touch a row once.
+        let devices: Vec<(&(String, String), &Head)> = self
+            .devices
+            .iter()
+            .filter_map(|id| self.heads.known(&id.0, &id.1).map(|head| (id, head)))
+            .collect();
+        for chunk in devices.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "INSERT INTO devices (key_id, device_id, last_sequence, last_leaf_index, \
+                 last_snapshot_sha256, last_state_sha256) VALUES {} \
+                 ON CONFLICT (key_id, device_id) DO UPDATE SET \
+                 last_sequence = excluded.last_sequence, last_leaf_index = excluded.last_leaf_index, \
+                 last_snapshot_sha256 = excluded.last_snapshot_sha256, \
+                 last_state_sha256 = excluded.last_state_sha256",
+                crate::db::values_placeholders(chunk.len(), 6)
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for ((key_id, device_id), head) in chunk {
+                query = query
+                    .bind(key_id)
+                    .bind(device_id)
+                    .bind(i64::try_from(head.sequence)?)
+                    .bind(i64::try_from(head.leaf_index)?)
+                    .bind(&head.snapshot_sha256)
+                    .bind(&head.state_sha256);
+            }
+            query.execute(&mut *tx).await?;
+        }
+        let keys: Vec<(&String, &u64)> = self.keys_added.iter().collect();
+        for chunk in keys.chunks(ROWS_PER_STATEMENT) {
+            // `stored_bytes + CASE key_id WHEN $1 THEN $2 … END WHERE key_id IN ($1, …)`.
+            let mut cases = String::new();
+            let mut names = Vec::with_capacity(chunk.len());
+            for i in 0..chunk.len() {
+                cases.push_str(&format!(" WHEN ${} THEN ${}", 2 * i + 1, 2 * i + 2));
+                names.push(format!("${}", 2 * i + 1));
+            }
+            let sql = format!(
+                "UPDATE agent_keys SET stored_bytes = stored_bytes + CASE key_id{cases} ELSE 0 END \
+                 WHERE key_id IN ({})",
+                names.join(", ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (key_id, added) in chunk {
+                query = query.bind(*key_id).bind(i64::try_from(**added)?);
+            }
+            query.execute(&mut *tx).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Applies a batch in one transaction (see [`crate::sequencer`]): each upload's chain rule,
+/// quota, storage and leaf decided in order, in memory (`heads` remembers the devices' chain
+/// heads and the keys' stored bytes between batches); then everything written with a few
+/// statements, one signed checkpoint, one commit; every receipt proves its leaf in the
+/// batch's tree. `Err` means nothing of the batch was kept.
 pub async fn append_batch(
     state: &AppState,
+    heads: &mut Heads,
     batch: Vec<Prepared>,
 ) -> anyhow::Result<Vec<Result<Receipt, ApiError>>> {
     // Registrations read before they write too: they and batches take turns.
     let _guard = state.write_lock.lock().await;
+    let result = apply_batch(state, heads, batch).await;
+    if result.is_err() {
+        heads.forget();
+    }
+    result
+}
+
+async fn apply_batch(
+    state: &AppState,
+    heads: &mut Heads,
+    batch: Vec<Prepared>,
+) -> anyhow::Result<Vec<Result<Receipt, ApiError>>> {
     let mut tx = state.db.pool.begin().await?;
     let start = tlog::lock_for_append(&mut tx, state.db.backend).await?;
-    let mut size = start;
+    heads.begin(start);
+    let existing = storage::existing(&mut tx, batch.iter().map(|p| &p.planned)).await?;
+    let mut b = Batch {
+        heads,
+        existing,
+        bodies: storage::BatchWrites::default(),
+        log: tlog::Appender::new(start),
+        rows: Vec::with_capacity(batch.len()),
+        appended: HashMap::new(),
+        snapshots: HashMap::new(),
+        devices: BTreeSet::new(),
+        keys_added: BTreeMap::new(),
+    };
     let mut done = Vec::with_capacity(batch.len());
     for prepared in batch {
-        let one = apply_one(state, &mut tx, prepared, &mut size).await?;
-        done.push(one);
+        done.push(apply_one(state, &mut tx, &mut b, prepared).await?);
     }
-    let checkpoint = if size > start {
-        tlog::seal(&mut tx, &state.key, &state.origin, size).await?
+    b.write(&mut tx).await?;
+    let size = b.log.size();
+    let checkpoint = if b.log.grew() {
+        let root = b.log.root(&mut tx).await?;
+        tlog::seal(&mut tx, &state.key, &state.origin, size, root).await?
     } else {
         tlog::current_checkpoint(&mut tx).await?
     };
@@ -512,7 +623,7 @@ pub async fn append_batch(
                 events,
                 alerts,
             } => {
-                let proof = tlog::inclusion_proof(&mut tx, leaf_index, size).await?;
+                let proof = b.log.inclusion_proof(&mut tx, leaf_index).await?;
                 Ok(Receipt {
                     schema: RECEIPT_SCHEMA.to_string(),
                     key_id: c.key_id,
@@ -529,7 +640,7 @@ pub async fn append_batch(
                 })
             }
             Done::Again { c, accepted } => {
-                let proof = tlog::inclusion_proof(&mut tx, accepted.leaf_index, size).await?;
+                let proof = b.log.inclusion_proof(&mut tx, accepted.leaf_index).await?;
                 Ok(Receipt {
                     schema: RECEIPT_SCHEMA.to_string(),
                     key_id: c.key_id,
@@ -548,15 +659,17 @@ pub async fn append_batch(
         });
     }
     tx.commit().await?;
+    b.heads.committed(size);
     Ok(out)
 }
 
-/// One upload inside the batch's transaction; `Err` only for faults of the server.
+/// One upload inside the batch's transaction, decided in memory; `Err` only for faults of
+/// the server.
 async fn apply_one(
     state: &AppState,
     tx: &mut AnyConnection,
+    b: &mut Batch<'_>,
     p: Prepared,
-    size: &mut u64,
 ) -> Result<Done, ApiError> {
     let Prepared {
         checked,
@@ -565,8 +678,29 @@ async fn apply_one(
         state_sha256,
         diff: early,
         facts,
+        planned,
     } = p;
-    let accepted = already_accepted(tx, &checked).await?;
+    let last = b
+        .heads
+        .device(tx, &checked.key_id, &checked.device_id)
+        .await
+        .map_err(ApiError::internal)?;
+    // Only a sequence number at or below the device's head can have been accepted already:
+    // the common upload (the next number) reads nothing more.
+    let accepted = match &last {
+        Some(head) if checked.sequence <= head.sequence => {
+            let id = (
+                checked.key_id.clone(),
+                checked.device_id.clone(),
+                checked.sequence,
+            );
+            match b.appended.get(&id) {
+                Some(accepted) => Some(accepted.clone()),
+                None => already_accepted(tx, &checked).await?,
+            }
+        }
+        _ => None,
+    };
     let seen = accepted.is_some();
     if let Some(accepted) = accepted.filter(|a| a.envelope_sha256 == envelope_sha256) {
         // The same bytes again: the agent lost our answer. It gets its receipt back; nothing
@@ -576,7 +710,6 @@ async fn apply_one(
             accepted,
         });
     }
-    let Heads { own: last, latest } = heads(tx, &checked.key_id, &checked.device_id).await?;
     if let Some(kind) = chain_break(&checked, last.as_ref(), seen) {
         let last_sequence = last.as_ref().map_or(0, |l| l.sequence);
         let alert = diff::chain_alert(kind, &checked.device_id, last_sequence, checked.sequence);
@@ -612,29 +745,25 @@ async fn apply_one(
         return Ok(Done::Refused(refuse(refusal, message)));
     }
 
-    // What changed is said against the device's latest snapshot from any computer of the
-    // account, so that its history is one, whichever computer read it.
-    let duplicate_content = latest
+    let duplicate_content = last
         .as_ref()
         .is_some_and(|l| l.state_sha256 == state_sha256);
-    let events = match &latest {
+    let events = match &last {
         Some(l) if !duplicate_content => match early {
             Some((base, events)) if base == l.snapshot_sha256 => events,
-            _ => diff_against(tx, &l.snapshot_sha256, &checked.snapshot).await?,
+            _ => diff_against(tx, b, &l.snapshot_sha256, &checked.snapshot).await?,
         },
         _ => Vec::new(),
     };
     let alerts = diff::alerts(&events);
 
-    let stored_bytes: i64 = sqlx::query("SELECT stored_bytes FROM agent_keys WHERE key_id = $1")
-        .bind(&checked.key_id)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
+    let stored_bytes = b
+        .heads
+        .stored_bytes(tx, &checked.key_id)
+        .await
+        .map_err(ApiError::internal)?;
     let quota = state.limits.max_stored_bytes_per_key;
-    let worst_case = u64::try_from(stored_bytes)
-        .unwrap_or(0)
-        .saturating_add(checked.snapshot_bytes.len() as u64);
+    let worst_case = stored_bytes.saturating_add(checked.snapshot_bytes.len() as u64);
     if worst_case > quota {
         // A server-side condition the official cannot fix by sending something else: 507
         // keeps the snapshot in the agent's outbox until the operator raises the quota.
@@ -643,69 +772,70 @@ async fn apply_one(
             format!("this key's snapshots already take the {quota} bytes allowed"),
         )));
     }
-    let added = storage::store_snapshot(tx, &snapshot_sha256, &checked.snapshot_bytes)
-        .await
-        .map_err(ApiError::internal)?;
+    let added = b.bodies.add(&b.existing, planned);
+    if added > 0 {
+        b.heads.add_stored(&checked.key_id, added);
+        *b.keys_added.entry(checked.key_id.clone()).or_default() += added;
+    }
     if let Some(facts) = &facts {
         crate::facts::store(tx, &state_sha256, facts)
             .await
             .map_err(ApiError::internal)?;
     }
-    if added > 0 {
-        sqlx::query("UPDATE agent_keys SET stored_bytes = stored_bytes + $1 WHERE key_id = $2")
-            .bind(i64::try_from(added).map_err(ApiError::internal)?)
-            .bind(&checked.key_id)
-            .execute(&mut *tx)
-            .await?;
-    }
     // The leaf is the SHA-256 of the exact request body.
     let leaf_data = hex::decode(&envelope_sha256).map_err(ApiError::internal)?;
-    let leaf_index = *size;
-    tlog::append_leaf(tx, leaf_index, &leaf_data)
+    let leaf_index = b
+        .log
+        .append(tx, &leaf_data)
         .await
         .map_err(ApiError::internal)?;
-    *size += 1;
+    let events_json = serde_json::to_string(&events).map_err(ApiError::internal)?;
+    let alerts_json = serde_json::to_string(&alerts).map_err(ApiError::internal)?;
     // The envelope is stored by its fields: only canonical bodies are accepted (see
-    // `check`), so they give back its exact bytes. `envelope_raw` stays for rows accepted
-    // before that rule.
-    let envelope_raw: Option<Vec<u8>> = None;
-    let leaf = i64::try_from(leaf_index).map_err(ApiError::internal)?;
-    let sequence = i64::try_from(checked.sequence).map_err(ApiError::internal)?;
-    sqlx::query(
-        "INSERT INTO snapshots (leaf_index, key_id, device_id, sequence, envelope_sha256, snapshot_sha256, \
-         state_sha256, signature, envelope_raw, received_at, duplicate_content, events, alerts) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-    )
-    .bind(leaf)
-    .bind(&checked.key_id)
-    .bind(&checked.device_id)
-    .bind(sequence)
-    .bind(&envelope_sha256)
-    .bind(&snapshot_sha256)
-    .bind(&state_sha256)
-    .bind(&checked.envelope.signature)
-    .bind(envelope_raw)
-    .bind(now_unix())
-    .bind(i64::from(duplicate_content))
-    .bind(serde_json::to_string(&events).map_err(ApiError::internal)?)
-    .bind(serde_json::to_string(&alerts).map_err(ApiError::internal)?)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO devices (key_id, device_id, last_sequence, last_leaf_index, last_snapshot_sha256, last_state_sha256) \
-         VALUES ($1, $2, $3, $4, $5, $6) \
-         ON CONFLICT (key_id, device_id) DO UPDATE SET last_sequence = excluded.last_sequence, \
-         last_leaf_index = excluded.last_leaf_index, last_snapshot_sha256 = excluded.last_snapshot_sha256, \
-         last_state_sha256 = excluded.last_state_sha256",
-    )
-    .bind(&checked.key_id)
-    .bind(&checked.device_id)
-    .bind(sequence)
-    .bind(leaf)
-    .bind(&snapshot_sha256)
-    .bind(&state_sha256)
-    .execute(&mut *tx)
-    .await?;
+    // `check`), so they give back its exact bytes (`envelope_raw` stays NULL; it holds the
+    // bodies of rows accepted before that rule).
+    b.rows.push(SnapshotRow {
+        leaf_index: i64::try_from(leaf_index).map_err(ApiError::internal)?,
+        key_id: checked.key_id.clone(),
+        device_id: checked.device_id.clone(),
+        sequence: i64::try_from(checked.sequence).map_err(ApiError::internal)?,
+        envelope_sha256: envelope_sha256.clone(),
+        snapshot_sha256: snapshot_sha256.clone(),
+        state_sha256: state_sha256.clone(),
+        signature: checked.envelope.signature.clone(),
+        received_at: now_unix(),
+        duplicate_content: i64::from(duplicate_content),
+        events: events_json.clone(),
+        alerts: alerts_json.clone(),
+    });
+    b.appended.insert(
+        (
+            checked.key_id.clone(),
+            checked.device_id.clone(),
+            checked.sequence,
+        ),
+        AlreadyAccepted {
+            leaf_index,
+            envelope_sha256: envelope_sha256.clone(),
+            duplicate_content,
+            events: events_json,
+            alerts: alerts_json,
+        },
+    );
+    b.snapshots
+        .insert(snapshot_sha256.clone(), checked.snapshot_bytes.clone());
+    b.heads.set_device(
+        &checked.key_id,
+        &checked.device_id,
+        Head {
+            sequence: checked.sequence,
+            snapshot_sha256,
+            state_sha256,
+            leaf_index,
+        },
+    );
+    b.devices
+        .insert((checked.key_id.clone(), checked.device_id.clone()));
     Ok(Done::Appended {
         c: checked,
         envelope_sha256,

@@ -17,6 +17,7 @@ use std::sync::{Arc, Weak};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::ApiError;
+use crate::heads::Heads;
 use crate::ingest::{self, Prepared, Receipt};
 use crate::state::AppState;
 
@@ -64,6 +65,9 @@ impl Sequencer {
 }
 
 async fn run(state: Weak<AppState>, mut receiver: mpsc::Receiver<Job>) {
+    // The devices' chain heads and the keys' stored bytes, kept between batches by this
+    // single writer (the database stays the truth: see `crate::heads`).
+    let mut heads = Heads::default();
     while let Some(first) = receiver.recv().await {
         let mut jobs = vec![first];
         while jobs.len() < MAX_BATCH {
@@ -73,16 +77,16 @@ async fn run(state: Weak<AppState>, mut receiver: mpsc::Receiver<Job>) {
             }
         }
         let Some(state) = state.upgrade() else { break };
-        apply(&state, jobs).await;
+        apply(&state, &mut heads, jobs).await;
     }
 }
 
-async fn apply(state: &Arc<AppState>, jobs: Vec<Job>) {
+async fn apply(state: &Arc<AppState>, heads: &mut Heads, jobs: Vec<Job>) {
     let (prepared, replies): (Vec<_>, Vec<_>) =
         jobs.into_iter().map(|j| (j.prepared, j.reply)).unzip();
     let count = prepared.len();
     state.metrics.batch(count);
-    match ingest::append_batch(state, prepared).await {
+    match ingest::append_batch(state, heads, prepared).await {
         Ok(results) => {
             for (reply, result) in replies.into_iter().zip(results) {
                 // The request may have gone (client closed): its upload is in the log anyway

@@ -28,6 +28,7 @@ pub mod access;
 pub mod account;
 pub mod chart;
 pub mod device;
+pub mod export;
 pub mod group_codes;
 pub mod groups;
 pub mod home;
@@ -56,6 +57,8 @@ pub fn router() -> Router<Arc<AppState>> {
             get(device::signed_bytes),
         )
         .route("/devices/{handle}/access", get(access::page))
+        .route("/devices/{handle}/export", post(export::download))
+        .route("/devices/{handle}/letters", get(export::letters))
         .route("/groups", get(groups::list).post(groups::create))
         .route("/groups/{group}", get(groups::page))
         .route("/groups/{group}/accept", post(groups::accept))

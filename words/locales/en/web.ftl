@@ -140,3 +140,20 @@ web-group-code-valid = This code works once and expires in { $days ->
 web-group-code-secret = Hand it to that person only: whoever types it first enters the group.
 web-group-code-too-many = You already have five codes waiting: wait until they are used or expire before creating another.
 web-group-code-back = Back to the group
+
+# The evidence export (a device's page, owner only).
+web-owner-only = Only the holder of this iPad may export its evidence or see its letters.
+web-export-title = Export the evidence
+web-export-intro = A ZIP file anyone can check without Lucarne and offline: the snapshots your computer signed, their place in the server's log, the timestamps, the PDF report and two draft letters. The manifest is signed by the log key your computer kept when it registered. The download is written in the access log.
+web-export-from = From
+web-export-to = to
+web-export-lang = Language of the report
+web-export-lang-page = this language
+web-export-lang-other = the other language
+web-export-button = Download the export
+web-export-letters = See the two draft letters (access request, CNIL complaint)
+web-export-empty = No snapshot of this iPad in the chosen period.
+web-export-bad-period = The chosen period is not valid: two dates YYYY-MM-DD, the first before the second.
+web-letters-title = Draft letters
+web-letters-intro = The letters the export of this iPad's whole history holds. They state facts only, each pointing to the file of the export that proves it: download the export to attach them.
+web-letters-back = Back to the iPad
