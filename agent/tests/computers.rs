@@ -169,6 +169,10 @@ fn a_second_computer_joins_the_account_and_history_shows_the_server() {
         .find("envoyé par cet ordinateur")
         .unwrap_or_else(|| panic!("{said}"));
     assert!(other < here, "oldest first: {said}");
+    assert!(
+        server_part[..here].contains("Premier instantané reçu par le serveur"),
+        "{said}"
+    );
     let refused = server_part
         .find("le serveur a refusé un envoi : Envoi refusé")
         .unwrap_or_else(|| panic!("{said}"));

@@ -129,7 +129,7 @@ pub fn draw_server(
     if device.entries.is_empty() {
         out.push_str(&format!("    {}\n", words.get("history-server-nothing")));
     }
-    for entry in &device.entries {
+    for (i, entry) in device.entries.iter().enumerate() {
         let args = Args::new()
             .ours("date", server_date(entry.received_at))
             .num("sequence", entry.sequence as f64);
@@ -140,7 +140,9 @@ pub fn draw_server(
             words.format("history-server-other", &args.outside("key", &key))
         };
         out.push_str(&format!("    {line}\n"));
-        if entry.events.is_empty() {
+        if i == 0 && !device.more {
+            out.push_str(&format!("      {}\n", words.get("history-server-first")));
+        } else if entry.events.is_empty() {
             out.push_str(&format!(
                 "      {}\n",
                 words.get("history-server-no-change")

@@ -218,6 +218,7 @@ history-local = On this computer:
 history-server = What the server says ({ $server }):
 history-server-here = { $date } — snapshot no. { $sequence }, sent by this computer
 history-server-other = { $date } — snapshot no. { $sequence }, sent by another of your computers (key { $key })
+history-server-first = First snapshot the server received for this iPad.
 history-server-no-change = The server noted no change.
 history-server-refusal = { $date } — the server refused an upload: { $text }
 history-server-more = The server keeps older snapshots: see them on your pages (“lucarne open”).

@@ -222,6 +222,7 @@ history-local = Sur cet ordinateur :
 history-server = Ce que dit le serveur ({ $server }) :
 history-server-here = { $date } — instantané n° { $sequence }, envoyé par cet ordinateur
 history-server-other = { $date } — instantané n° { $sequence }, envoyé par un autre de vos ordinateurs (clé { $key })
+history-server-first = Premier instantané reçu par le serveur pour cet iPad.
 history-server-no-change = Le serveur n'a relevé aucun changement.
 history-server-refusal = { $date } — le serveur a refusé un envoi : { $text }
 history-server-more = Le serveur garde des instantanés plus anciens : voyez-les sur vos pages (« lucarne open »).
