@@ -8,6 +8,7 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::checkpoint::LogIdentity;
 
@@ -32,6 +33,37 @@ pub struct RegisterResponse {
     pub key_id: String,
     /// The server's transparency log.
     pub log: LogIdentity,
+    /// Which account the key joined (absent from servers older than this field: a new one).
+    #[serde(default)]
+    pub joined: Joined,
+}
+
+/// Which account a registered key belongs to, as its registration code decided.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Joined {
+    /// A new account of its own (a code from the server's operator).
+    #[default]
+    NewAccount,
+    /// An existing account, whose other computers' devices it now shares (a code from
+    /// `lucarne add-computer`).
+    ExistingAccount,
+    /// A new account, member of a group (a code from the group's admin).
+    Group {
+        /// The group's name, as its creator wrote it (outside text: neutralise before
+        /// showing).
+        name: String,
+    },
+}
+
+/// `POST /api/v1/computer-codes`: a single-use registration code that adds the computer
+/// registering with it to the caller's account (`lucarne add-computer`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ComputerCode {
+    /// The code, to type on the other computer in `lucarne register --code`.
+    pub code: String,
+    /// Seconds it stays valid.
+    pub expires_in: i64,
 }
 
 /// `GET /api/v1/log/inclusion` query: the leaf and the tree it is proved in.
@@ -68,6 +100,75 @@ pub struct ConsistencyProof {
     pub to: u64,
     /// The proof's hashes, hex.
     pub proof: Vec<String>,
+}
+
+/// One device of `GET /api/v1/devices`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DeviceItem {
+    /// The opaque handle naming it in URLs.
+    pub handle: String,
+    /// Its UDID (the caller's own device).
+    pub device_id: String,
+}
+
+/// `GET /api/v1/devices`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DeviceList {
+    /// The account's devices.
+    pub devices: Vec<DeviceItem>,
+}
+
+/// One accepted snapshot in a device's timeline. The server fills `events` and `alerts` with
+/// its typed change events and alerts (`lucarne-profiles`); a client may read them as plain
+/// JSON (the defaults), so that a newer server's kinds never make it refuse a page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(bound(deserialize = "E: serde::de::DeserializeOwned, A: serde::de::DeserializeOwned"))]
+#[schemars(rename = "TimelineEntry")]
+pub struct TimelineEntry<E = Value, A = Value> {
+    /// The agent key (one per computer of the account) that signed it: each key has its own
+    /// sequence numbers and hash chain.
+    pub key_id: String,
+    /// Sequence number (per key).
+    pub sequence: u64,
+    /// Leaf index in the log (the timeline's order and cursor).
+    pub leaf_index: u64,
+    /// Hex SHA-256 of the envelope.
+    pub envelope_sha256: String,
+    /// When the server received it, Unix seconds.
+    pub received_at: i64,
+    /// Nothing changed on the device since the previous one.
+    pub duplicate_content: bool,
+    /// What changed.
+    pub events: Vec<E>,
+    /// Alerts the changes raised.
+    pub alerts: Vec<A>,
+}
+
+/// An alert left by a refused upload (replay, rollback, fork).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(bound(deserialize = "A: serde::de::DeserializeOwned"))]
+#[schemars(rename = "RefusalAlert")]
+pub struct RefusalAlert<A = Value> {
+    /// When, Unix seconds.
+    pub at: i64,
+    /// The alert.
+    pub alert: A,
+}
+
+/// `GET /api/v1/devices/{handle}/timeline`: a page of a device's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(bound(deserialize = "E: serde::de::DeserializeOwned, A: serde::de::DeserializeOwned"))]
+#[schemars(rename = "Timeline")]
+pub struct Timeline<E = Value, A = Value> {
+    /// The device's handle.
+    pub handle: String,
+    /// Accepted snapshots, newest first.
+    pub entries: Vec<TimelineEntry<E, A>>,
+    /// Pass as `before` for the next (older) page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_before: Option<u64>,
+    /// Alerts of refused uploads, newest first (on the first page only).
+    pub refusals: Vec<RefusalAlert<A>>,
 }
 
 /// Every refusal the server answers, as the `error.code` of [`ErrorBody`].

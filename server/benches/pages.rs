@@ -3,7 +3,12 @@
 //! - `device_page_year`: the device page of an iPad with a year of daily snapshots (a change
 //!   every week). Target: under 5 ms.
 //! - `group_page_500`: the comparison page of a group sharing 500 devices. Target: under 50 ms.
-//! - `compare_group_500`: the comparison itself (`profiles::group::compare_group`), alone.
+//! - `group_page_500_cold`: the same with the server's cache of parsed group items emptied
+//!   before each request (as after a restart): the stored items are read and parsed.
+//! - `compare_group_500`: the comparison from the analyses (`profiles::group::compare_group`:
+//!   the items taken out of each analysis, then compared).
+//! - `compare_items_500`: the comparison of stored items (`profiles::group::compare_items`),
+//!   what the page runs.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -208,10 +213,25 @@ fn bench(c: &mut Criterion) {
     group.bench_function("group_page_500", |b| {
         b.iter(|| get(group_url.clone(), cookie.clone()))
     });
+    group.bench_function("group_page_500_cold", |b| {
+        b.iter(|| {
+            state.group_items.clear();
+            get(group_url.clone(), cookie.clone())
+        })
+    });
     let members: Vec<(&str, &lucarne_profiles::analysis::Analysis)> =
         analyses.iter().map(|(h, a)| (h.as_str(), a)).collect();
     group.bench_function("compare_group_500", |b| {
         b.iter(|| lucarne_profiles::group::compare_group(&members).items.len())
+    });
+    let items: Vec<(&str, lucarne_profiles::group::DeviceItems)> = analyses
+        .iter()
+        .map(|(h, a)| (h.as_str(), lucarne_profiles::group::DeviceItems::of(a)))
+        .collect();
+    let members: Vec<(&str, &lucarne_profiles::group::DeviceItems)> =
+        items.iter().map(|(h, i)| (*h, i)).collect();
+    group.bench_function("compare_items_500", |b| {
+        b.iter(|| lucarne_profiles::group::compare_items(&members).items.len())
     });
     group.finish();
 }

@@ -49,6 +49,30 @@ pub async fn add_key(
     Ok(())
 }
 
+/// Makes `account_id` a member of `group_id` (a group admin's registration code); returns
+/// the group's name.
+pub async fn join_group(
+    conn: &mut AnyConnection,
+    group_id: &str,
+    account_id: &str,
+    now: i64,
+) -> anyhow::Result<String> {
+    sqlx::query(
+        "INSERT INTO group_members (group_id, account_id, joined_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (group_id, account_id) DO NOTHING",
+    )
+    .bind(group_id)
+    .bind(account_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    let row = sqlx::query("SELECT name FROM official_groups WHERE group_id = $1")
+        .bind(group_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(row.try_get(0)?)
+}
+
 /// One device of an account, as lists show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceRef {
@@ -95,13 +119,16 @@ pub async fn handle_for(
     Ok(row.try_get(0)?)
 }
 
-/// The devices any key of the account uploaded, with their handles, in UDID order.
+/// The devices any key of the account uploaded, with their handles, in UDID order (one
+/// query; a device seen for the first time gets its handle created).
 pub async fn devices_of(
     conn: &mut AnyConnection,
     account_id: &str,
 ) -> anyhow::Result<Vec<DeviceRef>> {
     let rows = sqlx::query(
-        "SELECT DISTINCT d.device_id FROM devices d JOIN account_keys a ON a.key_id = d.key_id \
+        "SELECT DISTINCT d.device_id, h.handle FROM devices d \
+         JOIN account_keys a ON a.key_id = d.key_id \
+         LEFT JOIN device_handles h ON h.account_id = a.account_id AND h.device_id = d.device_id \
          WHERE a.account_id = $1 ORDER BY d.device_id",
     )
     .bind(account_id)
@@ -110,7 +137,10 @@ pub async fn devices_of(
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let device_id: String = row.try_get(0)?;
-        let handle = handle_for(conn, account_id, &device_id).await?;
+        let handle = match row.try_get::<Option<String>, _>(1)? {
+            Some(handle) => handle,
+            None => handle_for(conn, account_id, &device_id).await?,
+        };
         out.push(DeviceRef {
             handle,
             owner: account_id.to_string(),
@@ -167,8 +197,12 @@ pub async fn readable(
     Ok(shared.then_some((device, Access::Shared)))
 }
 
-/// Writes one line per device in the owners' access logs, in one transaction (a page that
-/// reads many devices, such as a group's comparison, pays for one commit, not one each).
+/// Access-log lines written per statement (5 parameters each).
+const ACCESS_LINES_PER_INSERT: usize = 100;
+
+/// Writes one line per device in the owners' access logs, in one transaction and a few
+/// statements (a page that reads many devices, such as a group's comparison, pays for one
+/// commit and one statement per hundred devices, not one each).
 pub async fn log_accesses(
     conn: &mut AnyConnection,
     handles: &[&str],
@@ -179,8 +213,34 @@ pub async fn log_accesses(
 ) -> anyhow::Result<()> {
     use sqlx::Connection as _;
     let mut tx = conn.begin().await?;
-    for handle in handles {
-        log_access(&mut tx, handle, reader, what, via, now).await?;
+    for chunk in handles.chunks(ACCESS_LINES_PER_INSERT) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p = i * 5;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${})",
+                    p + 1,
+                    p + 2,
+                    p + 3,
+                    p + 4,
+                    p + 5
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO access_log (handle, reader_account_id, at, what, via) VALUES {}",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for handle in chunk {
+            query = query
+                .bind(*handle)
+                .bind(reader)
+                .bind(now)
+                .bind(what)
+                .bind(via);
+        }
+        query.execute(&mut *tx).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -207,4 +267,108 @@ pub async fn log_access(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Longest display name, in characters.
+pub const MAX_DISPLAY_NAME_CHARS: usize = 60;
+
+/// Why a display name is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DisplayNameError {
+    /// Longer than [`MAX_DISPLAY_NAME_CHARS`].
+    #[error("display name longer than {MAX_DISPLAY_NAME_CHARS} characters")]
+    TooLong,
+    /// A control, direction or invisible character, which could make the name pass for
+    /// another or for Lucarne's own text.
+    #[error("display name with a control, direction or invisible character")]
+    Unsafe,
+}
+
+/// Characters no display name may hold: controls, direction controls, line separators, the
+/// byte-order mark and the zero-width characters that would let two names look the same.
+fn refused_in_name(c: char) -> bool {
+    lucarne_words::neutral::is_unsafe(c)
+        || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{00AD}')
+}
+
+/// A display name as an official typed it, checked: trimmed, `None` when empty (no name).
+pub fn check_display_name(text: &str) -> Result<Option<String>, DisplayNameError> {
+    let name = text.trim();
+    if name.chars().any(refused_in_name) {
+        return Err(DisplayNameError::Unsafe);
+    }
+    if name.chars().count() > MAX_DISPLAY_NAME_CHARS {
+        return Err(DisplayNameError::TooLong);
+    }
+    Ok((!name.is_empty()).then(|| name.to_string()))
+}
+
+/// Sets (or with `None`, removes) the name the members of the account's groups see.
+pub async fn set_display_name(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    name: Option<&str>,
+) -> anyhow::Result<()> {
+    sqlx::query("UPDATE accounts SET display_name = $1 WHERE account_id = $2")
+        .bind(name)
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The account's display name, if it chose one.
+pub async fn display_name(
+    conn: &mut AnyConnection,
+    account_id: &str,
+) -> anyhow::Result<Option<String>> {
+    Ok(
+        sqlx::query("SELECT display_name FROM accounts WHERE account_id = $1")
+            .bind(account_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .and_then(|row| row.try_get::<Option<String>, _>(0).ok().flatten()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_are_bounded_and_free_of_invisible_characters() {
+        assert_eq!(
+            check_display_name("  Camille Martin  "),
+            Ok(Some("Camille Martin".to_string()))
+        );
+        assert_eq!(check_display_name("   "), Ok(None));
+        assert_eq!(
+            check_display_name(&"é".repeat(MAX_DISPLAY_NAME_CHARS)),
+            Ok(Some("é".repeat(MAX_DISPLAY_NAME_CHARS)))
+        );
+        assert_eq!(
+            check_display_name(&"é".repeat(MAX_DISPLAY_NAME_CHARS + 1)),
+            Err(DisplayNameError::TooLong)
+        );
+        for bad in [
+            "Camille\u{202E}nitraM",
+            "Cam\u{200B}ille",
+            "nul\0",
+            "ligne\nVous",
+            "\u{2066}x",
+            "\u{1b}[2J",
+        ] {
+            assert_eq!(
+                check_display_name(bad),
+                Err(DisplayNameError::Unsafe),
+                "{bad:?}"
+            );
+        }
+        // Markup is plain text here: the pages escape it.
+        assert_eq!(
+            check_display_name("<b>Élu</b>"),
+            Ok(Some("<b>Élu</b>".to_string()))
+        );
+    }
 }

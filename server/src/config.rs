@@ -50,6 +50,12 @@ pub struct PublicOrigin {
 /// What protects the server from slow, greedy or guessing clients. Rates are per minute; a
 /// rate of 0 turns that limit off (a load test on one address, a server behind a proxy that
 /// limits already).
+///
+/// The default rates are far above what officials do: a scan a day or on each change, a
+/// push of a few queued snapshots after a week offline, a login link when they open the
+/// pages, a whole council behind one address. Each allowance is a minute's worth at once
+/// (a burst), then a steady rate: a guesser gets ten registration codes a minute, a flood of
+/// one key or account cannot fill the log's writer ahead of everyone else.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
@@ -68,8 +74,18 @@ pub struct Limits {
     pub uploads_per_address_per_minute: u32,
     /// Uploads per minute of one agent key (counted once its signature verified).
     pub uploads_per_key_per_minute: u32,
-    /// Registration attempts per minute from one client address.
+    /// Uploads per minute of one account, all its keys together (counted once the signature
+    /// verified): a second computer does not double an official's allowance.
+    pub uploads_per_account_per_minute: u32,
+    /// Registration attempts per minute from one client address, on every endpoint that
+    /// takes a registration code (the route table's `RegistrationCode` access).
     pub registrations_per_address_per_minute: u32,
+    /// Login attempts per minute from one client address: requests for a login link and
+    /// login links followed (a guessed link counts too).
+    pub logins_per_address_per_minute: u32,
+    /// Login links per minute one account may ask for (counted once the request's signature
+    /// verified).
+    pub login_links_per_account_per_minute: u32,
     /// Largest number of bytes the snapshots of one key may take in the database.
     pub max_stored_bytes_per_key: u64,
 }
@@ -83,7 +99,10 @@ impl Default for Limits {
             max_body_bytes_in_flight: 64 * 1024 * 1024,
             uploads_per_address_per_minute: 600,
             uploads_per_key_per_minute: 120,
+            uploads_per_account_per_minute: 240,
             registrations_per_address_per_minute: 10,
+            logins_per_address_per_minute: 30,
+            login_links_per_account_per_minute: 10,
             max_stored_bytes_per_key: 1024 * 1024 * 1024,
         }
     }
@@ -96,7 +115,10 @@ impl Limits {
         Limits {
             uploads_per_address_per_minute: 0,
             uploads_per_key_per_minute: 0,
+            uploads_per_account_per_minute: 0,
             registrations_per_address_per_minute: 0,
+            logins_per_address_per_minute: 0,
+            login_links_per_account_per_minute: 0,
             max_stored_bytes_per_key: u64::MAX,
             ..Limits::default()
         }

@@ -91,6 +91,16 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0004_limits.sql"),
     ),
     (
+        5,
+        "codes",
+        include_str!("../migrations/sqlite/0005_codes.sql"),
+    ),
+    (
+        6,
+        "names",
+        include_str!("../migrations/sqlite/0006_names.sql"),
+    ),
+    (
         8,
         "layouts",
         include_str!("../migrations/sqlite/0008_layouts.sql"),
@@ -116,6 +126,16 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         4,
         "limits",
         include_str!("../migrations/postgres/0004_limits.sql"),
+    ),
+    (
+        5,
+        "codes",
+        include_str!("../migrations/postgres/0005_codes.sql"),
+    ),
+    (
+        6,
+        "names",
+        include_str!("../migrations/postgres/0006_names.sql"),
     ),
     (
         8,

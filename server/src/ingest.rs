@@ -136,12 +136,19 @@ async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
             "signature is not the base64 of 64 bytes",
         ));
     }
-    let row =
-        sqlx::query("SELECT public_key FROM agent_keys WHERE key_id = $1 AND revoked_at IS NULL")
-            .bind(&envelope.key_id)
-            .fetch_optional(&state.db.pool)
-            .await?;
-    let public_key: Option<Vec<u8>> = row.map(|r| r.try_get(0)).transpose()?;
+    // The account comes with the key (every key has one), for the per-account rate.
+    let row = sqlx::query(
+        "SELECT k.public_key, a.account_id FROM agent_keys k \
+         LEFT JOIN account_keys a ON a.key_id = k.key_id \
+         WHERE k.key_id = $1 AND k.revoked_at IS NULL",
+    )
+    .bind(&envelope.key_id)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    let (public_key, account_id): (Option<Vec<u8>>, Option<String>) = match row {
+        Some(r) => (Some(r.try_get(0)?), r.try_get(1)?),
+        None => (None, None),
+    };
     let verified = match &public_key {
         Some(key) => envelope.verify(key).is_ok(),
         None => {
@@ -161,6 +168,17 @@ async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
             "too many uploads for this key; try again later",
         )
         .retry_after(crate::limits::retry_after_seconds(wait)));
+    }
+    // And per account, all its keys together: a second computer does not double the
+    // allowance.
+    if let Some(account_id) = &account_id {
+        if let Err(wait) = state.uploads_per_account.check(account_id) {
+            return Err(ApiError::new(
+                Refusal::RateLimited,
+                "too many uploads for this account; try again later",
+            )
+            .retry_after(crate::limits::retry_after_seconds(wait)));
+        }
     }
     #[derive(Deserialize)]
     struct SchemaOnly {
@@ -297,7 +315,7 @@ pub struct Prepared {
     diff: Option<(String, Vec<ChangeEvent>)>,
     /// The facts of a device state the server did not know when this upload was prepared,
     /// analysed here rather than in the log's writer.
-    facts: Option<String>,
+    facts: Option<crate::facts::StoredFacts>,
     /// The snapshot cut up for storage, here rather than in the log's writer.
     planned: storage::Planned,
 }
@@ -336,7 +354,7 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> 
     };
     let facts = match (new_state, &analysis) {
         (true, Some(analysis)) => {
-            Some(serde_json::to_string(analysis).map_err(ApiError::internal)?)
+            Some(crate::facts::StoredFacts::of(analysis).map_err(ApiError::internal)?)
         }
         _ => None,
     };

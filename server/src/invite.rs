@@ -1,10 +1,67 @@
 //! One-time registration codes. Only their SHA-256 is stored: a leaked database does not leak
 //! usable codes.
+//!
+//! A code also says where the key that registers with it goes ([`CodeTarget`]): a new
+//! account (the operator's codes, `lucarne-server invite`), another computer of an existing
+//! account (`lucarne add-computer`, a few minutes), or a new account that joins a group (a
+//! group admin's codes, from the group page). Each works once, until it expires.
 
 use anyhow::Context as _;
 use ring::rand::SecureRandom as _;
+use sqlx::{AnyConnection, Row as _};
 
 use crate::db::{now_unix, Database};
+
+/// How long a code of `lucarne add-computer` works: long enough to walk to the other
+/// computer and type it, short enough that a code left on a screen soon stops mattering.
+pub const COMPUTER_CODE_SECONDS: i64 = 15 * 60;
+/// How long a group admin's code works: the time to hand it to a colleague.
+pub const GROUP_CODE_SECONDS: i64 = 7 * 86_400;
+/// Most codes one account may have waiting (unused, unexpired) at once: asking for more is
+/// refused until one is used or expires, so that a key cannot fill the table.
+pub const MAX_WAITING_PER_ISSUER: i64 = 5;
+
+/// Where the key that registers with a code goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeTarget {
+    /// A new account of its own (the operator's codes).
+    NewAccount,
+    /// This existing account: another computer of the same official.
+    Account(String),
+    /// A new account that becomes a member of `group_id`; `admin` issued the code.
+    Group {
+        /// The group joined.
+        group_id: String,
+        /// The group's admin who issued it.
+        admin: String,
+    },
+}
+
+impl CodeTarget {
+    fn columns(&self) -> (Option<&str>, Option<&str>, Option<&str>) {
+        match self {
+            CodeTarget::NewAccount => (None, None, None),
+            CodeTarget::Account(account) => (Some(account), None, Some(account)),
+            CodeTarget::Group { group_id, admin } => (None, Some(group_id), Some(admin)),
+        }
+    }
+
+    /// The target a stored code's `account_id` and `group_id` columns name.
+    pub fn from_columns(
+        account_id: Option<String>,
+        group_id: Option<String>,
+        issued_by: Option<String>,
+    ) -> CodeTarget {
+        match (account_id, group_id) {
+            (Some(account), _) => CodeTarget::Account(account),
+            (None, Some(group_id)) => CodeTarget::Group {
+                group_id,
+                admin: issued_by.unwrap_or_default(),
+            },
+            (None, None) => CodeTarget::NewAccount,
+        }
+    }
+}
 
 /// Letters of a code: no 0/O, 1/I/L, so it can be read aloud or typed from paper.
 const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -47,8 +104,8 @@ pub fn parse_duration(text: &str) -> anyhow::Result<i64> {
         .with_context(|| format!("`{text}` is not a positive duration"))
 }
 
-/// Creates a code valid for `seconds` and returns it, grouped by five for reading.
-pub async fn create(db: &Database, seconds: i64) -> anyhow::Result<String> {
+/// A fresh random code, grouped by five letters for reading.
+fn new_code() -> anyhow::Result<String> {
     let rng = ring::rand::SystemRandom::new();
     let mut code = String::with_capacity(CODE_LEN + CODE_LEN / 5);
     let mut byte = [0u8; 1];
@@ -65,15 +122,58 @@ pub async fn create(db: &Database, seconds: i64) -> anyhow::Result<String> {
             code.push(char::from(ALPHABET[usize::from(byte[0]) % ALPHABET.len()]));
         }
     }
-    let now = now_unix();
-    sqlx::query("INSERT INTO invites (code_sha256, created_at, expires_at) VALUES ($1, $2, $3)")
-        .bind(code_hash(&code))
-        .bind(now)
-        .bind(now.saturating_add(seconds))
-        .execute(&db.pool)
-        .await
-        .context("storing the registration code")?;
     Ok(code)
+}
+
+/// Creates an operator's code (a new account) valid for `seconds` and returns it.
+pub async fn create(db: &Database, seconds: i64) -> anyhow::Result<String> {
+    let mut conn = db.pool.acquire().await?;
+    create_for(&mut conn, seconds, &CodeTarget::NewAccount).await
+}
+
+/// Creates a code valid for `seconds` that puts its key in `target`, and returns it.
+pub async fn create_for(
+    conn: &mut AnyConnection,
+    seconds: i64,
+    target: &CodeTarget,
+) -> anyhow::Result<String> {
+    let code = new_code()?;
+    let now = now_unix();
+    let (account_id, group_id, issued_by) = target.columns();
+    sqlx::query(
+        "INSERT INTO invites (code_sha256, created_at, expires_at, account_id, group_id, issued_by) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(code_hash(&code))
+    .bind(now)
+    .bind(now.saturating_add(seconds))
+    .bind(account_id)
+    .bind(group_id)
+    .bind(issued_by)
+    .execute(&mut *conn)
+    .await
+    .context("storing the registration code")?;
+    Ok(code)
+}
+
+/// When the soonest of the codes `issuer` has waiting (unused, unexpired) expires, if it has
+/// [`MAX_WAITING_PER_ISSUER`] or more; `None` when it may ask for another.
+pub async fn waiting_limit_reached(
+    conn: &mut AnyConnection,
+    issuer: &str,
+    now: i64,
+) -> anyhow::Result<Option<i64>> {
+    let row = sqlx::query(
+        "SELECT COUNT(*), MIN(expires_at) FROM invites \
+         WHERE issued_by = $1 AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(issuer)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    let count: i64 = row.try_get(0)?;
+    let soonest: Option<i64> = row.try_get(1)?;
+    Ok((count >= MAX_WAITING_PER_ISSUER).then(|| soonest.unwrap_or(now)))
 }
 
 #[cfg(test)]

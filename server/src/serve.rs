@@ -9,7 +9,9 @@
 //!   connections; a whole request (body included) within `body_timeout_seconds` (408);
 //! - memory: the bodies being received, all requests together, stay under
 //!   `max_body_bytes_in_flight` (503 with `Retry-After` past it);
-//! - attempts: uploads and registrations per address are counted (429 with `Retry-After`).
+//! - attempts: uploads, registrations (every endpoint taking a registration code) and
+//!   login-link requests per address are counted (429 with `Retry-After`); per key and per
+//!   account, once a signature is verified, where the handler knows who asks.
 //!
 //! A handler that panics answers 500 and the server goes on (the panic is logged).
 
@@ -17,7 +19,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -33,7 +35,8 @@ use tower::ServiceExt as _;
 use lucarne_proof::wire::Refusal;
 
 use crate::error::ApiError;
-use crate::limits::{address_key, retry_after_seconds};
+use crate::limits::{address_key, retry_after_seconds, RateLimiter};
+use crate::routes::table::{Access, Method as TableMethod};
 use crate::state::AppState;
 
 /// The router with the server's guards around it (admission, timeout, caught panics).
@@ -112,6 +115,85 @@ pub async fn run(
     Ok(())
 }
 
+/// Which per-address allowance a request draws from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Allowance {
+    /// Every endpoint that takes a registration code: a guess costs one.
+    Registration,
+    /// Envelope uploads.
+    Upload,
+    /// Requests for a login link.
+    Login,
+}
+
+impl Allowance {
+    fn limiter(self, state: &AppState) -> &RateLimiter {
+        match self {
+            Allowance::Registration => &state.registrations_per_address,
+            Allowance::Upload => &state.uploads_per_address,
+            Allowance::Login => &state.logins_per_address,
+        }
+    }
+
+    fn refusal_message(self) -> &'static str {
+        match self {
+            Allowance::Registration => {
+                "too many registration attempts from this address; try again later"
+            }
+            Allowance::Upload => "too many uploads from this address; try again later",
+            Allowance::Login => "too many login link requests from this address; try again later",
+        }
+    }
+}
+
+/// The allowance a `POST` to `path` draws from, read from the route table: an endpoint
+/// added later with registration-code or envelope access is counted without anyone
+/// remembering to list it here.
+pub fn allowance(path: &str) -> Option<Allowance> {
+    static COUNTED: OnceLock<Vec<(&'static str, Allowance)>> = OnceLock::new();
+    COUNTED
+        .get_or_init(|| {
+            crate::routes::api()
+                .endpoints()
+                .iter()
+                .filter(|e| e.method == TableMethod::Post)
+                .filter_map(|e| {
+                    let allowance = match e.access {
+                        Access::RegistrationCode => Allowance::Registration,
+                        Access::SignedEnvelope => Allowance::Upload,
+                        _ if e.path == crate::routes::login::PATH => Allowance::Login,
+                        _ => return None,
+                    };
+                    Some((e.path, allowance))
+                })
+                .collect()
+        })
+        .iter()
+        .find(|(route, _)| route_matches(route, path))
+        .map(|(_, allowance)| *allowance)
+}
+
+/// Whether `path` is served by `route` in the router's syntax (`{name}` is one segment,
+/// `{*rest}` the rest): axum's `matched-path` feature is off, so the layers are not told
+/// which route matched.
+fn route_matches(route: &str, path: &str) -> bool {
+    let mut wanted = route.split('/');
+    let mut given = path.split('/');
+    loop {
+        match (wanted.next(), given.next()) {
+            (None, None) => return true,
+            (Some(w), Some(_)) if w.starts_with("{*") => return true,
+            (Some(w), Some(g)) if w.starts_with('{') => {
+                if g.is_empty() {
+                    return false;
+                }
+            }
+            (Some(w), Some(g)) if w == g => {}
+            _ => return false,
+        }
+    }
+}
+
 /// Admission of a request: rate limits per client address, room for its body, and a
 /// deadline for the whole request.
 async fn admit(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
@@ -121,20 +203,13 @@ async fn admit(State(state): State<Arc<AppState>>, request: Request, next: Next)
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| address_key(c.0));
-        let limiter = match request.uri().path() {
-            "/api/v1/snapshots" => Some(&state.uploads_per_address),
-            "/api/v1/register" => Some(&state.registrations_per_address),
-            _ => None,
-        };
-        if let (Some(limiter), Some(peer)) = (limiter, peer) {
-            if let Err(wait) = limiter.check(&peer) {
+        let allowance = allowance(request.uri().path());
+        if let (Some(allowance), Some(peer)) = (allowance, peer) {
+            if let Err(wait) = allowance.limiter(&state).check(&peer) {
                 state.metrics.rejected("rate_limited");
-                return ApiError::new(
-                    Refusal::RateLimited,
-                    "too many requests from this address; try again later",
-                )
-                .retry_after(retry_after_seconds(wait))
-                .into_response();
+                return ApiError::new(Refusal::RateLimited, allowance.refusal_message())
+                    .retry_after(retry_after_seconds(wait))
+                    .into_response();
             }
         }
         // Room for the whole body is taken before any of it is read: a declared length
@@ -242,6 +317,41 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use axum::http::StatusCode;
+
+    #[test]
+    fn routes_match_paths_segment_by_segment() {
+        assert!(route_matches("/api/v1/register", "/api/v1/register"));
+        assert!(!route_matches("/api/v1/register", "/api/v1/register/x"));
+        assert!(!route_matches("/api/v1/register", "/api/v1/registe"));
+        assert!(route_matches("/a/{id}/b", "/a/42/b"));
+        assert!(!route_matches("/a/{id}/b", "/a//b"));
+        assert!(route_matches("/tile/{*path}", "/tile/0/001"));
+        assert!(!route_matches("/tile/{*path}", "/tiles"));
+    }
+
+    #[test]
+    fn counted_endpoints_come_from_the_route_table() {
+        assert_eq!(allowance("/api/v1/snapshots"), Some(Allowance::Upload));
+        assert_eq!(allowance("/api/v1/login-links"), Some(Allowance::Login));
+        assert_eq!(allowance("/api/v1/devices"), None);
+        // Every endpoint that takes a registration code shares the registration allowance.
+        let api = crate::routes::api();
+        let with_codes: Vec<_> = api
+            .endpoints()
+            .iter()
+            .filter(|e| e.access == Access::RegistrationCode)
+            .collect();
+        assert!(!with_codes.is_empty());
+        for endpoint in with_codes {
+            let path = endpoint.path.replace('{', "x").replace('}', "");
+            assert_eq!(
+                allowance(&path),
+                Some(Allowance::Registration),
+                "{}",
+                endpoint.path
+            );
+        }
+    }
 
     #[tokio::test]
     async fn a_panicking_handler_answers_500_and_the_router_goes_on() {

@@ -36,8 +36,14 @@ pub struct AppState {
     pub uploads_per_address: RateLimiter,
     /// Uploads per agent key (after its signature verified).
     pub uploads_per_key: RateLimiter,
+    /// Uploads per account, all its keys together (after the signature verified).
+    pub uploads_per_account: RateLimiter,
     /// Registrations per client address.
     pub registrations_per_address: RateLimiter,
+    /// Login-link requests and login links followed, per client address.
+    pub logins_per_address: RateLimiter,
+    /// Login links per account (after the request's signature verified).
+    pub login_links_per_account: RateLimiter,
     /// Bytes of request bodies being received, all requests together: one permit per byte.
     pub body_bytes: Arc<tokio::sync::Semaphore>,
     /// The configured public host (`host[:port]`) signed requests must name; `None`: the
@@ -47,6 +53,8 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// Session cookies carry `Secure` (the public URL is https).
     pub secure_cookies: bool,
+    /// The group items of device states, parsed, for the group pages.
+    pub group_items: crate::facts::ItemsCache,
 }
 
 impl AppState {
@@ -68,8 +76,13 @@ impl AppState {
             metrics: Metrics::default(),
             uploads_per_address: RateLimiter::new(config.limits.uploads_per_address_per_minute),
             uploads_per_key: RateLimiter::new(config.limits.uploads_per_key_per_minute),
+            uploads_per_account: RateLimiter::new(config.limits.uploads_per_account_per_minute),
             registrations_per_address: RateLimiter::new(
                 config.limits.registrations_per_address_per_minute,
+            ),
+            logins_per_address: RateLimiter::new(config.limits.logins_per_address_per_minute),
+            login_links_per_account: RateLimiter::new(
+                config.limits.login_links_per_account_per_minute,
             ),
             body_bytes: Arc::new(tokio::sync::Semaphore::new(
                 config
@@ -81,6 +94,7 @@ impl AppState {
             public_host: origin.as_ref().map(|o| o.host.clone()),
             public_url: origin.as_ref().map(|o| o.url.clone()),
             secure_cookies: origin.as_ref().is_some_and(|o| o.https),
+            group_items: crate::facts::ItemsCache::default(),
         }))
     }
 }

@@ -11,24 +11,8 @@ pub const MAX_PAGE: u32 = 200;
 /// Page size when none is asked.
 pub const DEFAULT_PAGE: u32 = 50;
 
-/// One accepted snapshot in a timeline.
-#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct TimelineEntry {
-    /// Sequence number (per key).
-    pub sequence: u64,
-    /// Leaf index in the log (the timeline's order and cursor).
-    pub leaf_index: u64,
-    /// Hex SHA-256 of the envelope.
-    pub envelope_sha256: String,
-    /// When the server received it, Unix seconds.
-    pub received_at: i64,
-    /// Nothing changed on the device since the previous one.
-    pub duplicate_content: bool,
-    /// What changed.
-    pub events: Vec<ChangeEvent>,
-    /// Alerts the changes raised.
-    pub alerts: Vec<Alert>,
-}
+/// One accepted snapshot in a timeline, with the server's typed events and alerts.
+pub type TimelineEntry = lucarne_proof::wire::TimelineEntry<ChangeEvent, Alert>;
 
 /// One page of a timeline.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -54,7 +38,7 @@ pub async fn page(
         .unwrap_or(i64::MAX);
     let rows = sqlx::query(
         "SELECT s.sequence, s.leaf_index, s.envelope_sha256, s.received_at, s.duplicate_content, \
-         s.events, s.alerts FROM snapshots s JOIN account_keys a ON a.key_id = s.key_id \
+         s.events, s.alerts, s.key_id FROM snapshots s JOIN account_keys a ON a.key_id = s.key_id \
          WHERE a.account_id = $1 AND s.device_id = $2 AND s.leaf_index < $3 \
          ORDER BY s.leaf_index DESC LIMIT $4",
     )
@@ -71,6 +55,7 @@ pub async fn page(
         let leaf_index: i64 = row.try_get(1)?;
         let duplicate: i64 = row.try_get(4)?;
         entries.push(TimelineEntry {
+            key_id: row.try_get(7)?,
             sequence: u64::try_from(sequence)?,
             leaf_index: u64::try_from(leaf_index)?,
             envelope_sha256: row.try_get(2)?,

@@ -284,6 +284,188 @@ async fn guessing_and_flooding_are_answered_429_with_retry_after() {
     server.stop().await;
 }
 
+/// Asks for a login link signed by `agent` (or, `signed` false, with a signature over other
+/// bytes); returns the status, the `Retry-After` seconds and the error code.
+async fn ask_login_link(
+    server: &TestServer,
+    agent: &Agent,
+    signed: bool,
+) -> (u16, Option<u64>, String) {
+    let body = b"{}".to_vec();
+    let signed_over: &[u8] = if signed { &body } else { b"other bytes" };
+    let mut headers = agent.signed_headers(
+        "POST",
+        &server.addr.to_string(),
+        "/api/v1/login-links",
+        signed_over,
+        None,
+    );
+    headers.push(("content-type", "application/json".to_string()));
+    let mut request = agent
+        .http
+        .post(server.url("/api/v1/login-links"))
+        .body(body);
+    for (name, value) in &headers {
+        request = request.header(*name, value);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let retry = response
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().parse().unwrap());
+    let body: Value = response.json().await.unwrap();
+    (status, retry, code(&body).to_string())
+}
+
+/// Finding 4, login links: counted per account once the signature verified (a request that
+/// fails authentication spends nothing of the account's allowance), and per client address
+/// whoever asks; both answered 429 `rate_limited` with `Retry-After`; one account's requests
+/// do not use up another's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_links_are_rate_limited_per_account_and_per_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(dir.path(), &TestDb::sqlite());
+    config.limits = Limits {
+        login_links_per_account_per_minute: 2,
+        ..Limits::without_rates()
+    };
+    let server = TestServer::start(&config).await;
+    let busy = registered(&server).await;
+    let other = registered(&server).await;
+    // Forged requests in the account's name cost it nothing.
+    for _ in 0..5 {
+        let (status, _, code) = ask_login_link(&server, &busy, false).await;
+        assert_eq!((status, code.as_str()), (401, "unauthenticated"));
+    }
+    for _ in 0..2 {
+        assert_eq!(ask_login_link(&server, &busy, true).await.0, 200);
+    }
+    let (status, retry, code) = ask_login_link(&server, &busy, true).await;
+    assert_eq!((status, code.as_str()), (429, "rate_limited"));
+    // Two a minute: one every 30 seconds.
+    assert!(retry.is_some_and(|r| (1..=30).contains(&r)), "{retry:?}");
+    assert_eq!(ask_login_link(&server, &other, true).await.0, 200);
+    server.stop().await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = common::config(dir.path(), &TestDb::sqlite());
+    config.limits = Limits {
+        logins_per_address_per_minute: 3,
+        ..Limits::without_rates()
+    };
+    let server = TestServer::start(&config).await;
+    let agents = [
+        registered(&server).await,
+        registered(&server).await,
+        registered(&server).await,
+    ];
+    // Forged or not, every request from the address counts.
+    assert_eq!(ask_login_link(&server, &agents[0], false).await.0, 401);
+    assert_eq!(ask_login_link(&server, &agents[1], true).await.0, 200);
+    assert_eq!(ask_login_link(&server, &agents[2], true).await.0, 200);
+    let (status, retry, code) = ask_login_link(&server, &agents[2], true).await;
+    assert_eq!((status, code.as_str()), (429, "rate_limited"));
+    assert!(retry.is_some_and(|r| (1..=20).contains(&r)), "{retry:?}");
+    // Other signed reads are not counted with login links.
+    let (status, body) = agents[0].signed_get(&server, "/api/v1/devices").await;
+    assert_eq!(status, 200, "{body}");
+    server.stop().await;
+}
+
+/// Finding 4, uploads per account: the keys of one account (its computers) share one
+/// allowance, so a second key does not double it; another account is not held back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_keys_of_one_account_share_its_upload_allowance() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(dir.path(), &TestDb::sqlite());
+    config.limits = Limits {
+        uploads_per_account_per_minute: 3,
+        ..Limits::without_rates()
+    };
+    let server = TestServer::start(&config).await;
+    let first = registered(&server).await;
+    let second = registered(&server).await;
+    let stranger = registered(&server).await;
+    // The second computer joins the first one's account (as adding a computer does).
+    let account: String =
+        sqlx::query_scalar("SELECT account_id FROM account_keys WHERE key_id = $1")
+            .bind(&first.key_id)
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap();
+    sqlx::query("UPDATE account_keys SET account_id = $1 WHERE key_id = $2")
+        .bind(&account)
+        .bind(&second.key_id)
+        .execute(&server.state.db.pool)
+        .await
+        .unwrap();
+    let mut one = Chain::new("ACCOUNT-IPAD-1");
+    let mut two = Chain::new("ACCOUNT-IPAD-2");
+    let within = [
+        (&first, one.next_bytes(&base_state())),
+        (&first, one.next_bytes(&base_state())),
+        (&second, two.next_bytes(&base_state())),
+    ];
+    for (agent, snapshot) in within {
+        let (status, body) = agent.post(&server, agent.envelope(&snapshot)).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    for (agent, chain) in [(&second, &two), (&first, &one)] {
+        let (status, body) = agent
+            .post(&server, agent.envelope(&chain.clone_next(&base_state())))
+            .await;
+        assert_eq!((status, code(&body)), (429, "rate_limited"), "{body}");
+    }
+    let mut theirs = Chain::new("STRANGER-IPAD");
+    let (status, body) = stranger
+        .post(
+            &server,
+            stranger.envelope(&theirs.next_bytes(&base_state())),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(count(&server, "snapshots").await, 4);
+    server.stop().await;
+}
+
+/// Finding 4, registration codes: every endpoint of the route table that takes a
+/// registration code draws from one allowance per client address, so a guesser cannot
+/// multiply its tries by spreading them over the kinds of codes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_endpoint_taking_a_registration_code_shares_one_allowance() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(dir.path(), &TestDb::sqlite());
+    config.limits = Limits {
+        registrations_per_address_per_minute: 4,
+        ..Limits::without_rates()
+    };
+    let server = TestServer::start(&config).await;
+    let api = lucarne_server::routes::api();
+    let paths: Vec<String> = api
+        .endpoints()
+        .iter()
+        .filter(|e| e.access == lucarne_server::routes::table::Access::RegistrationCode)
+        .map(|e| e.path.replace('{', "x").replace('}', ""))
+        .collect();
+    assert!(!paths.is_empty());
+    let guess = serde_json::json!({"code": "guess", "public_key": Agent::new().public_key_b64()});
+    let http = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for path in paths.iter().cycle().take(5) {
+        let response = http
+            .post(server.url(path))
+            .json(&guess)
+            .send()
+            .await
+            .unwrap();
+        statuses.push((path.clone(), response.status().as_u16()));
+    }
+    assert!(statuses[..4].iter().all(|(_, s)| *s != 429), "{statuses:?}");
+    assert_eq!(statuses[4].1, 429, "{statuses:?}");
+    server.stop().await;
+}
+
 /// Finding 5: an envelope the server cannot authenticate gets one answer whether its key is
 /// unknown, revoked or registered (with a signature that does not match).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -277,8 +277,66 @@ async fn pages(db: TestDb) {
     assert_eq!(page.status, 403);
     assert_security_headers(&page, "csrf refused");
 
+    // Display names: refused when they could pass for another (direction override,
+    // zero-width space, control) or are too long, nothing changed; kept as text otherwise.
+    let account = browser.get(&server.url("/account")).await;
+    assert_eq!(account.status, 200, "{}", account.body);
+    assert_security_headers(&account, "account");
+    let token = csrf(&account);
+    for (bad, outcome) in [
+        ("Alice\u{202E}ecilA", "unsafe"),
+        ("Ali\u{200B}ce", "unsafe"),
+        ("Alice\u{0}", "unsafe"),
+        (&*"A".repeat(61), "too-long"),
+        (&*"A".repeat(100_000), "too-long"),
+    ] {
+        let page = browser
+            .post(&server.url("/account"), &[("csrf", &token), ("name", bad)])
+            .await;
+        assert_eq!(page.status, 303, "{bad:?}");
+        assert_eq!(page.headers["location"], format!("/account?name={outcome}"));
+    }
+    let page = browser.get(&server.url("/account?name=unsafe")).await;
+    assert!(page.body.contains("Rien n"), "{}", page.body);
+    let unnamed: Option<String> =
+        sqlx::query_scalar("SELECT display_name FROM accounts WHERE account_id = $1")
+            .bind(account_of(&server, &alice).await)
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(unnamed, None, "a refused name changes nothing");
+    let page = browser
+        .post(
+            &server.url("/account"),
+            &[("csrf", &"0".repeat(64)), ("name", "Alice")],
+        )
+        .await;
+    assert_eq!(page.status, 403, "the name form needs the CSRF token");
+    let page = browser
+        .post(
+            &server.url("/account"),
+            &[("csrf", &token), ("name", "  Alice <Durand>  ")],
+        )
+        .await;
+    assert_eq!(page.headers["location"], "/account?name=saved");
+    let page = browser.get(&server.url("/account")).await;
+    assert!(
+        page.body.contains("value=\"Alice &lt;Durand&gt;\""),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("<Durand>"));
+
     // Access rules before any share: Bob sees nothing of Alice's device.
     let bob_browser = logged_in(&server, &bob).await;
+    let page = bob_browser.get(&server.url("/account")).await;
+    let page = bob_browser
+        .post(
+            &server.url("/account"),
+            &[("csrf", &csrf(&page)), ("name", "Bob Martin")],
+        )
+        .await;
+    assert_eq!(page.headers["location"], "/account?name=saved");
     let page = bob_browser
         .get(&server.url(&format!("/devices/{alice_ipad}")))
         .await;
@@ -313,10 +371,24 @@ async fn pages(db: TestDb) {
         )
         .await;
     assert_eq!(page.status, 303);
-    // Bob cannot see the group before accepting.
+    // Bob cannot see the group before accepting; Alice sees him invited, by his name.
     assert_eq!(bob_browser.get(&server.url(&group_url)).await.status, 404);
+    let page = browser.get(&server.url(&group_url)).await;
+    let short: String = bob_account.chars().take(12).collect();
+    assert!(
+        page.body.contains(&format!("Bob Martin (compte {short})")),
+        "{}",
+        page.body
+    );
     let bob_groups = bob_browser.get(&server.url("/groups")).await;
     assert!(bob_groups.body.contains("Opposition &lt;b&gt;"));
+    assert!(
+        bob_groups
+            .body
+            .contains("invitation de Alice &lt;Durand&gt;"),
+        "{}",
+        bob_groups.body
+    );
     let bob_token = csrf(&bob_groups);
     let page = bob_browser
         .post(
@@ -355,7 +427,11 @@ async fn pages(db: TestDb) {
     let page = browser.get(&server.url(&group_url)).await;
     assert_eq!(page.status, 200);
     assert_security_headers(&page, "group");
-    assert!(comparison(&page).contains("iPad de Bob"), "{}", page.body);
+    assert!(
+        comparison(&page).contains("iPad de Bob (de Bob Martin)"),
+        "{}",
+        page.body
+    );
     assert!(
         !comparison(&page).contains("Alice"),
         "Alice has not shared hers"
@@ -385,9 +461,13 @@ async fn pages(db: TestDb) {
         compared.contains("iPad de Bob") && compared.contains("Alice"),
         "{compared}"
     );
+    // Items are listed under who holds them.
     let agenda = compared.find("Agenda").unwrap();
+    let card = compared[..agenda]
+        .rfind("<li class=\"difference\">")
+        .unwrap();
     assert!(
-        compared[agenda..].contains("sur 1 des 2 tablettes"),
+        compared[card..agenda].contains("sur 1 des 2 tablettes"),
         "{compared}"
     );
     // Bob withdraws: his iPad disappears from the group and from Alice's reach.
@@ -417,6 +497,11 @@ async fn pages(db: TestDb) {
     assert_security_headers(&page, "access log");
     assert!(page.body.contains("exploitant"), "{}", page.body);
     assert!(page.body.contains("Un membre d"), "{}", page.body);
+    assert!(
+        page.body.contains("(Alice &lt;Durand&gt;)"),
+        "{}",
+        page.body
+    );
     // Only the owner sees the log.
     assert_eq!(
         browser

@@ -28,18 +28,24 @@ impl EmbeddedServer {
         Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), data_dir, origin).await
     }
 
-    /// Starts a server on `listen` (port 0 for a free one).
+    /// Starts a server on `listen` (port 0 for a free one), with the default limits.
     pub async fn start_on(
         listen: SocketAddr,
         data_dir: &Path,
         origin: &str,
     ) -> anyhow::Result<EmbeddedServer> {
-        let config = Config {
+        Self::start_with(Config {
             listen,
             data_dir: data_dir.to_path_buf(),
             origin: origin.to_string(),
             ..Config::default()
-        };
+        })
+        .await
+    }
+
+    /// Starts a server with `config` (its database, limits…), listening on `config.listen`.
+    pub async fn start_with(config: Config) -> anyhow::Result<EmbeddedServer> {
+        let listen = config.listen;
         let state = AppState::open(&config)
             .await
             .context("opening the embedded server's database")?;

@@ -360,3 +360,110 @@ async fn a_lost_answer_does_not_lose_the_receipt() {
     assert_eq!(verified.checkpoint.size, 2, "the resend appended nothing");
     stop(running).await;
 }
+
+/// The server's count of uploads refused as `rate_limited`, from `/metrics`.
+async fn rate_limited_count(base: &str) -> u64 {
+    let text = reqwest::get(format!("{base}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("lucarne_snapshots_rejected_total{code=\"rate_limited\"} "))
+        .map_or(0, |n| n.parse().unwrap())
+}
+
+/// A server whose agent keys may upload `per_minute` snapshots a minute.
+async fn limited_server(dir: &Path, per_minute: u32) -> EmbeddedServer {
+    EmbeddedServer::start_with(lucarne_server::Config {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        data_dir: dir.to_path_buf(),
+        origin: "lucarne.upload-test/log".to_string(),
+        limits: lucarne_server::config::Limits {
+            uploads_per_key_per_minute: per_minute,
+            ..lucarne_server::config::Limits::without_rates()
+        },
+        ..lucarne_server::Config::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// Issue 11: the agent honours the server's `Retry-After`. A pause of a second (an allowance
+/// about to refill) is waited out within the push and the same snapshot sent again; a long
+/// one ends the push with the snapshots kept in the outbox, nothing refused, and until that
+/// time no push contacts the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_agent_honours_the_servers_retry_after() {
+    // Sixty a minute: a burst of sixty, then one a second.
+    let tmp = tempfile::tempdir().unwrap();
+    let server = limited_server(&tmp.path().join("server"), 60).await;
+    let home = Home::at(tmp.path().join("agent")).unwrap();
+    for _ in 0..62 {
+        let outcome = upload::after_scan(&home, state(&["a"])).await.unwrap();
+        assert!(matches!(outcome, UploadOutcome::NotRegistered { .. }));
+    }
+    let code = server.invite().await.unwrap();
+    lucarne::registration::register(&home, &server.base, &code, "laptop")
+        .await
+        .unwrap();
+    let pushed = upload::push_queued(&home).await.unwrap();
+    assert_eq!(pushed.accepted.len(), 62, "{pushed:?}");
+    assert!(pushed.stopped.is_none() && pushed.refused.is_empty());
+    assert!(rate_limited_count(&server.base).await >= 1);
+    stop(server).await;
+
+    // Two a minute: the third snapshot is asked to wait thirty seconds.
+    let tmp = tempfile::tempdir().unwrap();
+    let server = limited_server(&tmp.path().join("server"), 2).await;
+    let home = Home::at(tmp.path().join("agent")).unwrap();
+    let code = server.invite().await.unwrap();
+    lucarne::registration::register(&home, &server.base, &code, "laptop")
+        .await
+        .unwrap();
+    for apps in [&["a"][..], &["a", "b"][..]] {
+        let sent = report(upload::after_scan(&home, state(apps)).await.unwrap());
+        assert_eq!(sent.accepted.len(), 1, "{sent:?}");
+    }
+    let held = report(
+        upload::after_scan(&home, state(&["a", "b", "c"]))
+            .await
+            .unwrap(),
+    );
+    assert!(
+        held.accepted.is_empty() && held.refused.is_empty(),
+        "{held:?}"
+    );
+    assert_eq!(held.remaining, 1);
+    let wait = held
+        .retry_after_seconds
+        .expect("the server's pause is reported");
+    assert!((20..=30).contains(&wait), "{wait}");
+    assert_eq!(queue::queued(&home).unwrap().len(), 1);
+    assert_eq!(rate_limited_count(&server.base).await, 1);
+    // Until then, pushes keep the snapshot queued without asking the server.
+    let again = report(
+        upload::after_scan(&home, state(&["a", "b", "c", "d"]))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(again.remaining, 2);
+    assert!(again.retry_after_seconds.is_some_and(|s| s <= wait));
+    assert_eq!(upload::push_queued(&home).await.unwrap().remaining, 2);
+    assert_eq!(rate_limited_count(&server.base).await, 1);
+    assert_eq!(queue::queued(&home).unwrap().len(), 2);
+    // Said in plain French (and English).
+    let seconds = wait.to_string();
+    let said = lucarne::i18n::Messages::new(lucarne_words::Lang::Fr).get(
+        "upload-wait",
+        &[
+            ("seconds", lucarne::i18n::arg(&seconds)),
+            ("remaining", 2.into()),
+        ],
+    );
+    assert!(said.contains(&format!("attendre {wait} s")), "{said}");
+    assert!(said.contains("2 instantanés restent en attente"), "{said}");
+    assert!(lucarne::i18n::Messages::new(lucarne_words::Lang::En).has("upload-wait"));
+    stop(server).await;
+}

@@ -70,7 +70,16 @@ pub fn print_report(lang: Lang, report: &PushReport) {
             msgs.get("push-consistency-deferred", &[("reason", arg(reason))])
         );
     }
-    if let Some(reason) = &report.stopped {
+    if let Some(seconds) = report.retry_after_seconds {
+        let (seconds, remaining) = (seconds.to_string(), report.remaining.to_string());
+        eprintln!(
+            "{}",
+            msgs.get(
+                "upload-wait",
+                &[("seconds", arg(&seconds)), ("remaining", arg(&remaining))]
+            )
+        );
+    } else if let Some(reason) = &report.stopped {
         let remaining = report.remaining.to_string();
         eprintln!(
             "{}",

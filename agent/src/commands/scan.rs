@@ -198,7 +198,15 @@ fn keep_and_send(home: &Home, snapshot: Snapshot, lang: Lang) -> anyhow::Result<
                     ],
                 );
             }
-            if let Some(why) = &report.stopped {
+            if let Some(seconds) = report.retry_after_seconds {
+                say(
+                    "upload-wait",
+                    &[
+                        ("seconds", &seconds.to_string()),
+                        ("remaining", &report.remaining.to_string()),
+                    ],
+                );
+            } else if let Some(why) = &report.stopped {
                 say(
                     "scan-queued",
                     &[("count", &report.remaining.to_string()), ("reason", why)],

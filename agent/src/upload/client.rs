@@ -11,6 +11,11 @@ use lucarne_proof::wire::{ConsistencyProof, ErrorBody, RegisterRequest, Register
 
 /// Largest answer read from the server.
 pub const MAX_ANSWER_BYTES: usize = 2 * 1024 * 1024;
+/// The wait assumed when a 429 answer has no usable `Retry-After`.
+pub const DEFAULT_RETRY_AFTER_SECONDS: u64 = 60;
+/// The longest wait a server can impose with `Retry-After`: a wrong or hostile header must
+/// not silence the agent for days.
+pub const MAX_RETRY_AFTER_SECONDS: u64 = 3600;
 /// Longest server error message kept.
 const MAX_MESSAGE_CHARS: usize = 500;
 
@@ -41,6 +46,23 @@ pub enum ClientError {
         status: u16,
         /// The server's error code, e.g. `bad_signature`.
         code: String,
+        /// The server's explanation.
+        message: String,
+    },
+    /// The server asks the client to wait before its next request: too many requests
+    /// (429 `rate_limited`) or too much at once (503 `busy`), with `Retry-After`.
+    #[error(
+        "the server asks to wait {seconds} seconds before trying again (HTTP {status}, {code}): \
+         {message}"
+    )]
+    TryLater {
+        /// HTTP status.
+        status: u16,
+        /// The server's error code, e.g. `rate_limited`.
+        code: String,
+        /// Seconds to wait: the server's `Retry-After`, bounded by [`MAX_RETRY_AFTER_SECONDS`];
+        /// [`DEFAULT_RETRY_AFTER_SECONDS`] when a 429 names none.
+        seconds: u64,
         /// The server's explanation.
         message: String,
     },
@@ -267,6 +289,13 @@ impl ServerClient {
         };
         let mut response = request.send().await.map_err(unreachable)?;
         let status = response.status().as_u16();
+        // Only the delta-seconds form: a server that sends an HTTP date gets the default.
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(|s| s.min(MAX_RETRY_AFTER_SECONDS));
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(unreachable)? {
             if body.len() + chunk.len() > MAX_ANSWER_BYTES {
@@ -276,19 +305,29 @@ impl ServerClient {
             }
             body.extend_from_slice(&chunk);
         }
-        match status {
-            200..=299 => Ok(body),
-            400..=499 => {
-                let (code, message) = match serde_json::from_slice::<ErrorBody>(&body) {
-                    Ok(e) => (
-                        e.error.code.as_str().to_string(),
-                        clean_text(&e.error.message),
-                    ),
-                    Err(_) => (
-                        format!("http_{status}"),
-                        clean_text(&String::from_utf8_lossy(&body)),
-                    ),
-                };
+        let error_body = || match serde_json::from_slice::<ErrorBody>(&body) {
+            Ok(e) => (
+                e.error.code.as_str().to_string(),
+                clean_text(&e.error.message),
+            ),
+            Err(_) => (
+                format!("http_{status}"),
+                clean_text(&String::from_utf8_lossy(&body)),
+            ),
+        };
+        match (status, retry_after) {
+            (200..=299, _) => Ok(body),
+            (429, _) | (503, Some(_)) => {
+                let (code, message) = error_body();
+                Err(ClientError::TryLater {
+                    status,
+                    code,
+                    seconds: retry_after.unwrap_or(DEFAULT_RETRY_AFTER_SECONDS),
+                    message,
+                })
+            }
+            (400..=499, _) => {
+                let (code, message) = error_body();
                 Err(ClientError::Rejected {
                     status,
                     code,

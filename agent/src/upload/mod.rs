@@ -122,6 +122,9 @@ pub struct PushReport {
     pub stopped: Option<String>,
     /// Why the log's consistency could not be checked this time, if it could not.
     pub consistency_deferred: Option<String>,
+    /// The push stopped because the server asked to wait (`Retry-After`): the seconds left
+    /// before anything is sent to it again. The outbox is kept.
+    pub retry_after_seconds: Option<u64>,
 }
 
 /// What [`after_scan`] did.
@@ -141,16 +144,64 @@ pub enum UploadOutcome {
     },
 }
 
+/// The longest pause the server can ask for that a push waits out before going on (a busy
+/// server, an allowance about to refill); a longer one ends the push.
+pub const WAIT_IN_PLACE_SECONDS: u64 = 2;
+/// Most pauses one push waits out: a push never hangs for long.
+const MAX_WAITS_IN_PLACE: u32 = 5;
+/// The time (Unix seconds, as text) before which the server asked to be sent nothing.
+const NOT_BEFORE_FILE: &str = "push-not-before";
+
+fn now_unix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Seconds left before the server may be sent anything (its last `Retry-After`), if any.
+/// An unreadable file counts as no wait: it only ever delays.
+fn wait_left(home: &Home) -> Option<u64> {
+    let text = std::fs::read_to_string(home.path(NOT_BEFORE_FILE)).ok()?;
+    let not_before: u64 = text.trim().parse().ok()?;
+    let now = now_unix();
+    (not_before > now).then(|| not_before - now)
+}
+
 /// Sends every queued envelope of `home` in order (see the module docs).
+///
+/// When the server asks to wait (`429 rate_limited` or `503 busy`, with `Retry-After`), a
+/// short pause is waited out and the same envelope sent again; a longer one ends the push
+/// with the outbox kept, and no push contacts the server before that time
+/// ([`PushReport::retry_after_seconds`]).
 pub async fn push_queued(home: &Home) -> Result<PushReport, UploadError> {
     let registration = registration::load(home)?.ok_or(UploadError::NotRegistered)?;
     let client = ServerClient::new(&registration.server)?;
     let _lock = home.lock()?;
     let queue = queue::queued(home)?;
     let mut report = PushReport::default();
+    if let Some(seconds) = wait_left(home).filter(|_| !queue.is_empty()) {
+        report.stopped = Some(format!(
+            "the server asked to be sent nothing for {seconds} more seconds"
+        ));
+        report.retry_after_seconds = Some(seconds);
+        report.remaining = queue.len();
+        return Ok(report);
+    }
+    let mut waits = 0;
     for (position, queued) in queue.iter().enumerate() {
         let body = queued.envelope()?;
-        match client.send_envelope(body.clone()).await {
+        let answer = loop {
+            match client.send_envelope(body.clone()).await {
+                Err(ClientError::TryLater { seconds, .. })
+                    if seconds <= WAIT_IN_PLACE_SECONDS && waits < MAX_WAITS_IN_PLACE =>
+                {
+                    waits += 1;
+                    tokio::time::sleep(std::time::Duration::from_secs(seconds.max(1))).await;
+                }
+                answer => break answer,
+            }
+        };
+        match answer {
             Ok(answer) => {
                 let accepted = accept_receipt(
                     home,
@@ -168,7 +219,7 @@ pub async fn push_queued(home: &Home) -> Result<PushReport, UploadError> {
                 status,
                 code,
                 message,
-            }) if !(status == 408 || status == 429) => {
+            }) if status != 408 => {
                 let reason = RejectionRecord {
                     status,
                     code,
@@ -186,6 +237,13 @@ pub async fn push_queued(home: &Home) -> Result<PushReport, UploadError> {
                 });
             }
             Err(e) => {
+                if let ClientError::TryLater { seconds, .. } = &e {
+                    write_atomic(
+                        &home.path(NOT_BEFORE_FILE),
+                        (now_unix() + seconds).to_string().as_bytes(),
+                    )?;
+                    report.retry_after_seconds = Some(*seconds);
+                }
                 report.stopped = Some(e.to_string());
                 report.remaining = queue.len() - position;
                 return Ok(report);

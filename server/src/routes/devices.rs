@@ -14,55 +14,22 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use sqlx::Row as _;
 
-use lucarne_profiles::compare::Alert;
+use lucarne_profiles::compare::{Alert, ChangeEvent};
 use lucarne_profiles::Capability;
-use lucarne_proof::wire::Refusal;
+use lucarne_proof::wire::{DeviceItem, DeviceList, Refusal};
 
 use crate::accounts::{self, DeviceRef};
 use crate::auth::{authenticate, Caller};
 use crate::db::now_unix;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::timeline::{self, TimelineEntry, DEFAULT_PAGE};
+use crate::timeline::{self, DEFAULT_PAGE};
 
 /// An alert left by a refused upload (replay, rollback, fork).
-#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct RefusalAlert {
-    /// When, Unix seconds.
-    pub at: i64,
-    /// The alert.
-    pub alert: Alert,
-}
-
-/// One device of `GET /api/v1/devices`.
-#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct DeviceItem {
-    /// The opaque handle naming it in URLs.
-    pub handle: String,
-    /// Its UDID (the caller's own device).
-    pub device_id: String,
-}
-
-/// `GET /api/v1/devices`.
-#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct DeviceList {
-    /// The account's devices.
-    pub devices: Vec<DeviceItem>,
-}
+pub type RefusalAlert = lucarne_proof::wire::RefusalAlert<Alert>;
 
 /// `GET /api/v1/devices/{handle}/timeline`.
-#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Timeline {
-    /// The device's handle.
-    pub handle: String,
-    /// Accepted snapshots, newest first.
-    pub entries: Vec<TimelineEntry>,
-    /// Pass as `before` for the next (older) page; absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_before: Option<u64>,
-    /// Alerts of refused uploads, newest first (on the first page only).
-    pub refusals: Vec<RefusalAlert>,
-}
+pub type Timeline = lucarne_proof::wire::Timeline<ChangeEvent, Alert>;
 
 /// `GET /api/v1/devices/{handle}/capabilities`.
 #[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]

@@ -11,14 +11,15 @@ use axum::Router;
 
 use lucarne_proof::envelope::Envelope;
 use lucarne_proof::wire::{
-    ConsistencyProof, ConsistencyQuery, InclusionProof, InclusionQuery, Refusal, RegisterRequest,
-    RegisterResponse,
+    ComputerCode, ConsistencyProof, ConsistencyQuery, InclusionProof, InclusionQuery, Refusal,
+    RegisterRequest, RegisterResponse,
 };
 
 use crate::error::ApiError;
 use crate::ingest::Receipt;
 use crate::state::AppState;
 
+pub mod computers;
 pub mod devices;
 pub mod log;
 pub mod login;
@@ -43,7 +44,9 @@ pub fn api() -> Api {
                 path: "/api/v1/register",
                 operation_id: "register",
                 summary: "Register an agent key with a one-time code",
-                description: "",
+                description: "Every attempt, right or wrong, counts against the client \
+                    address's registration allowance, shared by every endpoint that takes a \
+                    registration code (`rate_limited` with `Retry-After`).",
                 access: Access::RegistrationCode,
                 path_params: &[],
                 query: None,
@@ -73,7 +76,7 @@ pub fn api() -> Api {
                     (SHA-256). Checks, in order: rate per client address, room for the body, \
                     size, envelope, key and signature (one answer, `unauthenticated`, for an \
                     unknown key, a revoked key or a signature that does not match), rate per \
-                    key, snapshot, schema, then the device's chain (sequence and previous \
+                    key and per account, snapshot, schema, then the device's chain (sequence and previous \
                     hash; gaps are accepted when the hash links to the last accepted snapshot; \
                     a break is recorded once per envelope as an alert on the device), then the \
                     key's storage quota. `rate_limited` and `busy` come with `Retry-After`. The \
@@ -105,20 +108,51 @@ pub fn api() -> Api {
         .endpoint(
             Endpoint {
                 method: Method::Post,
-                path: "/api/v1/login-links",
+                path: login::PATH,
                 operation_id: "loginLink",
                 summary:
                     "A single-use link (valid one minute) that logs a browser into the account",
                 description: "The link sets the session cookie of the web pages and leads home; \
-                    `lucarne open` asks for it. Cookies never authenticate this API.",
+                    `lucarne open` asks for it. Cookies never authenticate this API. Counted \
+                    per client address, then per account once the signature verified \
+                    (`rate_limited` with `Retry-After`).",
                 access: Access::SignedRequest,
                 path_params: &[],
                 query: None,
                 request: Content::None,
                 response: Content::Json(named::<login::LoginLink>),
-                refusals: &[Refusal::Unauthenticated, Refusal::TooLarge],
+                refusals: &[
+                    Refusal::RateLimited,
+                    Refusal::Unauthenticated,
+                    Refusal::TooLarge,
+                ],
             },
             login::create,
+        )
+        .endpoint(
+            Endpoint {
+                method: Method::Post,
+                path: "/api/v1/computer-codes",
+                operation_id: "computerCode",
+                summary: "A single-use registration code (valid 15 minutes) that adds another \
+                    computer to the caller's account",
+                description: "`lucarne add-computer` asks for it; the other computer registers \
+                    with it on `/api/v1/register` and its key joins the same account, so an \
+                    iPad read from either computer is one device with one history. At most \
+                    five codes of an account wait at once (`rate_limited` with `Retry-After` \
+                    beyond).",
+                access: Access::SignedRequest,
+                path_params: &[],
+                query: None,
+                request: Content::None,
+                response: Content::Json(named::<ComputerCode>),
+                refusals: &[
+                    Refusal::Unauthenticated,
+                    Refusal::TooLarge,
+                    Refusal::RateLimited,
+                ],
+            },
+            computers::create,
         )
         .endpoint(
             Endpoint {
@@ -163,7 +197,7 @@ pub fn api() -> Api {
                 path_params: &[],
                 query: None,
                 request: Content::None,
-                response: Content::Json(named::<devices::DeviceList>),
+                response: Content::Json(named::<lucarne_proof::wire::DeviceList>),
                 refusals: &[Refusal::Unauthenticated],
             },
             devices::list,

@@ -1,4 +1,9 @@
 //! `POST /api/v1/register`: an agent key joins the server with a one-time code.
+//!
+//! The code decides the account ([`CodeTarget`]): a new one (the operator's codes), an
+//! existing one (a code of `lucarne add-computer`: the official's second computer), or a new
+//! one made a member of a group (a group admin's code). The code is spent, the key stored and
+//! the account joined in one transaction: a failure leaves the code unused.
 
 use std::sync::Arc;
 
@@ -9,11 +14,11 @@ use base64::Engine as _;
 use sqlx::Row as _;
 
 use lucarne_proof::checkpoint::LogIdentity;
-use lucarne_proof::wire::{Refusal, RegisterRequest, RegisterResponse};
+use lucarne_proof::wire::{Joined, Refusal, RegisterRequest, RegisterResponse};
 
 use crate::db::now_unix;
 use crate::error::ApiError;
-use crate::invite::code_hash;
+use crate::invite::{code_hash, CodeTarget};
 use crate::state::AppState;
 
 /// Largest registration request.
@@ -63,13 +68,18 @@ pub async fn register(
 
     let _guard = state.write_lock.lock().await;
     let mut tx = state.db.pool.begin().await?;
-    let invite = sqlx::query("SELECT expires_at, used_at FROM invites WHERE code_sha256 = $1")
-        .bind(&hash)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| ApiError::new(Refusal::InvalidCode, "unknown registration code"))?;
+    let invite = sqlx::query(
+        "SELECT expires_at, used_at, account_id, group_id, issued_by FROM invites \
+         WHERE code_sha256 = $1",
+    )
+    .bind(&hash)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| ApiError::new(Refusal::InvalidCode, "unknown registration code"))?;
     let expires_at: i64 = invite.try_get(0)?;
     let used_at: Option<i64> = invite.try_get(1)?;
+    let target =
+        CodeTarget::from_columns(invite.try_get(2)?, invite.try_get(3)?, invite.try_get(4)?);
     if used_at.is_some() {
         return Err(ApiError::new(
             Refusal::UsedCode,
@@ -118,16 +128,37 @@ pub async fn register(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    crate::accounts::create_for_key(&mut tx, &key_id, now)
-        .await
-        .map_err(ApiError::internal)?;
+    let joined = match &target {
+        CodeTarget::NewAccount => {
+            crate::accounts::create_for_key(&mut tx, &key_id, now)
+                .await
+                .map_err(ApiError::internal)?;
+            Joined::NewAccount
+        }
+        CodeTarget::Account(account_id) => {
+            crate::accounts::add_key(&mut tx, account_id, &key_id, now)
+                .await
+                .map_err(ApiError::internal)?;
+            Joined::ExistingAccount
+        }
+        CodeTarget::Group { group_id, .. } => {
+            let account_id = crate::accounts::create_for_key(&mut tx, &key_id, now)
+                .await
+                .map_err(ApiError::internal)?;
+            let name = crate::accounts::join_group(&mut tx, group_id, &account_id, now)
+                .await
+                .map_err(ApiError::internal)?;
+            Joined::Group { name }
+        }
+    };
     tx.commit().await?;
-    tracing::info!(key_id, "agent key registered");
+    tracing::info!(key_id, ?joined, "agent key registered");
     Ok(Json(RegisterResponse {
         key_id,
         log: LogIdentity {
             origin: state.origin.clone(),
             verifier_key: state.key.verifier_key().to_string(),
         },
+        joined,
     }))
 }

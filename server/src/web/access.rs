@@ -42,8 +42,9 @@ pub async fn page(
         }
         let words = ctx.words();
         let rows = sqlx::query(
-            "SELECT at, reader_account_id, what, via FROM access_log WHERE handle = $1 \
-             ORDER BY id DESC LIMIT $2",
+            "SELECT l.at, l.reader_account_id, l.what, l.via, a.display_name FROM access_log l \
+             LEFT JOIN accounts a ON a.account_id = l.reader_account_id \
+             WHERE l.handle = $1 ORDER BY l.id DESC LIMIT $2",
         )
         .bind(&handle)
         .bind(MAX_ROWS)
@@ -55,6 +56,7 @@ pub async fn page(
             let reader: String = row.try_get(1)?;
             let what: String = row.try_get(2)?;
             let via: String = row.try_get(3)?;
+            let reader_name: Option<String> = row.try_get(4)?;
             out.push(Row {
                 when,
                 iso,
@@ -63,7 +65,10 @@ pub async fn page(
                 } else {
                     words.format(
                         "web-access-member",
-                        &Args::new().ours("account", reader.chars().take(12).collect::<String>()),
+                        &Args::new().ours(
+                            "account",
+                            super::account::account_label(&words, &reader, reader_name.as_deref()),
+                        ),
                     )
                 },
                 what: words.get(&format!("web-access-what-{what}")),

@@ -79,11 +79,13 @@ pub async fn describe(conn: &mut AnyConnection, device: &DeviceRef) -> anyhow::R
 
 /// The device's name as pages show it: neutralised, bounded; empty when it has none.
 pub fn display_name(analysis: &Analysis) -> String {
-    analysis
-        .device
-        .name
-        .as_deref()
-        .map(|n| lucarne_words::neutral::neutralize_to(n, MAX_NAME_CHARS))
+    shown_name(analysis.device.name.as_deref())
+}
+
+/// A device name as the device reported it, as pages show it: neutralised, bounded; empty
+/// when it has none.
+pub fn shown_name(name: Option<&str>) -> String {
+    name.map(|n| lucarne_words::neutral::neutralize_to(n, MAX_NAME_CHARS))
         .filter(|n| !n.trim().is_empty())
         .unwrap_or_default()
 }

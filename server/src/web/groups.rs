@@ -2,7 +2,7 @@
 //! devices and can withdraw them; the group page compares the shared devices, what only
 //! some have first. Nothing of an unshared device appears, not even its existence.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
@@ -12,15 +12,16 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row as _};
 
-use lucarne_profiles::analysis::Analysis;
 use lucarne_profiles::capability::Param;
-use lucarne_profiles::group::{compare_group, GroupItem, ItemKind};
+use lucarne_profiles::group::{compare_items, DeviceItem, DeviceItems, ItemKind};
 use lucarne_words::{Args, Words};
 
-use super::device::{describe, Described};
+use super::account::{account_label, short_id};
+use super::device::shown_name;
 use super::render::{see_other, PageContext, WebError};
 use crate::accounts::{self, random_hex, Access, DeviceRef};
 use crate::db::now_unix;
+use crate::facts::{self, ItemsCache};
 use crate::state::AppState;
 
 /// Longest group name.
@@ -55,7 +56,8 @@ async fn membership(
 struct GroupLine {
     id: String,
     name: String,
-    members: String,
+    /// The number of members, or who sent the invitation.
+    about: String,
 }
 
 /// `GET /groups`.
@@ -78,11 +80,13 @@ pub async fn list(ctx: PageContext, State(state): State<Arc<AppState>>) -> Respo
             groups.push(GroupLine {
                 id: row.try_get(0)?,
                 name: row.try_get(1)?,
-                members: words.format("web-group-members", &Args::new().num("count", count as f64)),
+                about: words.format("web-group-members", &Args::new().num("count", count as f64)),
             });
         }
         let rows = sqlx::query(
-            "SELECT g.group_id, g.name FROM official_groups g JOIN group_invitations i ON i.group_id = g.group_id \
+            "SELECT g.group_id, g.name, i.invited_by, a.display_name FROM official_groups g \
+             JOIN group_invitations i ON i.group_id = g.group_id \
+             LEFT JOIN accounts a ON a.account_id = i.invited_by \
              WHERE i.account_id = $1 ORDER BY g.name",
         )
         .bind(&session.account_id)
@@ -90,16 +94,35 @@ pub async fn list(ctx: PageContext, State(state): State<Arc<AppState>>) -> Respo
         .await?;
         let mut invitations = Vec::new();
         for row in rows {
+            let inviter: String = row.try_get(2)?;
+            let inviter_name: Option<String> = row.try_get(3)?;
             invitations.push(GroupLine {
                 id: row.try_get(0)?,
                 name: row.try_get(1)?,
-                members: String::new(),
+                about: words.format(
+                    "web-groups-invited-by",
+                    &Args::new().ours("name", member_label(&words, &inviter, inviter_name.as_deref())),
+                ),
             });
         }
         ctx.page("groups.html", context! { groups, invitations })
     }
     .await;
     ctx.respond(result)
+}
+
+/// A member as the group's pages list them: their name and the start of their account id
+/// (two members may choose the same name; the id tells them apart).
+fn member_label(words: &Words, account_id: &str, name: Option<&str>) -> String {
+    match name.filter(|n| !n.trim().is_empty()) {
+        Some(_) => words.format(
+            "web-group-member",
+            &Args::new()
+                .ours("name", account_label(words, account_id, name))
+                .ours("id", short_id(account_id)),
+        ),
+        None => account_label(words, account_id, None),
+    }
 }
 
 /// The group creation form.
@@ -305,22 +328,8 @@ pub struct GroupQuery {
     pub invite: Option<String>,
 }
 
-#[derive(Serialize)]
-struct ItemLine {
-    text: String,
-    count: String,
-    holders: String,
-}
-
-#[derive(Serialize)]
-struct MyDevice {
-    handle: String,
-    name: String,
-    shared: bool,
-}
-
 /// The words of one compared item.
-pub fn item_text(words: &Words, item: &GroupItem) -> String {
+pub fn item_text(words: &Words, item: &DeviceItem) -> String {
     let param = |name: &str| {
         item.params
             .get(name)
@@ -355,51 +364,193 @@ pub fn item_text(words: &Words, item: &GroupItem) -> String {
     }
 }
 
-/// The shared devices of a group, with their names and latest facts, read in one query
-/// (a device whose facts predate their storage at ingest gets them computed once).
+/// A device shared with a group, with what its comparison reads.
+pub struct SharedDevice {
+    /// The device.
+    pub device: DeviceRef,
+    /// The comparable items of its latest state (stored at ingest).
+    pub items: Arc<DeviceItems>,
+}
+
+/// The latest state (state hash, snapshot hash) of each device of `rows`, which come one
+/// per (device, key of its owner that uploaded it), the latest first for each device.
+fn latest_per_device(
+    rows: Vec<sqlx::any::AnyRow>,
+) -> anyhow::Result<Vec<(DeviceRef, String, String)>> {
+    let mut out: Vec<(DeviceRef, String, String)> = Vec::with_capacity(rows.len());
+    for row in rows {
+        let handle: String = row.try_get(0)?;
+        if out.last().is_some_and(|(d, _, _)| d.handle == handle) {
+            continue;
+        }
+        out.push((
+            DeviceRef {
+                handle,
+                owner: row.try_get(1)?,
+                device_id: row.try_get(2)?,
+            },
+            row.try_get(3)?,
+            row.try_get(4)?,
+        ));
+    }
+    Ok(out)
+}
+
+/// The comparable items of each device's latest state, in the devices' order.
+async fn with_items(
+    conn: &mut AnyConnection,
+    cache: &ItemsCache,
+    latest: Vec<(DeviceRef, String, String)>,
+) -> anyhow::Result<Vec<SharedDevice>> {
+    let states: Vec<(&str, &str)> = latest
+        .iter()
+        .map(|(_, state, snapshot)| (state.as_str(), snapshot.as_str()))
+        .collect();
+    let items = facts::group_items(conn, cache, &states).await?;
+    latest
+        .into_iter()
+        .map(|(device, state, _)| {
+            let items = items
+                .get(&state)
+                .cloned()
+                .ok_or_else(|| anyhow::anyhow!("no facts for state {state}"))?;
+            Ok(SharedDevice { device, items })
+        })
+        .collect()
+}
+
+/// The devices shared with a group (by members only: a member who left takes theirs), in
+/// the order they were shared, with their latest comparable items: three queries whatever
+/// their number, and none for items already parsed in `cache`.
 pub async fn shared_devices(
     conn: &mut AnyConnection,
+    cache: &ItemsCache,
     group: &str,
-) -> anyhow::Result<Vec<(DeviceRef, String, Analysis)>> {
-    // One row per (device, key of its owner that uploaded it): the latest comes first.
+) -> anyhow::Result<Vec<SharedDevice>> {
     let rows = sqlx::query(
-        "SELECT h.handle, h.account_id, h.device_id, f.analysis FROM device_shares s \
+        "SELECT h.handle, h.account_id, h.device_id, d.last_state_sha256, d.last_snapshot_sha256 \
+         FROM device_shares s \
          JOIN device_handles h ON h.handle = s.handle \
          JOIN group_members m ON m.group_id = s.group_id AND m.account_id = h.account_id \
          JOIN account_keys a ON a.account_id = h.account_id \
          JOIN devices d ON d.key_id = a.key_id AND d.device_id = h.device_id \
-         LEFT JOIN device_facts f ON f.state_sha256 = d.last_state_sha256 \
          WHERE s.group_id = $1 ORDER BY s.shared_at, h.handle, d.last_leaf_index DESC",
     )
     .bind(group)
     .fetch_all(&mut *conn)
     .await?;
-    let mut out: Vec<(DeviceRef, String, Analysis)> = Vec::with_capacity(rows.len());
-    for row in rows {
-        let device = DeviceRef {
-            handle: row.try_get(0)?,
-            owner: row.try_get(1)?,
-            device_id: row.try_get(2)?,
-        };
-        if out
-            .last()
-            .is_some_and(|(d, _, _)| d.handle == device.handle)
-        {
-            continue;
-        }
-        let described = match row.try_get::<Option<String>, _>(3)? {
-            Some(text) => {
-                let analysis: Analysis = serde_json::from_str(&text)?;
-                Described {
-                    name: super::device::display_name(&analysis),
-                    analysis,
-                }
+    with_items(conn, cache, latest_per_device(rows)?).await
+}
+
+/// The reader's own devices, with their latest comparable items (for their names).
+async fn own_devices(
+    conn: &mut AnyConnection,
+    cache: &ItemsCache,
+    account: &str,
+) -> anyhow::Result<Vec<SharedDevice>> {
+    // Handles first: a device seen for the first time gets one.
+    accounts::devices_of(conn, account).await?;
+    let rows = sqlx::query(
+        "SELECT h.handle, h.account_id, h.device_id, d.last_state_sha256, d.last_snapshot_sha256 \
+         FROM device_handles h \
+         JOIN account_keys a ON a.account_id = h.account_id \
+         JOIN devices d ON d.key_id = a.key_id AND d.device_id = h.device_id \
+         WHERE h.account_id = $1 ORDER BY h.device_id, h.handle, d.last_leaf_index DESC",
+    )
+    .bind(account)
+    .fetch_all(&mut *conn)
+    .await?;
+    with_items(conn, cache, latest_per_device(rows)?).await
+}
+
+/// Items held by the same devices, said once: on a phone, one card per set of tablets
+/// reads far better than one card per item repeating the same tablets.
+#[derive(Serialize)]
+struct HeldBy {
+    count: String,
+    holders: String,
+    items: Vec<String>,
+}
+
+/// The differences of a comparison grouped by who holds them, in the comparison's order
+/// (the rarest first).
+fn held_by<'a>(
+    items: impl Iterator<Item = &'a lucarne_profiles::group::GroupItem>,
+    mut describe: impl FnMut(&'a lucarne_profiles::group::GroupItem) -> (String, String, String),
+) -> Vec<HeldBy> {
+    let mut at: HashMap<&'a [usize], usize> = HashMap::new();
+    let mut out: Vec<HeldBy> = Vec::new();
+    for item in items {
+        let (text, count, holders) = describe(item);
+        match at.get(item.holders.as_slice()) {
+            Some(&i) => out[i].items.push(text),
+            None => {
+                at.insert(item.holders.as_slice(), out.len());
+                out.push(HeldBy {
+                    count,
+                    holders,
+                    items: vec![text],
+                });
             }
-            None => describe(conn, &device).await?,
-        };
-        out.push((device, described.name, described.analysis));
+        }
     }
-    Ok(out)
+    out
+}
+
+#[derive(Serialize)]
+struct MyDevice {
+    handle: String,
+    name: String,
+    shared: bool,
+}
+
+/// A device's name as pages show it, or the words for an unnamed one.
+fn device_name(words: &Words, items: &DeviceItems) -> String {
+    let name = shown_name(items.name.as_deref());
+    if name.is_empty() {
+        words.get("web-device-unnamed")
+    } else {
+        name
+    }
+}
+
+/// Who holds an item, in words: the devices that have it, or, when more than half do, "all
+/// but" those that do not (a line that names 499 of 500 tablets helps nobody on a phone).
+fn holders_text(words: &Words, labels: &[String], holders: &[usize]) -> String {
+    let named = |indexes: &mut dyn Iterator<Item = usize>| {
+        indexes
+            .filter_map(|i| labels.get(i).map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if holders.len() * 2 > labels.len() && holders.len() < labels.len() {
+        let mut held = holders.iter().copied().peekable();
+        let mut others = (0..labels.len()).filter(|i| {
+            while held.next_if(|h| h < i).is_some() {}
+            held.peek() != Some(i)
+        });
+        words.format(
+            "web-group-all-but",
+            &Args::new().ours("devices", named(&mut others)),
+        )
+    } else {
+        named(&mut holders.iter().copied())
+    }
+}
+
+/// (account id, display name) of the rows of `query` bound to `group`.
+async fn accounts_in(
+    conn: &mut AnyConnection,
+    query: &'static str,
+    group: &str,
+) -> anyhow::Result<Vec<(String, Option<String>)>> {
+    sqlx::query(query)
+        .bind(group)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+        .collect()
 }
 
 /// `GET /groups/{group}`.
@@ -415,73 +566,85 @@ pub async fn page(
         let words = ctx.words();
         let mut conn = state.db.pool.acquire().await?;
         let name = membership(&mut conn, &group, &session.account_id).await?;
-        let count: i64 = sqlx::query("SELECT COUNT(*) FROM group_members WHERE group_id = $1")
-            .bind(&group)
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get(0)?;
-        let shared = shared_devices(&mut conn, &group).await?;
-        let now = now_unix();
-        let handles: Vec<&str> = shared.iter().map(|(d, _, _)| d.handle.as_str()).collect();
-        accounts::log_accesses(&mut conn, &handles, &session.account_id, "group", "page", now)
-            .await?;
-        let labels: BTreeMap<&str, String> = shared
+        let members = accounts_in(
+            &mut conn,
+            "SELECT m.account_id, a.display_name FROM group_members m \
+             JOIN accounts a ON a.account_id = m.account_id \
+             WHERE m.group_id = $1 ORDER BY m.joined_at, m.account_id",
+            &group,
+        )
+        .await?;
+        let pending = accounts_in(
+            &mut conn,
+            "SELECT i.account_id, a.display_name FROM group_invitations i \
+             JOIN accounts a ON a.account_id = i.account_id \
+             WHERE i.group_id = $1 ORDER BY i.created_at, i.account_id",
+            &group,
+        )
+        .await?;
+        let shared = shared_devices(&mut conn, &state.group_items, &group).await?;
+        let handles: Vec<&str> = shared.iter().map(|s| s.device.handle.as_str()).collect();
+        accounts::log_accesses(
+            &mut conn,
+            &handles,
+            &session.account_id,
+            "group",
+            "page",
+            now_unix(),
+        )
+        .await?;
+        // Owners of shared devices are members (the query joins on membership).
+        let owners: HashMap<&str, String> = members
             .iter()
-            .map(|(d, name, _)| {
-                let name = if name.is_empty() {
-                    words.get("web-device-unnamed")
-                } else {
-                    name.clone()
-                };
-                let label = words.format(
+            .map(|(id, name)| (id.as_str(), account_label(&words, id, name.as_deref())))
+            .collect();
+        // One label per compared device, in the comparison's order.
+        let labels: Vec<String> = shared
+            .iter()
+            .map(|s| {
+                let owner = owners
+                    .get(s.device.owner.as_str())
+                    .cloned()
+                    .unwrap_or_else(|| account_label(&words, &s.device.owner, None));
+                words.format(
                     "web-group-device",
                     &Args::new()
-                        .ours("name", name)
-                        .ours("owner", d.owner.chars().take(12).collect::<String>()),
-                );
-                (d.handle.as_str(), label)
+                        .ours("name", device_name(&words, &s.items))
+                        .ours("owner", owner),
+                )
             })
             .collect();
-        let members: Vec<(&str, &Analysis)> = shared
+        let pairs: Vec<(&str, &DeviceItems)> = shared
             .iter()
-            .map(|(d, _, a)| (d.handle.as_str(), a))
+            .map(|s| (s.device.handle.as_str(), s.items.as_ref()))
             .collect();
-        let comparison = compare_group(&members);
+        let comparison = compare_items(&pairs);
         let total = comparison.members.len();
-        let line = |item: &GroupItem| ItemLine {
-            text: item_text(&words, item),
-            count: words.format(
-                "web-group-holders",
-                &Args::new()
-                    .num("count", item.holders.len() as f64)
-                    .num("total", total as f64),
-            ),
-            holders: item
-                .holders
-                .iter()
-                .filter_map(|h| labels.get(h.as_str()).cloned())
-                .collect::<Vec<_>>()
-                .join(", "),
-        };
-        let differences: Vec<ItemLine> = comparison.differences().map(line).collect();
-        let same: Vec<ItemLine> = comparison.shared().map(line).collect();
-        let mut mine = Vec::new();
-        for device in accounts::devices_of(&mut conn, &session.account_id).await? {
-            let known = shared.iter().find(|(d, _, _)| d.handle == device.handle);
-            let name = match known {
-                Some((_, name, _)) => name.clone(),
-                None => describe(&mut conn, &device).await?.name,
-            };
-            mine.push(MyDevice {
-                shared: known.is_some(),
-                name: if name.is_empty() {
-                    words.get("web-device-unnamed")
-                } else {
-                    name
-                },
-                handle: device.handle,
-            });
-        }
+        let differences = held_by(comparison.differences(), |item| {
+            (
+                item_text(&words, &item.item),
+                words.format(
+                    "web-group-holders",
+                    &Args::new()
+                        .num("count", item.holders.len() as f64)
+                        .num("total", total as f64),
+                ),
+                holders_text(&words, &labels, &item.holders),
+            )
+        });
+        let same: Vec<String> = comparison
+            .shared()
+            .map(|item| item_text(&words, &item.item))
+            .collect();
+        let mine: Vec<MyDevice> = own_devices(&mut conn, &state.group_items, &session.account_id)
+            .await?
+            .into_iter()
+            .map(|d| MyDevice {
+                shared: shared.iter().any(|s| s.device.handle == d.device.handle),
+                name: device_name(&words, &d.items),
+                handle: d.device.handle,
+            })
+            .collect();
         let message = match invite.as_deref() {
             Some("sent") => Some(words.get("web-group-invited")),
             Some("unknown") => Some(words.get("web-group-invite-unknown")),
@@ -491,9 +654,17 @@ pub async fn page(
             "group.html",
             context! {
                 title => words.format("web-group-title", &Args::new().outside("name", &name)),
-                members => words.format("web-group-members", &Args::new().num("count", count as f64)),
+                members => words.format("web-group-members", &Args::new().num("count", members.len() as f64)),
+                member_names => members
+                    .iter()
+                    .map(|(id, name)| member_label(&words, id, name.as_deref()))
+                    .collect::<Vec<_>>(),
+                pending => pending
+                    .iter()
+                    .map(|(id, name)| member_label(&words, id, name.as_deref()))
+                    .collect::<Vec<_>>(),
                 group_id => group.clone(),
-                devices => labels.values().cloned().collect::<Vec<_>>(),
+                devices => labels,
                 differences,
                 same,
                 mine,
@@ -503,4 +674,20 @@ pub async fn page(
     }
     .await;
     ctx.respond(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_item_most_devices_hold_names_those_that_do_not() {
+        let words = Words::new(lucarne_words::Lang::En);
+        let labels: Vec<String> = ["A", "B", "C", "D"].map(String::from).to_vec();
+        assert_eq!(holders_text(&words, &labels, &[1]), "B");
+        assert_eq!(holders_text(&words, &labels, &[0, 3]), "A, D");
+        assert_eq!(holders_text(&words, &labels, &[0, 1, 3]), "all but C");
+        assert_eq!(holders_text(&words, &labels, &[1, 2, 3]), "all but A");
+        assert_eq!(holders_text(&words, &labels, &[0, 1, 2, 3]), "A, B, C, D");
+    }
 }

@@ -11,7 +11,7 @@
 //! - [`render`]: the template environment, the page context, errors as pages.
 //! - [`session`]: cookies, sessions, login tokens, CSRF.
 //! - [`login`]: following a login link, logging out.
-//! - [`home`], [`device`], [`access`], [`groups`]: the pages.
+//! - [`home`], [`device`], [`access`], [`groups`], [`account`]: the pages.
 //! - [`chart`]: the SVG chart of changes over time.
 
 use std::sync::Arc;
@@ -24,6 +24,7 @@ use axum::Router;
 use crate::state::AppState;
 
 pub mod access;
+pub mod account;
 pub mod chart;
 pub mod device;
 pub mod groups;
@@ -46,6 +47,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/", get(home::home))
         .route("/login/{token}", get(login::follow))
         .route("/logout", post(login::logout))
+        .route("/account", get(account::page).post(account::set_name))
         .route("/devices/{handle}", get(device::page))
         .route(
             "/devices/{handle}/snapshots/{leaf}",

@@ -27,6 +27,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("access.html", include_str!("templates/access.html")),
     ("groups.html", include_str!("templates/groups.html")),
     ("group.html", include_str!("templates/group.html")),
+    ("account.html", include_str!("templates/account.html")),
 ];
 
 /// `t(id, name=value…)`: message `id` in the page's language.

@@ -9,18 +9,13 @@ use std::sync::Arc;
 use base64::Engine as _;
 use ring::rand::SecureRandom as _;
 use ring::signature::{Ed25519KeyPair, KeyPair as _};
-use sqlx::Connection as _;
 
 use lucarne_profiles::profile::{Payload, Profile};
 use lucarne_profiles::snapshot::{InstalledProfile, Snapshot, Source};
 use lucarne_proof::envelope::{sha256_hex, Envelope};
 use lucarne_server::{AppState, Config};
 
-/// Where PostgreSQL tests create their databases.
-pub(crate) fn postgres_admin_url() -> String {
-    std::env::var("LUCARNE_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
-}
+pub(crate) mod postgres;
 
 /// Random bytes in hex.
 pub(crate) fn random_hex(bytes: usize) -> String {
@@ -50,20 +45,8 @@ impl TestDb {
 
     /// A fresh PostgreSQL database.
     pub(crate) async fn postgres() -> TestDb {
-        let admin = postgres_admin_url();
-        let name = format!("lucarne_test_{}", random_hex(6));
-        let mut conn = sqlx::postgres::PgConnection::connect(&admin)
-            .await
-            .expect("PostgreSQL for tests (see tests/setup.sh, LUCARNE_TEST_POSTGRES)");
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap().to_string();
-        TestDb::Postgres {
-            url: format!("{base}/{name}"),
-            name,
-        }
+        let (url, name) = postgres::create_database("lucarne_test").await;
+        TestDb::Postgres { url, name }
     }
 
     /// The URL to give the server (`None`: its default SQLite file).
@@ -77,15 +60,7 @@ impl TestDb {
     /// Drops a PostgreSQL database (after every server using it stopped).
     pub(crate) async fn drop_database(self) {
         if let TestDb::Postgres { name, .. } = self {
-            let mut conn = sqlx::postgres::PgConnection::connect(&postgres_admin_url())
-                .await
-                .unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .execute(&mut conn)
-            .await
-            .unwrap();
+            postgres::drop_database(&name).await;
         }
     }
 }

@@ -102,6 +102,10 @@ push-stopped = Sending stopped: { $reason }. { $remaining ->
     [one] 1 snapshot remains queued
    *[other] { $remaining } snapshots remain queued
 } and will go with the next push; nothing is lost.
+upload-wait = The server asks to be sent nothing for { $seconds } s. { $remaining ->
+    [one] { $remaining } snapshot stays queued
+   *[other] { $remaining } snapshots stay queued
+}: nothing is lost, Lucarne sends them at the first “lucarne scan” or “lucarne push” after that.
 push-nothing = No snapshot waiting.
 push-consistency-deferred = The log's consistency could not be checked this time ({ $reason }); it will be at the next push.
 

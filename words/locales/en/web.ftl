@@ -106,3 +106,22 @@ web-group-item-profile = Profile "{ $name }"
 web-group-item-restriction = Restriction { $key } = { $value }
 web-group-item-anchor = Root certificate authority "{ $name }"
 web-group-device = { $name } (of { $owner })
+
+## My account
+web-nav-account = My account
+web-account-title = My account
+web-account-name-title = The name your groups see
+web-account-name-help = The members of your groups see this name next to your shared iPads, in the list of members and in your invitations. Without a name, they see you as "{ $shown }".
+web-account-name = Your name (leave empty to show none)
+web-account-save = Save
+web-account-saved = Name saved.
+web-account-too-long = This name is too long: { $max } characters at most. Nothing was changed.
+web-account-unsafe = This name contains an invisible or control character, or one that reverses the writing direction: it could pass for another name. Nothing was changed.
+web-account-id-title = Your account identifier
+web-account-id-help = Give it to a colleague who wants to invite you to a group: the invitation is for this account and no other, whatever name it chose.
+web-account-unnamed = account { $id }
+web-group-members-title = Members
+web-group-member = { $name } (account { $id })
+web-group-pending = Pending invitations
+web-groups-invited-by = invited by { $name }
+web-group-all-but = all but { $devices }

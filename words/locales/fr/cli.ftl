@@ -106,6 +106,10 @@ push-stopped = Envoi interrompu : { $reason }. { $remaining ->
     [one] { $remaining } instantané reste en attente et partira
    *[other] { $remaining } instantanés restent en attente et partiront
 } au prochain envoi ; rien n'est perdu.
+upload-wait = Le serveur demande d'attendre { $seconds } s avant de lui envoyer quoi que ce soit. { $remaining ->
+    [one] { $remaining } instantané reste en attente
+   *[other] { $remaining } instantanés restent en attente
+} : rien n'est perdu, Lucarne les enverra au premier « lucarne scan » ou « lucarne push » après ce délai.
 push-nothing = Aucun instantané en attente.
 push-consistency-deferred = La cohérence du journal n'a pas pu être vérifiée cette fois ({ $reason }) ; elle le sera au prochain envoi.
 

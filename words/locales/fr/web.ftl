@@ -106,3 +106,22 @@ web-group-item-profile = Profil « { $name } »
 web-group-item-restriction = Restriction { $key } = { $value }
 web-group-item-anchor = Autorité de certification racine « { $name } »
 web-group-device = { $name } (de { $owner })
+
+## Mon compte
+web-nav-account = Mon compte
+web-account-title = Mon compte
+web-account-name-title = Le nom que voient vos groupes
+web-account-name-help = Les membres de vos groupes voient ce nom à côté de vos iPad partagés, dans la liste des membres et dans vos invitations. Sans nom, ils vous voient comme « { $shown } ».
+web-account-name = Votre nom (laissez vide pour n'en montrer aucun)
+web-account-save = Enregistrer
+web-account-saved = Nom enregistré.
+web-account-too-long = Ce nom est trop long : { $max } caractères au plus. Rien n'a été changé.
+web-account-unsafe = Ce nom contient un caractère invisible, de contrôle ou qui inverse le sens d'écriture : il pourrait se faire passer pour un autre nom. Rien n'a été changé.
+web-account-id-title = Votre identifiant de compte
+web-account-id-help = Donnez-le à un collègue qui veut vous inviter dans un groupe : l'invitation vise ce compte et aucun autre, quel que soit le nom choisi.
+web-account-unnamed = compte { $id }
+web-group-members-title = Membres
+web-group-member = { $name } (compte { $id })
+web-group-pending = Invitations en attente
+web-groups-invited-by = invitation de { $name }
+web-group-all-but = toutes sauf { $devices }
