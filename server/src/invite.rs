@@ -156,21 +156,33 @@ pub async fn create_for(
     Ok(code)
 }
 
-/// When the soonest of the codes `issuer` has waiting (unused, unexpired) expires, if it has
-/// [`MAX_WAITING_PER_ISSUER`] or more; `None` when it may ask for another.
+/// When the soonest of the codes `issuer` has waiting (unused, unexpired) for `group` (its
+/// computer codes when `None`) expires, if it has [`MAX_WAITING_PER_ISSUER`] or more; `None`
+/// when it may ask for another. Each kind counts apart: an admin's codes for a group never
+/// stop them adding a computer of their own.
 pub async fn waiting_limit_reached(
     conn: &mut AnyConnection,
     issuer: &str,
+    group: Option<&str>,
     now: i64,
 ) -> anyhow::Result<Option<i64>> {
-    let row = sqlx::query(
-        "SELECT COUNT(*), MIN(expires_at) FROM invites \
-         WHERE issued_by = $1 AND used_at IS NULL AND expires_at > $2",
-    )
+    let query = sqlx::query(match group {
+        None => {
+            "SELECT COUNT(*), MIN(expires_at) FROM invites \
+             WHERE issued_by = $1 AND used_at IS NULL AND expires_at > $2 AND group_id IS NULL"
+        }
+        Some(_) => {
+            "SELECT COUNT(*), MIN(expires_at) FROM invites \
+             WHERE issued_by = $1 AND used_at IS NULL AND expires_at > $2 AND group_id = $3"
+        }
+    })
     .bind(issuer)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?;
+    .bind(now);
+    let query = match group {
+        Some(group) => query.bind(group),
+        None => query,
+    };
+    let row = query.fetch_one(&mut *conn).await?;
     let count: i64 = row.try_get(0)?;
     let soonest: Option<i64> = row.try_get(1)?;
     Ok((count >= MAX_WAITING_PER_ISSUER).then(|| soonest.unwrap_or(now)))

@@ -489,6 +489,9 @@ async fn group_codes(db: TestDb) {
     .await
     .unwrap();
     assert_eq!(waiting, 5);
+    // Codes for the group do not count against the admin's own computer codes.
+    let (status, body) = computer_code(&server, &admin).await;
+    assert_eq!(status, 200, "{body}");
 
     server.stop().await;
     db.drop_database().await;

@@ -33,7 +33,7 @@ pub async fn create(
     let caller = authenticate(&state, &method, &uri, &headers, &body).await?;
     let now = now_unix();
     let mut conn = state.db.pool.acquire().await?;
-    if let Some(soonest) = invite::waiting_limit_reached(&mut conn, &caller.account_id, now)
+    if let Some(soonest) = invite::waiting_limit_reached(&mut conn, &caller.account_id, None, now)
         .await
         .map_err(ApiError::internal)?
     {

@@ -85,7 +85,7 @@ pub async fn create(
             return Err(WebError::Forbidden);
         }
         let now = now_unix();
-        if invite::waiting_limit_reached(&mut conn, &session.account_id, now)
+        if invite::waiting_limit_reached(&mut conn, &session.account_id, Some(&group), now)
             .await?
             .is_some()
         {
