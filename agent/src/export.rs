@@ -18,8 +18,6 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use lucarne_profiles::analysis::analyze_snapshot;
-use lucarne_profiles::compare::{compare_snapshots, ChangeEvent};
 use lucarne_profiles::Snapshot;
 use lucarne_proof::checkpoint::LogIdentity;
 use lucarne_proof::cms::timestamp;
@@ -27,10 +25,9 @@ use lucarne_proof::envelope::{sha256_hex, Envelope};
 use lucarne_proof::export::{self, DataHeader};
 use lucarne_proof::merkle::{self, Hash};
 use lucarne_proof::receipt::Receipt;
-use lucarne_report::{Attestation, KeyFact, KeyRole, Period, ReportInput, SnapshotEntry};
-use lucarne_words::Lang;
+use lucarne_report::export::{place_in_period, DeviceBuilder, InLog};
+pub use lucarne_report::export::{AttestedTime, DeviceFacts, ExportData, SnapshotFacts};
 use ring::rand::{SecureRandom as _, SystemRandom};
-use serde::{Deserialize, Serialize};
 
 use crate::home::{read_bounded, Home};
 use crate::keys::AgentKey;
@@ -93,57 +90,6 @@ pub enum ExportError {
     Zip(#[from] export::zip::ZipError),
 }
 
-/// `data.json`: the facts of an export, without a word of any language.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ExportData {
-    /// Schema, who attests, whether timestamped (what the verifier reads).
-    #[serde(flatten)]
-    pub header: DataHeader,
-    /// When the export was made, by this computer's clock (attested by nobody).
-    pub made_at: String,
-    /// The period asked for (days, inclusive); `None` for open ends.
-    pub from: Option<String>,
-    /// Last day.
-    pub to: Option<String>,
-    /// The language of the documents.
-    pub lang: String,
-    /// The devices.
-    pub devices: Vec<DeviceFacts>,
-}
-
-/// One device in an export.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DeviceFacts {
-    /// Its folder in the history and in the export.
-    pub handle: String,
-    /// Its name, from its newest snapshot in the period.
-    pub name: Option<String>,
-    /// The key that signed its snapshots.
-    pub key_id: String,
-    /// Its snapshots in the period, oldest first.
-    pub snapshots: Vec<SnapshotFacts>,
-}
-
-/// One snapshot in an export, and what changed since the one before it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SnapshotFacts {
-    /// Its sequence number.
-    pub sequence: u64,
-    /// When it was taken (signed by the agent).
-    pub taken_at: String,
-    /// Hex SHA-256 of the snapshot bytes.
-    pub snapshot_sha256: String,
-    /// Its envelope's path in the export.
-    pub envelope: String,
-    /// Its receipt's path in the export, when the server's log holds it.
-    pub receipt: Option<String>,
-    /// Its position in the server's log, when it holds it.
-    pub leaf_index: Option<u64>,
-    /// What changed since the previous snapshot of the history (which may lie before the
-    /// period); `None` for the device's first snapshot.
-    pub changes: Option<Vec<ChangeEvent>>,
-}
-
 /// A finished export.
 #[derive(Debug, Clone)]
 pub struct Export {
@@ -153,11 +99,6 @@ pub struct Export {
     pub data: ExportData,
     /// The timestamp over the manifest's signature, when one was asked for.
     pub timestamp: Option<timestamp::Timestamp>,
-}
-
-/// The day (`YYYY-MM-DD`) of an RFC 3339 time.
-fn day(taken_at: &str) -> &str {
-    taken_at.get(..10).unwrap_or(taken_at)
 }
 
 /// Reads the history of `home` and builds the export (see the module docs).
@@ -245,116 +186,13 @@ pub fn build(home: &Home, options: &ExportOptions) -> Result<Export, ExportError
     })
 }
 
-/// Adds the files drawn from the facts: `data.json`, and for each device the report crate's
-/// documents made from the same `data` — `rapport.pdf` (with these exact `data.json` bytes
-/// attached), `LISEZMOI.txt`, `lettres/…` — at the root for one device, under
-/// `rapports/<handle>/` for several.
+/// Adds `data.json` and the report crate's documents drawn from it (see
+/// [`lucarne_report::export::export_files`]).
 pub fn export_files(
     files: &mut BTreeMap<String, Vec<u8>>,
     data: &ExportData,
 ) -> Result<(), ExportError> {
-    let data_json = serde_json::to_vec_pretty(data).map_err(anyhow::Error::from)?;
-    let lang: Lang = data.lang.parse().unwrap_or_default();
-    let one = data.devices.len() == 1;
-    for device in &data.devices {
-        let Some(input) = report_input(files, data, device)? else {
-            continue;
-        };
-        // One device: the documents at the root; several: one folder each.
-        let prefix = if one {
-            String::new()
-        } else {
-            format!("rapports/{}/", device.handle)
-        };
-        let pdf = lucarne_report::render_pdf_attaching(&input, lang, data_json.clone())
-            .map_err(anyhow::Error::from)?;
-        files.insert(format!("{prefix}rapport.pdf"), pdf);
-        files.insert(
-            format!("{prefix}LISEZMOI.txt"),
-            lucarne_report::lisezmoi(&input, lang).into_bytes(),
-        );
-        for (name, text) in lucarne_report::letters(&input, lang) {
-            files.insert(format!("{prefix}{name}"), text.into_bytes());
-        }
-    }
-    files.insert(export::DATA.into(), data_json);
-    Ok(())
-}
-
-/// The report's facts for one device of the export: its newest snapshot analysed, each
-/// snapshot with who attests it (this computer's key always; the server's log when a receipt
-/// is there), the keys and their files. `None` when the device has no snapshot.
-fn report_input(
-    files: &BTreeMap<String, Vec<u8>>,
-    data: &ExportData,
-    device: &DeviceFacts,
-) -> Result<Option<ReportInput>, ExportError> {
-    let (Some(first), Some(newest)) = (device.snapshots.first(), device.snapshots.last()) else {
-        return Ok(None);
-    };
-    let body = files
-        .get(&newest.envelope)
-        .ok_or_else(|| anyhow::anyhow!("{} is not in the export", newest.envelope))?;
-    let bytes = Envelope::from_json(body)
-        .and_then(|e| e.snapshot_bytes())
-        .map_err(anyhow::Error::from)?;
-    let snapshot: Snapshot = serde_json::from_slice(&bytes).map_err(anyhow::Error::from)?;
-    let snapshots = device
-        .snapshots
-        .iter()
-        .map(|s| {
-            let mut attested = vec![Attestation::AgentSigned];
-            if let (Some(file), Some(leaf_index)) = (&s.receipt, s.leaf_index) {
-                attested.push(Attestation::LogIncluded {
-                    leaf_index,
-                    file: file.clone(),
-                });
-            }
-            SnapshotEntry {
-                sequence: s.sequence,
-                taken_at: s.taken_at.clone(),
-                envelope: s.envelope.clone(),
-                attested,
-                changes: s.changes.clone(),
-            }
-        })
-        .collect();
-    let mut keys = vec![KeyFact {
-        role: KeyRole::Agent,
-        fingerprint: device.key_id.clone(),
-        file: export::agent_key_path(&device.key_id),
-    }];
-    if let Some(log) = files
-        .get(export::LOG_KEY)
-        .and_then(|b| serde_json::from_slice::<LogIdentity>(b).ok())
-    {
-        keys.push(KeyFact {
-            role: KeyRole::Log,
-            fingerprint: log.verifier_key,
-            file: export::LOG_KEY.into(),
-        });
-    }
-    Ok(Some(ReportInput {
-        owner: None,
-        device_handle: device.handle.clone(),
-        period: Period {
-            from: data
-                .from
-                .clone()
-                .unwrap_or_else(|| day(&first.taken_at).to_string()),
-            to: data
-                .to
-                .clone()
-                .unwrap_or_else(|| day(&newest.taken_at).to_string()),
-        },
-        generated_at: data.made_at.clone(),
-        server_attested: data.header.attested_by == "server",
-        analysis: analyze_snapshot(&snapshot),
-        analysed_sequence: newest.sequence,
-        snapshots,
-        server_alerts: Vec::new(),
-        keys,
-    }))
+    lucarne_report::export::export_files(files, data).map_err(|e| anyhow::Error::from(e).into())
 }
 
 /// The checkpoints of the receipts exported, verified: tree size → (root, signed note).
@@ -421,9 +259,7 @@ fn device_files(
     checkpoints: &mut Checkpoints,
 ) -> Result<Option<DeviceFacts>, ExportError> {
     let key_id = key.key_id();
-    let mut previous: Option<Snapshot> = None;
-    let mut snapshots = Vec::new();
-    let mut name = None;
+    let mut builder = DeviceBuilder::new(device, &key_id);
     for sequence in state::history_sequences(home, device).map_err(anyhow::Error::from)? {
         // A snapshot the server refused for good is not evidence of anything: the chain went
         // back over it (see `state::rewind`), and what follows links to the one before it.
@@ -434,17 +270,17 @@ fn device_files(
         let envelope = Envelope::from_json(&body).map_err(anyhow::Error::from)?;
         let bytes = envelope.snapshot_bytes().map_err(anyhow::Error::from)?;
         let current: Snapshot = serde_json::from_slice(&bytes).map_err(anyhow::Error::from)?;
-        let taken = day(&current.taken_at).to_string();
-        if options.to.as_deref().is_some_and(|to| taken.as_str() > to) {
-            break;
-        }
-        if options
-            .from
-            .as_deref()
-            .is_some_and(|from| taken.as_str() < from)
-        {
-            previous = Some(current);
-            continue;
+        match place_in_period(
+            &current.taken_at,
+            options.from.as_deref(),
+            options.to.as_deref(),
+        ) {
+            std::cmp::Ordering::Greater => break,
+            std::cmp::Ordering::Less => {
+                builder.before_period(current);
+                continue;
+            }
+            std::cmp::Ordering::Equal => {}
         }
         if envelope.key_id != key_id {
             return Err(ExportError::OtherKey {
@@ -453,12 +289,7 @@ fn device_files(
                 key_id: envelope.key_id,
             });
         }
-        let changes = previous
-            .as_ref()
-            .map(|before| compare_snapshots(before, &current));
-        let envelope_path = export::envelope_path(device, &key_id, sequence);
-        let mut receipt = None;
-        let mut leaf_index = None;
+        let mut in_log = InLog::default();
         let receipt_file = receipt_path(home, device, sequence);
         if receipt_file.exists() {
             let bytes = read_bounded(
@@ -472,7 +303,7 @@ fn device_files(
                 Ok((r, verified))
             });
             if let Ok((parsed, verified)) = verified {
-                leaf_index = Some(parsed.leaf_index);
+                in_log.leaf_index = Some(parsed.leaf_index);
                 if let Some(verified) = verified {
                     checkpoints.seen.insert(
                         verified.checkpoint.size,
@@ -482,30 +313,12 @@ fn device_files(
             }
             let path = export::receipt_path(device, &key_id, sequence);
             files.insert(path.clone(), bytes);
-            receipt = Some(path);
+            in_log.receipt = Some(path);
         }
-        files.insert(envelope_path.clone(), body);
-        name = current.device.name.clone().or(name);
-        snapshots.push(SnapshotFacts {
-            sequence,
-            taken_at: current.taken_at.clone(),
-            snapshot_sha256: sha256_hex(&bytes),
-            envelope: envelope_path,
-            receipt,
-            leaf_index,
-            changes,
-        });
-        previous = Some(current);
+        files.insert(export::envelope_path(device, &key_id, sequence), body);
+        builder.add(sequence, current, sha256_hex(&bytes), in_log);
     }
-    if snapshots.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(DeviceFacts {
-        handle: device.to_string(),
-        name,
-        key_id,
-        snapshots,
-    }))
+    Ok(builder.finish())
 }
 
 /// Asks the timestamping authority at `url` for a token over `note` and checks it (signature,

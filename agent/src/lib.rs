@@ -18,6 +18,7 @@
 //! - [`state`]: sealing snapshots: per-device hash chain, local history, outbox.
 //! - [`registration`]: registering the key with a server, and what the server answered.
 //! - [`upload`]: sending the outbox, verifying receipts, keeping them.
+//! - [`server_history`]: what the server says of the account's iPads (signed API).
 //!
 //! Invariant: nothing in this crate writes to a device. See `ARCHITECTURE.md`.
 
@@ -33,6 +34,7 @@ pub mod keys;
 pub mod privacy_report;
 pub mod registration;
 pub mod salt;
+pub mod server_history;
 pub mod sources;
 pub mod state;
 pub mod upload;

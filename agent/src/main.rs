@@ -4,7 +4,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use lucarne::commands::{
-    backups, devices, export, history, inspect, key, open, push, register, scan, verify,
+    add_computer, backups, devices, export, history, inspect, key, open, push, register, scan,
+    verify,
 };
 
 /// Lucarne: see what the administration managing your iPad can change or read.
@@ -39,6 +40,8 @@ enum Command {
     Verify(verify::VerifyArgs),
     /// Open your pages on the server in the browser (a login link valid one minute).
     Open(open::OpenArgs),
+    /// A single-use code to add another computer of yours to your account on the server.
+    AddComputer(add_computer::AddComputerArgs),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
         Command::Export(a) => a.lang,
         Command::Verify(a) => a.lang,
         Command::Open(a) => a.lang,
+        Command::AddComputer(a) => a.lang,
     };
     let result = match cli.command {
         Command::Inspect(args) => inspect::run(&args),
@@ -70,6 +74,7 @@ fn main() -> ExitCode {
         // 1: a check failed (each named on its own line).
         Command::Verify(args) => verify::run(&args),
         Command::Open(args) => open::run(&args),
+        Command::AddComputer(args) => add_computer::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use lucarne_proof::checkpoint::{verify_checkpoint, CheckpointError, LogIdentity};
+use lucarne_proof::wire::Joined;
 
 use crate::home::{read_bounded, write_atomic, Home, HomeError};
 use crate::keys::{AgentKey, KeyError};
@@ -27,6 +28,10 @@ pub struct Registration {
     pub key_id: String,
     /// The server's transparency log.
     pub log: LogIdentity,
+    /// Which account the key joined (a new one, the official's existing one, a group's new
+    /// member), as the registration code decided.
+    #[serde(default)]
+    pub joined: Joined,
 }
 
 /// Why registration failed or cannot be read.
@@ -112,6 +117,7 @@ pub async fn register(
         server: client.base().to_string(),
         key_id: answer.key_id,
         log: answer.log,
+        joined: answer.joined,
     };
     let bytes = serde_json::to_vec_pretty(&registration)
         .map_err(|e| RegistrationError::Damaged(home.path(REGISTRATION_FILE), e.to_string()))?;

@@ -13,8 +13,11 @@
 //! - [`fonts`]: the embedded fonts (DejaVu), measuring, printable text.
 //! - [`pdf`]: pages → PDF/A-3b with krilla.
 //! - [`text`]: `LISEZMOI.txt` and the letters.
+//! - [`export`]: `data.json`'s facts and the files drawn from them, for the agent's export
+//!   and the server's alike.
 
 pub mod content;
+pub mod export;
 pub mod fonts;
 pub mod input;
 pub mod layout;
@@ -39,6 +42,9 @@ pub enum ReportError {
     /// The facts could not be written as JSON.
     #[error("data.json could not be written: {0}")]
     Json(#[from] serde_json::Error),
+    /// The export's files do not hold what its facts name (a snapshot that cannot be read).
+    #[error("the export's facts cannot be read: {0}")]
+    Input(String),
 }
 
 /// The facts of `input` as `data.json` (pretty JSON, language-free): attached to the PDF and

@@ -34,7 +34,18 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Limits on what one client may hold or ask (timeouts, connections, rates, storage).
     pub limits: Limits,
+    /// URL of an RFC 3161 timestamping authority (in production an eIDAS-qualified one):
+    /// when set, the log's newest checkpoint is timestamped every
+    /// [`Config::timestamp_interval_seconds`], and exports carry the tokens. `None`: no
+    /// timestamps.
+    pub tsa_url: Option<String>,
+    /// Seconds between two timestamps of the log's checkpoint (only a checkpoint newer than
+    /// the last one timestamped is sent).
+    pub timestamp_interval_seconds: u64,
 }
+
+/// Default interval between two timestamps of the log's checkpoint: an hour.
+pub const DEFAULT_TIMESTAMP_INTERVAL_SECONDS: u64 = 3600;
 
 /// Where officials reach the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,6 +147,8 @@ impl Default for Config {
             max_connections: 8,
             public_url: None,
             limits: Limits::default(),
+            tsa_url: None,
+            timestamp_interval_seconds: DEFAULT_TIMESTAMP_INTERVAL_SECONDS,
         }
     }
 }

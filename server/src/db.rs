@@ -101,6 +101,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_names.sql"),
     ),
     (
+        7,
+        "timestamps",
+        include_str!("../migrations/sqlite/0007_timestamps.sql"),
+    ),
+    (
         8,
         "layouts",
         include_str!("../migrations/sqlite/0008_layouts.sql"),
@@ -136,6 +141,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         6,
         "names",
         include_str!("../migrations/postgres/0006_names.sql"),
+    ),
+    (
+        7,
+        "timestamps",
+        include_str!("../migrations/postgres/0007_timestamps.sql"),
     ),
     (
         8,

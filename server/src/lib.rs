@@ -18,6 +18,8 @@
 //!   the access log.
 //! - [`invite`]: one-time registration codes; [`keys`]: revocation.
 //! - [`timeline`]: a device's timeline, a page at a time.
+//! - [`timestamps`]: RFC 3161 timestamps of the log's checkpoints, asked periodically.
+//! - [`export`]: the evidence export of a device (`lucarne-export/1`), signed by the log key.
 //! - [`routes`]: HTTP handlers, one module per group.
 //! - [`web`]: the pages officials read (sessions, devices, who looked, groups).
 //! - [`metrics`], [`error`], [`state`]: counters, the error type, shared state.
@@ -30,6 +32,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod export;
 pub mod facts;
 pub mod heads;
 pub mod ingest;
@@ -44,6 +47,7 @@ pub mod serve;
 pub mod state;
 pub mod storage;
 pub mod timeline;
+pub mod timestamps;
 pub mod tlog;
 pub mod web;
 

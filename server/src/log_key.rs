@@ -19,6 +19,8 @@ const ALG_ED25519: u8 = 0x01;
 pub struct LogKey {
     signer: StandardSigner,
     verifier_key: String,
+    /// The same key, to sign export manifests (`lucarne.export/1` notes).
+    pair: std::sync::Arc<ring::signature::Ed25519KeyPair>,
 }
 
 impl std::fmt::Debug for LogKey {
@@ -86,12 +88,20 @@ impl LogKey {
         Ok(LogKey {
             signer,
             verifier_key,
+            pair: std::sync::Arc::new(pair),
         })
     }
 
     /// The note signer.
     pub fn signer(&self) -> &StandardSigner {
         &self.signer
+    }
+
+    /// Signs an export's manifest with the log's key: a signed note whose text is
+    /// `lucarne.export/1` and the manifest (a distinct origin, so it can never pass for a
+    /// checkpoint), signed under the log's name (`lucarne_proof::export::manifest::sign`).
+    pub fn sign_export_manifest(&self, manifest: &[u8]) -> Vec<u8> {
+        lucarne_proof::export::manifest::sign(manifest, self.signer.name(), &self.pair)
     }
 
     /// The C2SP verifier key string: `<name>+<id>+<base64(0x01 || public key)>`.

@@ -44,6 +44,13 @@ enum Command {
         /// Largest accepted envelope, in bytes.
         #[arg(long, env = "LUCARNE_MAX_BODY_BYTES")]
         max_body_bytes: Option<usize>,
+        /// URL of an RFC 3161 timestamping authority: the log's checkpoint is timestamped
+        /// periodically and exports carry the tokens.
+        #[arg(long, env = "LUCARNE_TSA_URL")]
+        tsa_url: Option<String>,
+        /// Seconds between two timestamps of the log's checkpoint.
+        #[arg(long, env = "LUCARNE_TIMESTAMP_INTERVAL_SECONDS")]
+        timestamp_interval_seconds: Option<u64>,
     },
     /// Revoke an agent key: its uploads and reads are refused from now on (what it uploaded
     /// stays in the log).
@@ -80,8 +87,16 @@ fn config(cli: &Cli) -> anyhow::Result<Config> {
     if let Command::Serve {
         listen,
         max_body_bytes,
+        tsa_url,
+        timestamp_interval_seconds,
     } = &cli.command
     {
+        if let Some(url) = tsa_url {
+            config.tsa_url = Some(url.clone());
+        }
+        if let Some(seconds) = timestamp_interval_seconds {
+            config.timestamp_interval_seconds = *seconds;
+        }
         if let Some(listen) = listen {
             config.listen = *listen;
         }

@@ -55,6 +55,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The group items of device states, parsed, for the group pages.
     pub group_items: crate::facts::ItemsCache,
+    /// The timestamping authority the log's checkpoints are sent to, when one is configured.
+    pub tsa_url: Option<String>,
 }
 
 impl AppState {
@@ -66,7 +68,7 @@ impl AppState {
         let mut conn = db.pool.acquire().await.context("database connection")?;
         crate::tlog::initialise(&mut conn, &key, &config.origin).await?;
         drop(conn);
-        Ok(Arc::new_cyclic(|weak| AppState {
+        let state = Arc::new_cyclic(|weak| AppState {
             sequencer: Sequencer::start(weak.clone()),
             db,
             key,
@@ -95,6 +97,15 @@ impl AppState {
             public_url: origin.as_ref().map(|o| o.url.clone()),
             secure_cookies: origin.as_ref().is_some_and(|o| o.https),
             group_items: crate::facts::ItemsCache::default(),
-        }))
+            tsa_url: config.tsa_url.clone(),
+        });
+        if let Some(url) = &config.tsa_url {
+            crate::timestamps::start(
+                Arc::downgrade(&state),
+                url.clone(),
+                std::time::Duration::from_secs(config.timestamp_interval_seconds),
+            );
+        }
+        Ok(state)
     }
 }

@@ -296,7 +296,44 @@ pub async fn seal(
         .bind(&checkpoint)
         .execute(&mut *conn)
         .await?;
+    // Kept by size so that an export can give each snapshot the receipt of its batch.
+    sqlx::query(
+        "INSERT INTO log_checkpoints (tree_size, checkpoint) VALUES ($1, $2) \
+         ON CONFLICT (tree_size) DO NOTHING",
+    )
+    .bind(i64::try_from(size)?)
+    .bind(&checkpoint)
+    .execute(&mut *conn)
+    .await?;
     Ok(checkpoint)
+}
+
+/// The first signed checkpoint whose tree holds leaf `leaf_index` (the one of its batch,
+/// for leaves appended since checkpoints are kept), with its size; the current one when no
+/// kept checkpoint holds it.
+pub async fn checkpoint_covering(
+    conn: &mut AnyConnection,
+    leaf_index: u64,
+) -> anyhow::Result<(u64, String)> {
+    let row = sqlx::query(
+        "SELECT tree_size, checkpoint FROM log_checkpoints WHERE tree_size > $1 \
+         ORDER BY tree_size LIMIT 1",
+    )
+    .bind(i64::try_from(leaf_index)?)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match row {
+        Some(row) => Ok((u64::try_from(row.try_get::<i64, _>(0)?)?, row.try_get(1)?)),
+        None => current(conn).await,
+    }
+}
+
+/// The current tree size and its signed checkpoint, read together.
+pub async fn current(conn: &mut AnyConnection) -> anyhow::Result<(u64, String)> {
+    let row = sqlx::query("SELECT tree_size, checkpoint FROM log_state WHERE id = 1")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok((u64::try_from(row.try_get::<i64, _>(0)?)?, row.try_get(1)?))
 }
 
 /// The latest signed checkpoint.

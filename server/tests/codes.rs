@@ -275,3 +275,231 @@ async fn sqlite_second_computer() {
 async fn postgres_second_computer() {
     second_computer(TestDb::postgres().await).await;
 }
+
+/// A browser session of `agent` (through a login link), carried by hand.
+struct Session {
+    http: reqwest::Client,
+    cookie: String,
+}
+
+impl Session {
+    async fn of(server: &TestServer, agent: &Agent) -> Session {
+        let (status, link) = agent
+            .signed_post(server, "/api/v1/login-links", &json!({}))
+            .await;
+        assert_eq!(status, 200, "{link}");
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let response = http
+            .get(link["url"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
+        let cookie = response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        Session { http, cookie }
+    }
+
+    async fn get(&self, url: &str) -> (u16, String) {
+        let response = self
+            .http
+            .get(url)
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
+    async fn post(&self, url: &str, form: &str) -> (u16, reqwest::header::HeaderMap, String) {
+        let response = self
+            .http
+            .post(url)
+            .header("cookie", &self.cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form.to_string())
+            .send()
+            .await
+            .unwrap();
+        (
+            response.status().as_u16(),
+            response.headers().clone(),
+            response.text().await.unwrap(),
+        )
+    }
+}
+
+/// The CSRF token of a page's forms.
+fn csrf(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").unwrap() + 19;
+    page[at..at + 64].to_string()
+}
+
+/// The code a group code page shows.
+fn shown_code(page: &str) -> String {
+    let at = page.find("<p class=\"code\"><code>").unwrap() + 22;
+    page[at..].chars().take_while(|c| *c != '<').collect()
+}
+
+async fn group_codes(db: TestDb) {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(&config(dir.path(), &db)).await;
+    let admin = registered(&server).await;
+    let member = registered(&server).await;
+    let outsider = registered(&server).await;
+    let admin_web = Session::of(&server, &admin).await;
+
+    // The admin creates the group and invites a member, who accepts.
+    let (_, groups) = admin_web.get(&server.url("/groups")).await;
+    let token = csrf(&groups);
+    let (status, headers, _) = admin_web
+        .post(
+            &server.url("/groups"),
+            &format!("csrf={token}&name=Opposition"),
+        )
+        .await;
+    assert_eq!(status, 303);
+    let group_url = headers["location"].to_str().unwrap().to_string();
+    let group_id = group_url.trim_start_matches("/groups/").to_string();
+    let member_account = account_of(&server, &member).await;
+    let (status, _, _) = admin_web
+        .post(
+            &server.url(&format!("{group_url}/invitations")),
+            &format!("csrf={token}&account={member_account}"),
+        )
+        .await;
+    assert_eq!(status, 303);
+    let member_web = Session::of(&server, &member).await;
+    let (_, page) = member_web.get(&server.url("/groups")).await;
+    let member_token = csrf(&page);
+    let (status, _, _) = member_web
+        .post(
+            &server.url(&format!("{group_url}/accept")),
+            &format!("csrf={member_token}"),
+        )
+        .await;
+    assert_eq!(status, 303);
+
+    // Only the admin's group page offers the form.
+    let (_, page) = admin_web.get(&server.url(&group_url)).await;
+    assert!(
+        page.contains(&format!("action=\"{group_url}/codes\"")),
+        "{page}"
+    );
+    let (_, page) = member_web.get(&server.url(&group_url)).await;
+    assert!(!page.contains("/codes\""), "{page}");
+
+    // Refused: no session, a wrong CSRF token, a member who is not the admin, an outsider.
+    let codes_url = server.url(&format!("{group_url}/codes"));
+    let anonymous = reqwest::Client::new()
+        .post(&codes_url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status().as_u16(), 401);
+    let (status, _, _) = admin_web
+        .post(&codes_url, &format!("csrf={}", "0".repeat(64)))
+        .await;
+    assert_eq!(status, 403, "wrong CSRF token");
+    let (status, _, _) = member_web
+        .post(&codes_url, &format!("csrf={member_token}"))
+        .await;
+    assert_eq!(status, 403, "a member who is not the admin");
+    let outsider_web = Session::of(&server, &outsider).await;
+    let (_, page) = outsider_web.get(&server.url("/groups")).await;
+    let (status, _, page) = outsider_web
+        .post(&codes_url, &format!("csrf={}", csrf(&page)))
+        .await;
+    assert_eq!(status, 404, "an outsider learns nothing of the group");
+    assert!(!page.contains("Opposition"));
+    let waiting: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invites WHERE group_id = $1")
+        .bind(&group_id)
+        .fetch_one(&server.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(waiting, 0, "no refused request made a code");
+
+    // The admin's code: shown once, not stored in clear, with the command to type.
+    let (status, headers, page) = admin_web.post(&codes_url, &format!("csrf={token}")).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(headers["cache-control"], "no-store");
+    let code = shown_code(&page);
+    assert_eq!(code.len(), 23, "{page}");
+    assert!(
+        page.replace("&#x2f;", "/").contains(&format!(
+            "lucarne register --server {} --code {code}",
+            server.base
+        )),
+        "{page}"
+    );
+    let newcomer = Agent::new();
+    let (status, body) = newcomer.register(&server, &code).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["joined"],
+        json!({"kind": "group", "name": "Opposition"})
+    );
+    let newcomer_account = account_of(&server, &newcomer).await;
+    assert_ne!(newcomer_account, account_of(&server, &admin).await);
+    let newcomer_web = Session::of(&server, &newcomer).await;
+    let (status, page) = newcomer_web.get(&server.url(&group_url)).await;
+    assert_eq!(status, 200, "the new account is a member: {page}");
+    assert!(!page.contains("/codes\""), "and not an admin");
+    // The language switch of a code's page leads back to the group, showing no code.
+    let (status, page) = newcomer_web
+        .get(&server.url(&format!("{group_url}/codes?lang=en")))
+        .await;
+    assert_eq!(status, 303, "{page}");
+    // Used once.
+    let (status, body) = Agent::new().register(&server, &code).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"]["code"], "used_code");
+    // Expired.
+    let (_, _, page) = admin_web.post(&codes_url, &format!("csrf={token}")).await;
+    let expired = shown_code(&page);
+    sqlx::query("UPDATE invites SET expires_at = 1 WHERE code_sha256 = $1")
+        .bind(code_hash(&expired))
+        .execute(&server.state.db.pool)
+        .await
+        .unwrap();
+    let (status, body) = Agent::new().register(&server, &expired).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"]["code"], "expired_code");
+    // Five waiting at most: the sixth request is told so, and makes no code.
+    for _ in 0..5 {
+        admin_web.post(&codes_url, &format!("csrf={token}")).await;
+    }
+    let (status, _, page) = admin_web.post(&codes_url, &format!("csrf={token}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("cinq codes en attente"), "{page}");
+    let waiting: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM invites WHERE group_id = $1 AND used_at IS NULL AND expires_at > 1",
+    )
+    .bind(&group_id)
+    .fetch_one(&server.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(waiting, 5);
+
+    server.stop().await;
+    db.drop_database().await;
+}
+
+#[tokio::test]
+async fn sqlite_group_codes() {
+    group_codes(TestDb::sqlite()).await;
+}
+
+#[tokio::test]
+async fn postgres_group_codes() {
+    group_codes(TestDb::postgres().await).await;
+}

@@ -742,3 +742,167 @@ async fn sqlite_access_rules() {
 async fn postgres_access_rules() {
     access_rules(TestDb::postgres().await).await;
 }
+
+/// The evidence export from the device page: the owner gets the button, the download (a ZIP
+/// signed by the log key that verifies offline) and the letters, each written in the access
+/// log; a forged form is refused; a group member the device is shared with sees no button
+/// and is refused if they post anyway (and over the API); anyone else finds nothing.
+async fn export_button(db: TestDb) {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(&config(dir.path(), &db)).await;
+    let (owner, handle) = official(&server, "UDID-EXPORT", "iPad exporté", None).await;
+    let (member, _) = official(&server, "UDID-MEMBER", "iPad du membre", None).await;
+    let (stranger, _) = official(&server, "UDID-STRANGER", "iPad inconnu", None).await;
+    let (a_owner, a_member) = (
+        account_of(&server, &owner).await,
+        account_of(&server, &member).await,
+    );
+    let group = "2".repeat(32);
+    for who in [&a_owner, &a_member] {
+        sql(&server, "INSERT INTO official_groups (group_id, name, created_by, created_at) VALUES ($1, 'G', $2, 0) ON CONFLICT (group_id) DO NOTHING", &[&group, &a_owner]).await;
+        sql(
+            &server,
+            "INSERT INTO group_members (group_id, account_id, joined_at) VALUES ($1, $2, 0)",
+            &[&group, who],
+        )
+        .await;
+    }
+    sql(
+        &server,
+        "INSERT INTO device_shares (group_id, handle, shared_at) VALUES ($1, $2, 0)",
+        &[&group, &handle],
+    )
+    .await;
+    let export_url = server.url(&format!("/devices/{handle}/export"));
+    let logged = |what: &'static str, via: &'static str| {
+        let pool = server.state.db.pool.clone();
+        let handle = handle.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM access_log WHERE handle = $1 AND what = $2 AND via = $3",
+            )
+            .bind(handle)
+            .bind(what)
+            .bind(via)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+
+    // The owner: the form is on the page; the download is the export, logged via web.
+    let browser = logged_in(&server, &owner).await;
+    let page = browser
+        .get(&server.url(&format!("/devices/{handle}")))
+        .await;
+    assert!(
+        page.body
+            .contains(&format!("action=\"/devices/{handle}/export\"")),
+        "{}",
+        page.body
+    );
+    let token = csrf(&page);
+    let forged = browser
+        .post(&export_url, &[("csrf", &"0".repeat(64)), ("lang", "fr")])
+        .await;
+    assert_eq!(forged.status, 403);
+    assert_eq!(
+        logged("export", "web").await,
+        0,
+        "a forged form reads nothing"
+    );
+    let empty = browser
+        .post(
+            &export_url,
+            &[
+                ("csrf", &token),
+                ("from", "2000-01-01"),
+                ("to", "2000-01-02"),
+            ],
+        )
+        .await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.body.contains("Aucun instantané"), "{}", empty.body);
+    let response = reqwest::Client::new()
+        .post(&export_url)
+        .header("cookie", browser.cookie.clone().unwrap())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf={token}&from=&to=&lang=en"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.headers()["content-type"], "application/zip");
+    let archive = response.bytes().await.unwrap();
+    let report = lucarne_proof::export::verify(&archive);
+    assert!(report.passed(), "{:?}", report.failures);
+    assert_eq!(
+        report.signer,
+        Some(lucarne_proof::export::ManifestSigner::Server {
+            origin: "lucarne.test/log".into()
+        })
+    );
+    assert_eq!(report.devices[0].snapshots, 2);
+    assert!(logged("export", "web").await >= 2, "both downloads logged");
+
+    // The letters, for the owner, logged.
+    let letters = browser
+        .get(&server.url(&format!("/devices/{handle}/letters")))
+        .await;
+    assert_eq!(letters.status, 200, "{}", letters.body);
+    // (The template escapes `/` in the file names.)
+    for file in [lucarne_report::ACCESS_REQUEST, lucarne_report::COMPLAINT] {
+        let name = file.rsplit('/').next().unwrap();
+        assert!(letters.body.contains(name), "{name}: {}", letters.body);
+    }
+    assert!(letters.body.contains("article 15"), "{}", letters.body);
+    assert_eq!(logged("letters", "page").await, 1);
+
+    // A group member sees the device but no button, and is refused the export and letters.
+    let reader = logged_in(&server, &member).await;
+    let page = reader.get(&server.url(&format!("/devices/{handle}"))).await;
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("/export\""), "{}", page.body);
+    let refused = reader
+        .post(&export_url, &[("csrf", &csrf(&page)), ("lang", "fr")])
+        .await;
+    assert_eq!(refused.status, 403);
+    assert!(
+        refused.body.contains("Seul le titulaire"),
+        "{}",
+        refused.body
+    );
+    let refused = reader
+        .get(&server.url(&format!("/devices/{handle}/letters")))
+        .await;
+    assert_eq!(refused.status, 403);
+    let (status, _) = member
+        .signed_get(&server, &format!("/api/v1/devices/{handle}/export"))
+        .await;
+    assert_eq!(status, 404, "over the API, owner only too");
+
+    // Anyone else: nothing there.
+    let other = logged_in(&server, &stranger).await;
+    let home = other.get(&server.url("/")).await;
+    let refused = other
+        .post(&export_url, &[("csrf", &csrf(&home)), ("lang", "fr")])
+        .await;
+    assert_eq!(refused.status, 404);
+    assert_eq!(
+        logged("export", "web").await,
+        2,
+        "refused requests read nothing"
+    );
+    server.stop().await;
+    db.drop_database().await;
+}
+
+#[tokio::test]
+async fn sqlite_export_button() {
+    export_button(TestDb::sqlite()).await;
+}
+
+#[tokio::test]
+async fn postgres_export_button() {
+    export_button(TestDb::postgres().await).await;
+}

@@ -2,7 +2,9 @@
 //! one way to run a real server inside the process.
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use anyhow::Context as _;
@@ -43,7 +45,8 @@ impl EmbeddedServer {
         .await
     }
 
-    /// Starts a server with `config` (its database, limits…), listening on `config.listen`.
+    /// Starts a server with `config` (its database, limits…), listening on `config.listen`
+    /// (port 0 for a free one).
     pub async fn start_with(config: Config) -> anyhow::Result<EmbeddedServer> {
         let listen = config.listen;
         let state = AppState::open(&config)
@@ -79,4 +82,86 @@ impl EmbeddedServer {
         self.state.db.pool.close().await;
         Ok(())
     }
+}
+
+/// The test timestamping authority (`tests/tsa/test-tsa.sh`, `openssl ts`) over HTTP (RFC 3161
+/// §3.4: POST a TimeStampReq, get a TimeStampResp), its CA and keys made in `dir`; serves on
+/// a free loopback port until the runtime stops; returns its URL.
+pub async fn start_test_tsa(dir: PathBuf) -> anyhow::Result<String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tsa/test-tsa.sh");
+    let status = Command::new("bash")
+        .arg(&script)
+        .arg("init")
+        .arg(&dir)
+        .status()
+        .context("running tests/tsa/test-tsa.sh init")?;
+    anyhow::ensure!(status.success(), "test-tsa.sh init failed");
+    let counter = Arc::new(AtomicU64::new(0));
+    let app = axum::Router::new().route(
+        "/",
+        axum::routing::post(move |body: axum::body::Bytes| {
+            let dir = dir.clone();
+            let script = script.clone();
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            async move {
+                let query = dir.join(format!("q{n}.tsq"));
+                let reply = dir.join(format!("r{n}.tsr"));
+                let answered = std::fs::write(&query, &body).is_ok()
+                    && Command::new("bash")
+                        .arg(&script)
+                        .arg("reply")
+                        .arg(&dir)
+                        .arg(&query)
+                        .arg(&reply)
+                        .status()
+                        .is_ok_and(|s| s.success());
+                match std::fs::read(&reply) {
+                    Ok(bytes) if answered => (
+                        axum::http::StatusCode::OK,
+                        [("content-type", "application/timestamp-reply")],
+                        bytes,
+                    ),
+                    _ => (
+                        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                        [("content-type", "text/plain")],
+                        b"openssl ts failed".to_vec(),
+                    ),
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok(url)
+}
+
+/// Reads a bundled device of the test kit over the virtual iPad, as `lucarne scan` does,
+/// dated `taken_at` and redacted with `home`'s salt: the snapshot the agent would seal.
+pub fn scan_bundled(
+    work: &Path,
+    device: &str,
+    home: &lucarne::home::Home,
+    taken_at: &str,
+) -> anyhow::Result<lucarne_profiles::Snapshot> {
+    use lucarne::device::collect::{self, ScanOptions};
+    use lucarne_virtual_ipad::{devicedir::DeviceDir, Knobs, VirtualIpad};
+    let dir = DeviceDir::bundled(device)?;
+    let ipad = VirtualIpad::start(
+        &work.join(format!("usbmuxd-{device}")),
+        vec![dir],
+        Knobs::default(),
+    )?;
+    let options = ScanOptions {
+        address: lucarne::device::UsbmuxAddress::parse(&ipad.address())
+            .map_err(anyhow::Error::msg)?,
+        udid: None,
+    };
+    let reading = collect::scan(&options)?;
+    let mut snapshot = lucarne::sources::merge(
+        vec![lucarne::device::snapshot::to_snapshot(&reading, taken_at)],
+        taken_at,
+    );
+    lucarne_profiles::redact::Redactor::new(&lucarne::keys::salt_in(home)?).snapshot(&mut snapshot);
+    Ok(snapshot)
 }

@@ -7,86 +7,13 @@
 #![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use lucarne::device::collect::{self, ScanOptions};
-use lucarne::device::snapshot::to_snapshot;
-use lucarne::device::UsbmuxAddress;
 use lucarne::export::{self, ExportData, ExportOptions};
 use lucarne::home::Home;
 use lucarne::upload::{self, UploadOutcome};
 use lucarne_e2e::EmbeddedServer;
-use lucarne_profiles::redact::Redactor;
-use lucarne_profiles::Snapshot;
 use lucarne_proof::export::zip::{self, Entry};
 use lucarne_proof::export::{verify, Check, ManifestSigner, Notice};
-use lucarne_virtual_ipad::devicedir::DeviceDir;
-use lucarne_virtual_ipad::{Knobs, VirtualIpad};
-
-fn tsa_script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tsa/test-tsa.sh")
-}
-
-/// The test TSA over HTTP (RFC 3161 §3.4: POST a TimeStampReq, get a TimeStampResp).
-async fn start_tsa(dir: PathBuf) -> String {
-    let status = Command::new("bash")
-        .arg(tsa_script())
-        .arg("init")
-        .arg(&dir)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let counter = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let app = axum::Router::new().route(
-        "/",
-        axum::routing::post(move |body: axum::body::Bytes| {
-            let dir = dir.clone();
-            let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            async move {
-                let query = dir.join(format!("q{n}.tsq"));
-                let reply = dir.join(format!("r{n}.tsr"));
-                std::fs::write(&query, &body).unwrap();
-                let status = Command::new("bash")
-                    .arg(tsa_script())
-                    .arg("reply")
-                    .arg(&dir)
-                    .arg(&query)
-                    .arg(&reply)
-                    .status()
-                    .unwrap();
-                assert!(status.success());
-                (
-                    [("content-type", "application/timestamp-reply")],
-                    std::fs::read(reply).unwrap(),
-                )
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    url
-}
-
-/// Reads a bundled device over the virtual iPad, as `lucarne scan` does, dated `taken_at`.
-fn scan(work: &Path, device: &str, home: &Home, taken_at: &str) -> Snapshot {
-    let dir = DeviceDir::bundled(device).unwrap();
-    let ipad = VirtualIpad::start(
-        &work.join(format!("usbmuxd-{device}")),
-        vec![dir],
-        Knobs::default(),
-    )
-    .unwrap();
-    let options = ScanOptions {
-        address: UsbmuxAddress::parse(&ipad.address()).unwrap(),
-        udid: None,
-    };
-    let reading = collect::scan(&options).unwrap();
-    let mut snapshot = lucarne::sources::merge(vec![to_snapshot(&reading, taken_at)], taken_at);
-    Redactor::new(&lucarne::keys::salt_in(home).unwrap()).snapshot(&mut snapshot);
-    snapshot
-}
 
 fn failures(archive: &[u8]) -> Vec<(Option<String>, Check)> {
     verify(archive)
@@ -104,7 +31,9 @@ fn names(found: &[(Option<String>, Check)], file: &str) -> bool {
 fn the_council_ipads_two_weeks_exported_verified_and_every_tampering_named() {
     let tmp = tempfile::tempdir().unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let tsa = runtime.block_on(start_tsa(tmp.path().join("tsa")));
+    let tsa = runtime
+        .block_on(lucarne_e2e::start_test_tsa(tmp.path().join("tsa")))
+        .unwrap();
     let home = Home::at(tmp.path().join("agent")).unwrap();
     let server = runtime.block_on(async {
         let server = EmbeddedServer::start(&tmp.path().join("server"), "lucarne.export-test/log")
@@ -120,7 +49,7 @@ fn the_council_ipads_two_weeks_exported_verified_and_every_tampering_named() {
         ("council-ipad", "2026-11-16T09:00:00Z"),
         ("council-ipad-week2", "2026-11-23T09:00:00Z"),
     ] {
-        let snapshot = scan(tmp.path(), device, &home, taken_at);
+        let snapshot = lucarne_e2e::scan_bundled(tmp.path(), device, &home, taken_at).unwrap();
         match runtime
             .block_on(upload::after_scan(&home, snapshot))
             .unwrap()

@@ -1,5 +1,6 @@
 //! One module per `lucarne` subcommand; each exposes its clap arguments and a `run`.
 
+pub mod add_computer;
 pub mod backups;
 pub mod devices;
 pub mod export;

@@ -1,5 +1,6 @@
 //! `lucarne register --server URL --code CODE`: registers this computer's key with a server.
 
+use lucarne_proof::wire::Joined;
 use lucarne_words::Lang;
 
 use crate::failure::Explain as _;
@@ -68,5 +69,19 @@ pub fn run(args: &RegisterArgs) -> anyhow::Result<u8> {
             ]
         )
     );
+    let joined = match &registration.joined {
+        Joined::NewAccount => None,
+        Joined::ExistingAccount => Some(msgs.get("registered-joined-account", &[])),
+        Joined::Group { name } => Some(msgs.get(
+            "registered-joined-group",
+            &[(
+                "group",
+                arg(&lucarne_words::neutral::neutralize_to(name, 100)),
+            )],
+        )),
+    };
+    if let Some(line) = joined {
+        println!("{line}");
+    }
     Ok(0)
 }

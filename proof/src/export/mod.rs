@@ -38,6 +38,9 @@ pub const CHECKPOINT: &str = "log/checkpoint";
 pub const AGENT_KEYS: &str = "keys/agent/";
 /// Folder of consistency proofs, `<from>-<to>.json`.
 pub const CONSISTENCY: &str = "log/consistency/";
+/// Folder of the timestamped checkpoints (`<size>.checkpoint`, the signed note) and the
+/// RFC 3161 tokens over them (`<size>.tsr`).
+pub const TIMESTAMPS: &str = "log/timestamps/";
 /// Folder of the devices' envelopes and receipts.
 pub const DEVICES: &str = "devices/";
 /// The schema name `data.json` carries.
@@ -67,6 +70,16 @@ pub fn receipt_path(handle: &str, key_id: &str, sequence: u64) -> String {
 /// Where the consistency proof from tree size `from` to `to` is kept.
 pub fn consistency_path(from: u64, to: u64) -> String {
     format!("{CONSISTENCY}{from}-{to}.json")
+}
+
+/// Where the timestamped checkpoint of tree size `size` is kept.
+pub fn stamped_checkpoint_path(size: u64) -> String {
+    format!("{TIMESTAMPS}{size}.checkpoint")
+}
+
+/// Where the RFC 3161 token over that checkpoint is kept.
+pub fn checkpoint_token_path(size: u64) -> String {
+    format!("{TIMESTAMPS}{size}.tsr")
 }
 
 /// A consistency proof as an export keeps it.

@@ -16,8 +16,9 @@ use serde::Serialize;
 use super::manifest::{self, VerifierKey};
 use super::zip::{self, Entry};
 use super::{
-    agent_key_name, consistency_path, ConsistencyFile, DataHeader, AGENT_KEYS, CHECKPOINT, DATA,
-    DATA_SCHEMA, DEVICES, LOG_KEY, MANIFEST, MANIFEST_SIG, MANIFEST_TSR,
+    agent_key_name, checkpoint_token_path, consistency_path, stamped_checkpoint_path,
+    ConsistencyFile, DataHeader, AGENT_KEYS, CHECKPOINT, DATA, DATA_SCHEMA, DEVICES, LOG_KEY,
+    MANIFEST, MANIFEST_SIG, MANIFEST_TSR, TIMESTAMPS,
 };
 use crate::chain::{check_history, ChainEntry};
 use crate::checkpoint::{verify_checkpoint, Checkpoint, LogIdentity};
@@ -165,6 +166,35 @@ pub struct Report {
     pub timestamp: Option<Timestamp>,
     /// The devices.
     pub devices: Vec<DeviceSummary>,
+    /// The timestamped checkpoints (`log/timestamps/`) whose checkpoint and token verified.
+    pub checkpoint_stamps: Vec<CheckpointStamp>,
+    /// The snapshots a timestamped checkpoint dates: their receipt's checkpoint is proved
+    /// consistent with (or is) a timestamped one, so they existed no later than its time.
+    pub dated: Vec<Dated>,
+}
+
+/// A timestamped checkpoint of the export, verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckpointStamp {
+    /// The checkpoint's tree size.
+    pub tree_size: u64,
+    /// The token's time.
+    pub gen_time: String,
+    /// The authority's certificate subject.
+    pub tsa: String,
+    /// The token's file.
+    pub file: String,
+}
+
+/// A snapshot dated by a timestamped checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dated {
+    /// Its receipt's file.
+    pub receipt: String,
+    /// The token's time: the snapshot existed no later than this.
+    pub no_later_than: String,
+    /// The token's file.
+    pub token: String,
 }
 
 impl Report {
@@ -223,9 +253,185 @@ pub fn verify(archive: &[u8]) -> Report {
         &mut report,
     );
     check_timestamp(&files, header.as_ref(), &mut report);
-    let checkpoints = check_devices(&files, &agent_keys, log.as_ref(), &mut report);
+    let mut checkpoints = check_devices(&files, &agent_keys, log.as_ref(), &mut report);
+    let stamped = check_checkpoint_stamps(&files, log.as_ref(), &mut report);
+    date_receipts(&files, &checkpoints, &stamped, &mut report);
+    checkpoints.extend(
+        stamped
+            .into_values()
+            .map(|(path, checkpoint, _)| (path, checkpoint)),
+    );
     check_log(&files, log.as_ref(), &checkpoints, &mut report);
     report
+}
+
+/// Checks each timestamped checkpoint of `log/timestamps/` (its signature by the log, its
+/// size, the token over its exact bytes); returns those that verified by size, with the
+/// token's path and time.
+fn check_checkpoint_stamps<'a>(
+    files: &BTreeMap<&'a str, &'a [u8]>,
+    log: Option<&LogIdentity>,
+    report: &mut Report,
+) -> BTreeMap<u64, (&'a str, Checkpoint, String)> {
+    let mut verified = BTreeMap::new();
+    for (&path, &bytes) in files.range(TIMESTAMPS..) {
+        let Some(file) = path.strip_prefix(TIMESTAMPS) else {
+            break;
+        };
+        let parsed = file.split_once('.').and_then(|(size, kind)| {
+            let number: u64 = size.parse().ok()?;
+            (number.to_string() == size).then_some((number, kind))
+        });
+        let size = match parsed {
+            Some((size, "tsr")) => size,
+            Some((size, "checkpoint")) => {
+                if !files.contains_key(checkpoint_token_path(size).as_str()) {
+                    report.fail(
+                        path,
+                        Check::Timestamp,
+                        "a timestamped checkpoint without its token",
+                    );
+                }
+                continue;
+            }
+            _ => {
+                report.fail(
+                    path,
+                    Check::Manifest,
+                    "not a `log/timestamps/<size>.checkpoint` or `.tsr` file",
+                );
+                continue;
+            }
+        };
+        let checkpoint_path = stamped_checkpoint_path(size);
+        let Some((&checkpoint_path, &note)) = files.get_key_value(checkpoint_path.as_str()) else {
+            report.fail(
+                path,
+                Check::Timestamp,
+                format!("{checkpoint_path}, the checkpoint it timestamps, is missing"),
+            );
+            continue;
+        };
+        let Some(log) = log else {
+            report.fail(
+                checkpoint_path,
+                Check::Checkpoint,
+                "keys/log.json, the key to check it, is missing",
+            );
+            continue;
+        };
+        let checkpoint = match verify_checkpoint(note, log) {
+            Ok(c) if c.size == size => c,
+            Ok(c) => {
+                report.fail(
+                    checkpoint_path,
+                    Check::Checkpoint,
+                    format!(
+                        "a checkpoint of size {}, not the {size} of its name",
+                        c.size
+                    ),
+                );
+                continue;
+            }
+            Err(e) => {
+                report.fail(checkpoint_path, Check::Checkpoint, e.to_string());
+                continue;
+            }
+        };
+        match timestamp::verify(bytes, note) {
+            Ok(stamp) => {
+                report.checkpoint_stamps.push(CheckpointStamp {
+                    tree_size: size,
+                    gen_time: stamp.gen_time.clone(),
+                    tsa: stamp.signer.subject.clone(),
+                    file: path.to_string(),
+                });
+                verified.insert(size, (path, checkpoint, stamp.gen_time));
+            }
+            Err(e) => report.fail(path, Check::Timestamp, e.to_string()),
+        }
+    }
+    verified
+}
+
+/// Dates each receipt by the first timestamped checkpoint at or after its own: the same
+/// checkpoint, or one a consistency proof of the export shows extends it.
+fn date_receipts(
+    files: &BTreeMap<&str, &[u8]>,
+    receipts: &[(&str, Checkpoint)],
+    stamped: &BTreeMap<u64, (&str, Checkpoint, String)>,
+    report: &mut Report,
+) {
+    for (path, checkpoint) in receipts {
+        let Some((&size, (token, stamped_checkpoint, time))) =
+            stamped.range(checkpoint.size..).next()
+        else {
+            continue;
+        };
+        let holds = if size == checkpoint.size {
+            if stamped_checkpoint.root != checkpoint.root {
+                report.fail(
+                    path,
+                    Check::Consistency,
+                    format!("its checkpoint has the size of the timestamped {token} but another root: the log forked"),
+                );
+                continue;
+            }
+            true
+        } else {
+            let proof_path = consistency_path(checkpoint.size, size);
+            match files.get(proof_path.as_str()) {
+                None => {
+                    let notice = Notice::NoConsistency {
+                        from: checkpoint.size,
+                        to: size,
+                    };
+                    if !report.notices.contains(&notice) {
+                        report.notices.push(notice);
+                    }
+                    false
+                }
+                Some(bytes) => match consistent(bytes, checkpoint, stamped_checkpoint) {
+                    Ok(()) => true,
+                    Err(reason) => {
+                        if !report.failures.iter().any(|f| {
+                            f.file.as_deref() == Some(proof_path.as_str())
+                                && f.check == Check::Consistency
+                        }) {
+                            report.fail(&proof_path, Check::Consistency, reason);
+                        }
+                        false
+                    }
+                },
+            }
+        };
+        if holds {
+            report.dated.push(Dated {
+                receipt: path.to_string(),
+                no_later_than: time.clone(),
+                token: token.to_string(),
+            });
+        }
+    }
+}
+
+/// Checks a consistency proof file between two checkpoints.
+fn consistent(bytes: &[u8], from: &Checkpoint, to: &Checkpoint) -> Result<(), String> {
+    let file = serde_json::from_slice::<ConsistencyFile>(bytes).map_err(|e| e.to_string())?;
+    if (file.from, file.to) != (from.size, to.size) {
+        return Err("its sizes are not those of its name".to_string());
+    }
+    let hashes = file
+        .proof
+        .iter()
+        .map(|h| {
+            hex::decode(h)
+                .ok()
+                .and_then(|b| Hash::try_from(b.as_slice()).ok())
+                .ok_or_else(|| "a hash is not 32 bytes of hex".to_string())
+        })
+        .collect::<Result<Vec<Hash>, String>>()?;
+    verify_consistency(from.size, to.size, &from.root, &to.root, &hashes).map_err(|e| e.to_string())
 }
 
 fn check_manifest(files: &BTreeMap<&str, &[u8]>, report: &mut Report) {
@@ -756,32 +962,7 @@ fn check_log(
             });
             continue;
         };
-        let proof = serde_json::from_slice::<ConsistencyFile>(bytes)
-            .map_err(|e| e.to_string())
-            .and_then(|file| {
-                if (file.from, file.to) != (checkpoint.size, latest.size) {
-                    return Err("its sizes are not those of its name".to_string());
-                }
-                file.proof
-                    .iter()
-                    .map(|h| {
-                        hex::decode(h)
-                            .ok()
-                            .and_then(|b| Hash::try_from(b.as_slice()).ok())
-                            .ok_or_else(|| "a hash is not 32 bytes of hex".to_string())
-                    })
-                    .collect::<Result<Vec<Hash>, String>>()
-            })
-            .and_then(|hashes| {
-                verify_consistency(
-                    checkpoint.size,
-                    latest.size,
-                    &checkpoint.root,
-                    &latest.root,
-                    &hashes,
-                )
-                .map_err(|e| e.to_string())
-            });
+        let proof = consistent(bytes, checkpoint, &latest);
         if let Err(reason) = proof {
             report.fail(&proof_path, Check::Consistency, reason);
         }

@@ -211,3 +211,123 @@ pub async fn capabilities(
         capabilities: analysis.capabilities,
     }))
 }
+
+/// Query of the export.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+pub struct ExportQuery {
+    /// First day included, `YYYY-MM-DD` (the day of the agent-signed `taken_at`, UTC).
+    pub from: Option<String>,
+    /// Last day included, `YYYY-MM-DD`.
+    pub to: Option<String>,
+    /// Language of the report and letters: `fr` (default) or `en`.
+    pub lang: Option<String>,
+}
+
+/// Reads `from`, `to` and `lang` from the query string; anything else is refused.
+fn export_query(uri: &Uri) -> Result<ExportQuery, ApiError> {
+    let bad = |m: String| ApiError::new(Refusal::MalformedRequest, m);
+    let mut out = ExportQuery::default();
+    for pair in uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let slot = match name {
+            "from" => &mut out.from,
+            "to" => &mut out.to,
+            "lang" => &mut out.lang,
+            other => {
+                return Err(bad(format!(
+                    "unknown query parameter `{}`",
+                    other.chars().take(40).collect::<String>()
+                )))
+            }
+        };
+        if slot.is_some() {
+            return Err(bad(format!("`{name}` given twice")));
+        }
+        *slot = Some(value.chars().take(40).collect());
+    }
+    crate::export::check_period(out.from.as_deref(), out.to.as_deref())
+        .map_err(|e| bad(e.to_string()))?;
+    if let Some(lang) = &out.lang {
+        lang.parse::<lucarne_words::Lang>()
+            .map_err(|_| bad("`lang` is `fr` or `en`".into()))?;
+    }
+    Ok(out)
+}
+
+/// The HTTP answer of an export: the ZIP as an attachment, never cached.
+pub fn zip_response(handle: &str, archive: Vec<u8>) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse as _;
+    (
+        [
+            (header::CONTENT_TYPE, "application/zip".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                // The handle is hex (checked by `accounts::readable`): nothing to escape.
+                format!("attachment; filename=\"lucarne-{handle}.zip\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        archive,
+    )
+        .into_response()
+}
+
+/// Handler of the export: the device's owner only (a group member it is shared with, like
+/// anyone else, gets `unknown_device`); written in the access log.
+pub async fn export(
+    State(state): State<Arc<AppState>>,
+    Path(handle): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<axum::response::Response, ApiError> {
+    let caller = authenticate(&state, &method, &uri, &headers, b"").await?;
+    let query = export_query(&uri)?;
+    let device = {
+        let mut conn = state.db.pool.acquire().await?;
+        let device = match accounts::readable(&mut conn, &caller.account_id, &handle)
+            .await
+            .map_err(ApiError::internal)?
+        {
+            Some((device, accounts::Access::Owner)) => device,
+            _ => return Err(unknown_device()),
+        };
+        accounts::log_access(
+            &mut conn,
+            &handle,
+            &caller.account_id,
+            "export",
+            "api",
+            now_unix(),
+        )
+        .await
+        .map_err(ApiError::internal)?;
+        device
+    };
+    let request = crate::export::ExportRequest {
+        from: query.from,
+        to: query.to,
+        lang: query
+            .lang
+            .as_deref()
+            .and_then(|l| l.parse().ok())
+            .unwrap_or_default(),
+    };
+    match crate::export::build(&state, &device, &request).await {
+        Ok(archive) => Ok(zip_response(&handle, archive)),
+        Err(crate::export::ExportError::Empty) => Err(ApiError::new(
+            Refusal::NotFound,
+            "no snapshot of this device in the chosen period",
+        )),
+        Err(crate::export::ExportError::BadPeriod(m)) => {
+            Err(ApiError::new(Refusal::MalformedRequest, m))
+        }
+        Err(crate::export::ExportError::Internal(e)) => Err(ApiError::internal(e)),
+    }
+}

@@ -245,6 +245,34 @@ pub fn api() -> Api {
         .endpoint(
             Endpoint {
                 method: Method::Get,
+                path: "/api/v1/devices/{handle}/export",
+                operation_id: "deviceExport",
+                summary: "The evidence export of a device over a period (`lucarne-export/1` ZIP), \
+                    signed by the log's key",
+                description: "For the device's owner only: any other caller, a member of a group \
+                    the device is shared with included, gets `unknown_device`. The ZIP holds \
+                    the exact envelopes stored, their receipts, the timestamped checkpoints \
+                    and their RFC 3161 tokens, consistency proofs, the keys, `data.json`, the \
+                    report and the letters; its manifest is signed by the log's key under the \
+                    origin `lucarne.export/1` (proof/FORMATS.md §8). `not_found` when no \
+                    snapshot falls in the period. Written in the owner's access log.",
+                access: Access::SignedRequest,
+                path_params: HANDLE,
+                query: Some(inline::<devices::ExportQuery>),
+                request: Content::None,
+                response: Content::Other("application/zip", "A `lucarne-export/1` ZIP."),
+                refusals: &[
+                    Refusal::Unauthenticated,
+                    Refusal::UnknownDevice,
+                    Refusal::MalformedRequest,
+                    Refusal::NotFound,
+                ],
+            },
+            devices::export,
+        )
+        .endpoint(
+            Endpoint {
+                method: Method::Get,
                 path: "/checkpoint",
                 operation_id: "checkpoint",
                 summary: "The log's latest signed checkpoint (C2SP tlog-checkpoint)",

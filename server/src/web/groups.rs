@@ -32,7 +32,7 @@ fn valid_id(id: &str) -> bool {
 }
 
 /// The group's name if `account` is a member.
-async fn membership(
+pub(crate) async fn membership(
     conn: &mut AnyConnection,
     group: &str,
     account: &str,
@@ -448,19 +448,41 @@ async fn own_devices(
     cache: &ItemsCache,
     account: &str,
 ) -> anyhow::Result<Vec<SharedDevice>> {
-    // Handles first: a device seen for the first time gets one.
-    accounts::devices_of(conn, account).await?;
+    // One row per (device, key of the account that uploaded it), the latest first.
     let rows = sqlx::query(
-        "SELECT h.handle, h.account_id, h.device_id, d.last_state_sha256, d.last_snapshot_sha256 \
-         FROM device_handles h \
-         JOIN account_keys a ON a.account_id = h.account_id \
-         JOIN devices d ON d.key_id = a.key_id AND d.device_id = h.device_id \
-         WHERE h.account_id = $1 ORDER BY h.device_id, h.handle, d.last_leaf_index DESC",
+        "SELECT d.device_id, h.handle, d.last_state_sha256, d.last_snapshot_sha256 \
+         FROM devices d JOIN account_keys a ON a.key_id = d.key_id \
+         LEFT JOIN device_handles h ON h.account_id = a.account_id AND h.device_id = d.device_id \
+         WHERE a.account_id = $1 ORDER BY d.device_id, d.last_leaf_index DESC",
     )
     .bind(account)
     .fetch_all(&mut *conn)
     .await?;
-    with_items(conn, cache, latest_per_device(rows)?).await
+    let mut latest: Vec<(DeviceRef, String, String)> = Vec::with_capacity(rows.len());
+    for row in rows {
+        let device_id: String = row.try_get(0)?;
+        if latest
+            .last()
+            .is_some_and(|(d, _, _)| d.device_id == device_id)
+        {
+            continue;
+        }
+        // A device seen for the first time gets its handle now.
+        let handle = match row.try_get::<Option<String>, _>(1)? {
+            Some(handle) => handle,
+            None => accounts::handle_for(conn, account, &device_id).await?,
+        };
+        latest.push((
+            DeviceRef {
+                handle,
+                owner: account.to_string(),
+                device_id,
+            },
+            row.try_get(2)?,
+            row.try_get(3)?,
+        ));
+    }
+    with_items(conn, cache, latest).await
 }
 
 /// Items held by the same devices, said once: on a phone, one card per set of tablets
@@ -636,15 +658,19 @@ pub async fn page(
             .shared()
             .map(|item| item_text(&words, &item.item))
             .collect();
+        let shared_handles: std::collections::HashSet<&str> = handles.iter().copied().collect();
         let mine: Vec<MyDevice> = own_devices(&mut conn, &state.group_items, &session.account_id)
             .await?
             .into_iter()
             .map(|d| MyDevice {
-                shared: shared.iter().any(|s| s.device.handle == d.device.handle),
+                shared: shared_handles.contains(d.device.handle.as_str()),
                 name: device_name(&words, &d.items),
                 handle: d.device.handle,
             })
             .collect();
+        let is_admin = super::group_codes::is_admin(&mut conn, &group, &session.account_id)
+            .await?
+            == Some(true);
         let message = match invite.as_deref() {
             Some("sent") => Some(words.get("web-group-invited")),
             Some("unknown") => Some(words.get("web-group-invite-unknown")),
@@ -669,6 +695,7 @@ pub async fn page(
                 same,
                 mine,
                 message,
+                is_admin,
             },
         )
     }

@@ -13,6 +13,7 @@
 //! - [`login`]: following a login link, logging out.
 //! - [`home`], [`device`], [`access`], [`groups`], [`account`]: the pages.
 //! - [`chart`]: the SVG chart of changes over time.
+//! - [`group_codes`]: registration codes a group's admin issues (a new account that joins).
 
 use std::sync::Arc;
 
@@ -27,6 +28,8 @@ pub mod access;
 pub mod account;
 pub mod chart;
 pub mod device;
+pub mod export;
+pub mod group_codes;
 pub mod groups;
 pub mod home;
 pub mod login;
@@ -54,11 +57,17 @@ pub fn router() -> Router<Arc<AppState>> {
             get(device::signed_bytes),
         )
         .route("/devices/{handle}/access", get(access::page))
+        .route("/devices/{handle}/export", post(export::download))
+        .route("/devices/{handle}/letters", get(export::letters))
         .route("/groups", get(groups::list).post(groups::create))
         .route("/groups/{group}", get(groups::page))
         .route("/groups/{group}/accept", post(groups::accept))
         .route("/groups/{group}/invitations", post(groups::invite))
         .route("/groups/{group}/shares", post(groups::share))
+        .route(
+            "/groups/{group}/codes",
+            get(group_codes::back).post(group_codes::create),
+        )
         .route("/static/lucarne.css", get(style_sheet))
         .layer(axum::middleware::map_response(security_headers))
 }

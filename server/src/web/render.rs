@@ -22,12 +22,14 @@ use crate::state::AppState;
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("templates/base.html")),
     ("message.html", include_str!("templates/message.html")),
+    ("letters.html", include_str!("templates/letters.html")),
     ("home.html", include_str!("templates/home.html")),
     ("device.html", include_str!("templates/device.html")),
     ("access.html", include_str!("templates/access.html")),
     ("groups.html", include_str!("templates/groups.html")),
     ("group.html", include_str!("templates/group.html")),
     ("account.html", include_str!("templates/account.html")),
+    ("group_code.html", include_str!("templates/group_code.html")),
 ];
 
 /// `t(id, name=value…)`: message `id` in the page's language.
@@ -128,6 +130,9 @@ pub enum WebError {
     /// A form without the session's CSRF token.
     #[error("forbidden")]
     Forbidden,
+    /// Something only the device's owner may do (a group member asked).
+    #[error("owner only")]
+    OwnerOnly,
     /// The server failed.
     #[error("internal error: {0:#}")]
     Internal(anyhow::Error),
@@ -168,6 +173,11 @@ impl WebError {
                 StatusCode::FORBIDDEN,
                 "web-forbidden-title",
                 "web-forbidden",
+            ),
+            WebError::OwnerOnly => (
+                StatusCode::FORBIDDEN,
+                "web-forbidden-title",
+                "web-owner-only",
             ),
             WebError::Internal(e) => {
                 tracing::error!(error = %format!("{e:#}"), "page failed");

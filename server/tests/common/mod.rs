@@ -90,6 +90,7 @@ pub(crate) fn config(dir: &std::path::Path, db: &TestDb) -> Config {
         // Tests register and upload far faster than an official; the rate-limit tests set
         // their own.
         limits: lucarne_server::config::Limits::without_rates(),
+        ..Config::default()
     }
 }
 

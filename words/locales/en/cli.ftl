@@ -190,3 +190,27 @@ verify-failed = { $count ->
     [one] One check failed:
    *[other] { $count } checks failed:
 }
+
+# lucarne add-computer
+add-computer-code = Code to add another of your computers to your account: { $code }
+add-computer-steps = On the other computer, install Lucarne then type, within { $minutes } minutes:
+    {"    "}lucarne register --server { $server } --code { $code }
+    This code works once. Then an iPad read from either computer has one history on the server.
+add-computer-secret = Give this code to nobody else: whoever types it before you enters your account and sees your iPads.
+error-add-computer-not-registered = This computer is not registered with any Lucarne server yet: only a registered computer can add another to your account.
+error-add-computer = Could not get a code for another computer from { $server }.
+registered-joined-account = This computer joined your account: iPads read from your other computers and from this one share one history on the server.
+registered-joined-group = Your account is created and is a member of the group “{ $group }”. Choose on your pages (“lucarne open”) which iPads this group may see.
+
+# lucarne history: what the server says
+history-local = On this computer:
+history-server = What the server says ({ $server }):
+history-server-here = { $date } — snapshot no. { $sequence }, sent by this computer
+history-server-other = { $date } — snapshot no. { $sequence }, sent by another of your computers (key { $key })
+history-server-no-change = The server noted no change.
+history-server-refusal = { $date } — the server refused an upload: { $text }
+history-server-more = The server keeps older snapshots: see them on your pages (“lucarne open”).
+history-server-nothing = The server has received nothing for this iPad yet.
+history-server-only = This iPad was only read from your other computers.
+history-server-unreachable = The server { $server } does not answer: here is this computer's history only.
+history-server-refused = The server { $server } refuses to give its history ({ $reason }): here is this computer's history only.

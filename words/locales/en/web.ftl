@@ -125,3 +125,35 @@ web-group-member = { $name } (account { $id })
 web-group-pending = Pending invitations
 web-groups-invited-by = invited by { $name }
 web-group-all-but = all but { $devices }
+
+# A group's registration codes (its admin)
+web-group-code-section = Register a new person in this group
+web-group-code-explain = You created this group: you can give a registration code to someone who has no account on this server yet. Registering their computer with it gives them an account that is already a member of the group; they choose themselves which iPads the group may see.
+web-group-code-create = Create a registration code
+web-group-code-title = Registration code for the group “{ $name }”
+web-group-code-intro = Here is the code. It will not be shown again: write it down or pass it on now.
+web-group-code-how = On their computer, the person installs Lucarne then types:
+web-group-code-valid = This code works once and expires in { $days ->
+    [one] one day
+   *[other] { $days } days
+}.
+web-group-code-secret = Hand it to that person only: whoever types it first enters the group.
+web-group-code-too-many = You already have five codes waiting: wait until they are used or expire before creating another.
+web-group-code-back = Back to the group
+
+# The evidence export (a device's page, owner only).
+web-owner-only = Only the holder of this iPad may export its evidence or see its letters.
+web-export-title = Export the evidence
+web-export-intro = A ZIP file anyone can check without Lucarne and offline: the snapshots your computer signed, their place in the server's log, the timestamps, the PDF report and two draft letters. The manifest is signed by the log key your computer kept when it registered. The download is written in the access log.
+web-export-from = From
+web-export-to = to
+web-export-lang = Language of the report
+web-export-lang-page = this language
+web-export-lang-other = the other language
+web-export-button = Download the export
+web-export-letters = See the two draft letters (access request, CNIL complaint)
+web-export-empty = No snapshot of this iPad in the chosen period.
+web-export-bad-period = The chosen period is not valid: two dates YYYY-MM-DD, the first before the second.
+web-letters-title = Draft letters
+web-letters-intro = The letters the export of this iPad's whole history holds. They state facts only, each pointing to the file of the export that proves it: download the export to attach them.
+web-letters-back = Back to the iPad

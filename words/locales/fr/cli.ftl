@@ -194,3 +194,27 @@ verify-failed = { $count ->
     [one] Une vérification a échoué :
    *[other] { $count } vérifications ont échoué :
 }
+
+# lucarne add-computer
+add-computer-code = Code pour ajouter un autre de vos ordinateurs à votre compte : { $code }
+add-computer-steps = Sur l'autre ordinateur, installez Lucarne puis tapez, dans les { $minutes } minutes :
+    {"    "}lucarne register --server { $server } --code { $code }
+    Ce code ne sert qu'une fois. Ensuite, un iPad lu depuis l'un ou l'autre ordinateur a un seul historique sur le serveur.
+add-computer-secret = Ne donnez ce code à personne d'autre : qui le tape avant vous entre dans votre compte et voit vos iPad.
+error-add-computer-not-registered = Cet ordinateur n'est encore inscrit auprès d'aucun serveur Lucarne : seul un ordinateur déjà inscrit peut en ajouter un autre à votre compte.
+error-add-computer = Impossible d'obtenir un code pour un autre ordinateur auprès de { $server }.
+registered-joined-account = Cet ordinateur a rejoint votre compte : les iPad lus depuis vos autres ordinateurs et depuis celui-ci ont un même historique sur le serveur.
+registered-joined-group = Votre compte est créé et il est membre du groupe « { $group } ». Choisissez sur vos pages (« lucarne open ») quels iPad ce groupe peut voir.
+
+# lucarne history : ce que dit le serveur
+history-local = Sur cet ordinateur :
+history-server = Ce que dit le serveur ({ $server }) :
+history-server-here = { $date } — instantané n° { $sequence }, envoyé par cet ordinateur
+history-server-other = { $date } — instantané n° { $sequence }, envoyé par un autre de vos ordinateurs (clé { $key })
+history-server-no-change = Le serveur n'a relevé aucun changement.
+history-server-refusal = { $date } — le serveur a refusé un envoi : { $text }
+history-server-more = Le serveur garde des instantanés plus anciens : voyez-les sur vos pages (« lucarne open »).
+history-server-nothing = Le serveur n'a encore rien reçu pour cet iPad.
+history-server-only = Cet iPad n'a été lu que depuis vos autres ordinateurs.
+history-server-unreachable = Le serveur { $server } ne répond pas : voici seulement l'historique de cet ordinateur.
+history-server-refused = Le serveur { $server } refuse de donner son historique ({ $reason }) : voici seulement l'historique de cet ordinateur.

@@ -125,3 +125,35 @@ web-group-member = { $name } (compte { $id })
 web-group-pending = Invitations en attente
 web-groups-invited-by = invitation de { $name }
 web-group-all-but = toutes sauf { $devices }
+
+# Codes d'inscription d'un groupe (son administrateur)
+web-group-code-section = Inscrire une nouvelle personne dans ce groupe
+web-group-code-explain = Vous avez créé ce groupe : vous pouvez donner un code d'inscription à quelqu'un qui n'a pas encore de compte sur ce serveur. En inscrivant son ordinateur avec ce code, il obtient un compte déjà membre du groupe ; il choisira lui-même quels iPad le groupe peut voir.
+web-group-code-create = Créer un code d'inscription
+web-group-code-title = Code d'inscription pour le groupe « { $name } »
+web-group-code-intro = Voici le code. Il ne s'affichera plus : notez-le ou transmettez-le maintenant.
+web-group-code-how = Sur son ordinateur, la personne installe Lucarne puis tape :
+web-group-code-valid = Ce code ne sert qu'une fois et expire dans { $days ->
+    [one] un jour
+   *[other] { $days } jours
+}.
+web-group-code-secret = Remettez-le à la personne seule : qui le tape en premier entre dans le groupe.
+web-group-code-too-many = Vous avez déjà cinq codes en attente : attendez qu'ils servent ou expirent avant d'en créer un autre.
+web-group-code-back = Revenir au groupe
+
+# L'export des preuves (page d'un iPad, titulaire seulement).
+web-owner-only = Seul le titulaire de cet iPad peut en exporter les preuves ou en voir les lettres.
+web-export-title = Exporter les preuves
+web-export-intro = Un fichier ZIP que chacun peut vérifier sans Lucarne ni réseau : les instantanés signés par votre ordinateur, leur place dans le journal du serveur, les horodatages, le rapport PDF et deux projets de lettres. Le manifeste est signé par la clé du journal que votre ordinateur a retenue à l'inscription. Le téléchargement est inscrit dans le journal des consultations.
+web-export-from = Du
+web-export-to = au
+web-export-lang = Langue du rapport
+web-export-lang-page = cette langue
+web-export-lang-other = l'autre langue
+web-export-button = Télécharger l'export
+web-export-letters = Voir les deux projets de lettres (demande d'accès, plainte à la CNIL)
+web-export-empty = Aucun instantané de cet iPad dans la période choisie.
+web-export-bad-period = La période choisie n'est pas valable : deux dates AAAA-MM-JJ, la première avant la seconde.
+web-letters-title = Projets de lettres
+web-letters-intro = Les lettres que contient l'export de tout l'historique de cet iPad. Elles ne citent que des faits, chacun renvoyant au fichier de l'export qui le prouve : téléchargez l'export pour les joindre.
+web-letters-back = Retour à l'iPad
