@@ -51,6 +51,9 @@ pub enum ExportError {
     /// A day is not `YYYY-MM-DD`, or the period ends before it starts.
     #[error("{0}")]
     BadPeriod(String),
+    /// The timestamping authority did not give a valid token over the manifest.
+    #[error("the timestamping authority: {0}")]
+    Timestamp(String),
     /// The database, the stored snapshots or the documents failed.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -125,15 +128,28 @@ pub async fn build(
     let (mut files, data) = collect(state, device, request).await?;
     // The PDF is CPU work: off the request threads.
     let key = state.key.clone();
-    let archive = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<u8>> {
+    let (files, manifest, note) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         lucarne_report::export::export_files(&mut files, &data)?;
         let manifest = format::manifest_of(&files);
         let note = key.sign_export_manifest(&manifest);
-        Ok(format::pack(&files, manifest, note, None)?)
+        Ok((files, manifest, note))
     })
     .await
     .context("the export's documents")??;
-    Ok(archive)
+    // With an authority configured, a token over the signed manifest proves the export
+    // existed at that time (`MANIFEST.tsr`); `data.json` already says it is timestamped, so
+    // an authority that does not answer fails the export rather than leaving it undated.
+    let token = match &state.tsa_url {
+        Some(url) => {
+            let client = timestamps::client()?;
+            let token = timestamps::ask(&client, url, &note)
+                .await
+                .map_err(|e| ExportError::Timestamp(e.to_string()))?;
+            Some(token.bytes)
+        }
+        None => None,
+    };
+    Ok(format::pack(&files, manifest, note, token).context("the export's ZIP")?)
 }
 
 /// The draft letters of the export of `device` (name in the export, text), as the export
@@ -254,7 +270,7 @@ async fn collect(
         header: DataHeader {
             schema: format::DATA_SCHEMA.into(),
             attested_by: "server".into(),
-            timestamped: false,
+            timestamped: state.tsa_url.is_some(),
         },
         made_at: now_rfc3339(),
         from: request.from.clone(),

@@ -128,6 +128,9 @@ fn the_servers_export_is_dated_signed_by_the_pinned_log_key_and_verified() {
     assert_eq!(report.dated.len(), 2, "{:?}", report.dated);
     assert!(!report.checkpoint_stamps.is_empty());
     assert_eq!(report.checkpoint.as_ref().unwrap().0, 2);
+    // With an authority configured, the export itself is timestamped (`MANIFEST.tsr`).
+    assert!(report.timestamp.is_some(), "{:?}", report.notices);
+    assert!(!report.notices.contains(&Notice::NoTimestamp));
 
     // The envelopes are the agent's own bytes; the report says who attests what.
     let entries = zip::read(&archive).unwrap();
@@ -145,6 +148,7 @@ fn the_servers_export_is_dated_signed_by_the_pinned_log_key_and_verified() {
         serde_json::from_slice(&entries.iter().find(|e| e.name == "data.json").unwrap().data)
             .unwrap();
     assert_eq!(data.header.attested_by, "server");
+    assert!(data.header.timestamped);
     assert!(data.devices[0]
         .snapshots
         .iter()
@@ -155,7 +159,7 @@ fn the_servers_export_is_dated_signed_by_the_pinned_log_key_and_verified() {
 
     // Every timestamp, timestamped checkpoint and consistency file changed by one byte: named.
     for (index, entry) in entries.iter().enumerate() {
-        if !entry.name.starts_with("log/") {
+        if !entry.name.starts_with("log/") && entry.name != "MANIFEST.tsr" {
             continue;
         }
         let mut changed: Vec<Entry> = entries.clone();

@@ -338,6 +338,10 @@ pub async fn export(
         Err(crate::export::ExportError::BadPeriod(m)) => {
             Err(ApiError::new(Refusal::MalformedRequest, m))
         }
+        Err(crate::export::ExportError::Timestamp(m)) => Err(ApiError::new(
+            Refusal::Unhealthy,
+            format!("the export could not be timestamped: {m}"),
+        )),
         Err(crate::export::ExportError::Internal(e)) => Err(ApiError::internal(e)),
     }
 }

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 use minijinja::context;
@@ -55,16 +56,29 @@ async fn owned(
 
 fn period_error(ctx: &PageContext, e: ExportError) -> Result<Response, WebError> {
     let words = ctx.words();
-    let message = match e {
-        ExportError::Empty => words.get("web-export-empty"),
-        ExportError::BadPeriod(_) => words.get("web-export-bad-period"),
+    let (message, status) = match e {
+        ExportError::Empty => (
+            words.get("web-export-empty"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        ExportError::BadPeriod(_) => (
+            words.get("web-export-bad-period"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        ExportError::Timestamp(m) => {
+            tracing::warn!(reason = %m, "an export could not be timestamped");
+            (
+                words.get("web-export-no-timestamp"),
+                StatusCode::SERVICE_UNAVAILABLE,
+            )
+        }
         ExportError::Internal(e) => return Err(WebError::Internal(e)),
     };
     let mut response = ctx.page(
         "message.html",
         context! { title => words.get("web-export-title"), message },
     )?;
-    *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    *response.status_mut() = status;
     Ok(response)
 }
 

@@ -154,6 +154,7 @@ web-export-button = Download the export
 web-export-letters = See the two draft letters (access request, CNIL complaint)
 web-export-empty = No snapshot of this iPad in the chosen period.
 web-export-bad-period = The chosen period is not valid: two dates YYYY-MM-DD, the first before the second.
+web-export-no-timestamp = The timestamping authority did not answer, and an export of this server is always timestamped: try again in a few minutes.
 web-letters-title = Draft letters
 web-letters-intro = The letters the export of this iPad's whole history holds. They state facts only, each pointing to the file of the export that proves it: download the export to attach them.
 web-letters-back = Back to the iPad

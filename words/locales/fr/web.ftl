@@ -154,6 +154,7 @@ web-export-button = Télécharger l'export
 web-export-letters = Voir les deux projets de lettres (demande d'accès, plainte à la CNIL)
 web-export-empty = Aucun instantané de cet iPad dans la période choisie.
 web-export-bad-period = La période choisie n'est pas valable : deux dates AAAA-MM-JJ, la première avant la seconde.
+web-export-no-timestamp = L'autorité d'horodatage n'a pas répondu, et un export de ce serveur est toujours horodaté : réessayez dans quelques minutes.
 web-letters-title = Projets de lettres
 web-letters-intro = Les lettres que contient l'export de tout l'historique de cet iPad. Elles ne citent que des faits, chacun renvoyant au fichier de l'export qui le prouve : téléchargez l'export pour les joindre.
 web-letters-back = Retour à l'iPad
