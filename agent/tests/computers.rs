@@ -2,7 +2,8 @@
 //! process: `lucarne add-computer` on the registered computer prints a single-use code with
 //! French instructions; `lucarne register --code` on the second computer joins the same
 //! account; the same iPad read from both is one device whose history `lucarne history` shows
-//! from the server (each computer's snapshots, a refused upload the server recorded), beside
+//! from the server (each computer's snapshots, the week-2 change seen across the two
+//! computers, a refused upload the server recorded), beside
 //! the local history; a used code is refused; an unreachable server is said in one line and
 //! the local history still shown.
 #![allow(clippy::unwrap_used)]
@@ -171,6 +172,12 @@ fn a_second_computer_joins_the_account_and_history_shows_the_server() {
     assert!(other < here, "oldest first: {said}");
     assert!(
         server_part[..here].contains("Premier instantané reçu par le serveur"),
+        "{said}"
+    );
+    // One history: the laptop's first read of the iPad is compared with the desk's, a week
+    // earlier, so the server says what the administration changed in between.
+    assert!(
+        server_part[here..].contains("[ALERTE] Nouvelle application : « TeamViewer »"),
         "{said}"
     );
     let refused = server_part

@@ -53,6 +53,32 @@ pub async fn load_head(
     }))
 }
 
+/// The latest accepted snapshot of `device_id` by any key of `account_id` (the device's one
+/// history across the official's computers), from the database.
+pub async fn load_latest(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    device_id: &str,
+) -> anyhow::Result<Option<Head>> {
+    let row = sqlx::query(
+        "SELECT d.last_sequence, d.last_snapshot_sha256, d.last_state_sha256, d.last_leaf_index \
+         FROM devices d JOIN account_keys a ON a.key_id = d.key_id \
+         WHERE a.account_id = $1 AND d.device_id = $2 \
+         ORDER BY d.last_leaf_index DESC LIMIT 1",
+    )
+    .bind(account_id)
+    .bind(device_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    Ok(Some(Head {
+        sequence: u64::try_from(row.try_get::<i64, _>(0)?)?,
+        snapshot_sha256: row.try_get(1)?,
+        state_sha256: row.try_get(2)?,
+        leaf_index: u64::try_from(row.try_get::<i64, _>(3)?)?,
+    }))
+}
+
 /// The writer's memory of heads and stored bytes.
 #[derive(Debug, Default)]
 pub struct Heads {
@@ -62,6 +88,8 @@ pub struct Heads {
     devices: HashMap<(String, String), Option<Head>>,
     /// By key.
     stored_bytes: HashMap<String, u64>,
+    /// By (account, device): the latest accepted snapshot by any key of the account.
+    latest: HashMap<(String, String), Option<Head>>,
 }
 
 impl Heads {
@@ -71,6 +99,7 @@ impl Heads {
         if self.tree_size != Some(tree_size)
             || self.devices.len() > MAX_REMEMBERED
             || self.stored_bytes.len() > MAX_REMEMBERED
+            || self.latest.len() > MAX_REMEMBERED
         {
             self.forget();
         }
@@ -86,6 +115,7 @@ impl Heads {
         self.tree_size = None;
         self.devices.clear();
         self.stored_bytes.clear();
+        self.latest.clear();
     }
 
     /// The device's head, read from the database the first time.
@@ -102,6 +132,29 @@ impl Heads {
         let head = load_head(conn, key_id, device_id).await?;
         self.devices.insert(id, head.clone());
         Ok(head)
+    }
+
+    /// The device's latest snapshot by any key of the account, read from the database the
+    /// first time.
+    pub async fn latest(
+        &mut self,
+        conn: &mut AnyConnection,
+        account_id: &str,
+        device_id: &str,
+    ) -> anyhow::Result<Option<Head>> {
+        let id = (account_id.to_string(), device_id.to_string());
+        if let Some(head) = self.latest.get(&id) {
+            return Ok(head.clone());
+        }
+        let head = load_latest(conn, account_id, device_id).await?;
+        self.latest.insert(id, head.clone());
+        Ok(head)
+    }
+
+    /// The device's latest snapshot in the account is now `head` (appended in this batch).
+    pub fn set_latest(&mut self, account_id: &str, device_id: &str, head: Head) {
+        self.latest
+            .insert((account_id.to_string(), device_id.to_string()), Some(head));
     }
 
     /// The device's new head (an upload of the current batch was appended).
@@ -161,6 +214,7 @@ mod tests {
         let mut heads = Heads::default();
         heads.begin(0);
         heads.set_device("k", "d", head(1));
+        heads.set_latest("a", "d", head(1));
         heads.add_stored("k", 10);
         heads.committed(1);
         heads.begin(1);
@@ -169,6 +223,7 @@ mod tests {
         heads.begin(3);
         assert_eq!(heads.known("k", "d"), None);
         assert!(heads.stored_bytes.is_empty());
+        assert!(heads.latest.is_empty());
         heads.set_device("k", "d", head(2));
         heads.forget();
         heads.begin(3);

@@ -11,6 +11,10 @@
 //! refused (it rewinds its chain to the last accepted snapshot and goes on with the next
 //! number), and the hash link to the last accepted snapshot is what makes the chain. The
 //! gap stays visible in the device's timeline (its sequence numbers).
+//!
+//! A device is one per account: the chain is each key's own (one per computer), but what
+//! changed is said against the device's latest snapshot from any key of the account, so the
+//! same iPad read from two computers has one history.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -27,7 +31,7 @@ use lucarne_proof::wire::Refusal;
 
 use crate::db::now_unix;
 use crate::error::ApiError;
-use crate::heads::{load_head, Head, Heads};
+use crate::heads::{load_head, load_latest, Head, Heads};
 use crate::state::AppState;
 use crate::{storage, tlog};
 
@@ -46,6 +50,8 @@ fn refuse(refusal: Refusal, message: impl Into<String>) -> ApiError {
 /// A snapshot that passed every check before the chain.
 struct Checked {
     key_id: String,
+    /// The key's account (every key has one): the device's history is the account's.
+    account_id: Option<String>,
     device_id: String,
     sequence: u64,
     previous_hash: Option<String>,
@@ -231,6 +237,7 @@ async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
     }
     Ok(Checked {
         key_id: envelope.key_id.clone(),
+        account_id,
         device_id,
         sequence: snapshot.sequence,
         previous_hash: snapshot
@@ -381,18 +388,27 @@ async fn diff_base(
     c: &Checked,
     state_sha256: &str,
 ) -> Result<Option<String>, ApiError> {
-    let Some(last) = load_head(conn, &c.key_id, &c.device_id)
+    // The upload must look like the next of its own key's chain (or its first); what changed
+    // is then said against the device's latest snapshot from any computer of the account.
+    let own = load_head(conn, &c.key_id, &c.device_id)
         .await
-        .map_err(ApiError::internal)?
-    else {
-        return Ok(None);
+        .map_err(ApiError::internal)?;
+    let follows = match &own {
+        Some(own) => c.previous_hash.as_deref() == Some(own.snapshot_sha256.as_str()),
+        None => c.previous_hash.is_none(),
     };
-    if last.state_sha256 == state_sha256
-        || c.previous_hash.as_deref() != Some(last.snapshot_sha256.as_str())
-    {
+    if !follows {
         return Ok(None);
     }
-    Ok(Some(last.snapshot_sha256))
+    let latest = match &c.account_id {
+        Some(account_id) => load_latest(conn, account_id, &c.device_id)
+            .await
+            .map_err(ApiError::internal)?,
+        None => own,
+    };
+    Ok(latest
+        .filter(|l| l.state_sha256 != state_sha256)
+        .map(|l| l.snapshot_sha256))
 }
 
 async fn load_stored_snapshot(
@@ -745,10 +761,20 @@ async fn apply_one(
         return Ok(Done::Refused(refuse(refusal, message)));
     }
 
-    let duplicate_content = last
+    // What changed is said against the device's latest snapshot from any computer of the
+    // account, so that its history is one, whichever computer read it.
+    let latest = match &checked.account_id {
+        Some(account_id) => b
+            .heads
+            .latest(tx, account_id, &checked.device_id)
+            .await
+            .map_err(ApiError::internal)?,
+        None => last.clone(),
+    };
+    let duplicate_content = latest
         .as_ref()
         .is_some_and(|l| l.state_sha256 == state_sha256);
-    let events = match &last {
+    let events = match &latest {
         Some(l) if !duplicate_content => match early {
             Some((base, events)) if base == l.snapshot_sha256 => events,
             _ => diff_against(tx, b, &l.snapshot_sha256, &checked.snapshot).await?,
@@ -824,16 +850,18 @@ async fn apply_one(
     );
     b.snapshots
         .insert(snapshot_sha256.clone(), checked.snapshot_bytes.clone());
-    b.heads.set_device(
-        &checked.key_id,
-        &checked.device_id,
-        Head {
-            sequence: checked.sequence,
-            snapshot_sha256,
-            state_sha256,
-            leaf_index,
-        },
-    );
+    let head = Head {
+        sequence: checked.sequence,
+        snapshot_sha256,
+        state_sha256,
+        leaf_index,
+    };
+    if let Some(account_id) = &checked.account_id {
+        b.heads
+            .set_latest(account_id, &checked.device_id, head.clone());
+    }
+    b.heads
+        .set_device(&checked.key_id, &checked.device_id, head);
     b.devices
         .insert((checked.key_id.clone(), checked.device_id.clone()));
     Ok(Done::Appended {

@@ -188,6 +188,30 @@ async fn second_computer(db: TestDb) {
         ],
         "{timeline}"
     );
+    // One history: the laptop's first snapshot is compared with the desk's (the new app),
+    // and the desk's next one, the same state as the laptop's, is unchanged.
+    let entry = |leaf: u64| {
+        timeline["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["leaf_index"] == leaf)
+            .unwrap()
+            .clone()
+    };
+    let laptop_entry = entry(from_laptop);
+    assert_eq!(laptop_entry["duplicate_content"], false);
+    assert!(
+        laptop_entry["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["subject"] == "com.example.Agenda"),
+        "{laptop_entry}"
+    );
+    let desk_entry = entry(again_from_desk);
+    assert_eq!(desk_entry["duplicate_content"], true, "{desk_entry}");
+    assert_eq!(desk_entry["events"], json!([]));
     // Each chain is its own: the laptop replaying its sequence 1 is a replay of its chain.
     let replay = laptop.envelope(&Chain::new("UDID-SAME-IPAD").next_bytes(&base_state()));
     let (status, body) = laptop.post(&server, replay).await;
