@@ -37,7 +37,7 @@ fn is_server_link(url: &str, base: &str) -> bool {
 }
 
 /// Opens `url` in the system's browser; `false` when no browser could be started.
-fn open_browser(url: &str) -> bool {
+pub fn open_browser(url: &str) -> bool {
     let mut command = if cfg!(target_os = "macos") {
         std::process::Command::new("open")
     } else if cfg!(target_os = "windows") {
@@ -54,6 +54,16 @@ fn open_browser(url: &str) -> bool {
         .stderr(std::process::Stdio::null())
         .status()
         .is_ok_and(|s| s.success())
+}
+
+/// Whether a browser can be shown here: always on macOS and Windows; elsewhere only in a
+/// graphical session (`DISPLAY` or `WAYLAND_DISPLAY`), so that a server over SSH does not
+/// start a text browser in the terminal.
+pub fn has_graphical_session() -> bool {
+    cfg!(any(target_os = "macos", target_os = "windows"))
+        || ["DISPLAY", "WAYLAND_DISPLAY"]
+            .iter()
+            .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
 }
 
 /// Runs `lucarne open`.

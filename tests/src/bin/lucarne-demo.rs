@@ -5,9 +5,10 @@
 //! receipt says what changed. Everything lives in a temporary folder removed at the end.
 //!
 //! Then the server keeps running and the demo prints a login link to the demo iPad's page
-//! (Enter prints a fresh one, Ctrl-C stops); `--exit` stops right after the two scans.
+//! (Enter prints a fresh one, Ctrl-C stops) and opens the first in the browser when one can
+//! be shown (not with `--no-browser`); `--exit` stops right after the two scans.
 //!
-//! `cargo run --release -p lucarne-e2e --bin lucarne-demo [-- --lang en] [--exit]`
+//! `cargo run --release -p lucarne-e2e --bin lucarne-demo [-- --lang en] [--exit] [--no-browser]`
 
 use std::path::Path;
 
@@ -159,6 +160,8 @@ fn serve_pages(
             }
         }
     });
+    let browser = !std::env::args().any(|a| a == "--no-browser");
+    let mut opened = false;
     runtime.block_on(async {
         loop {
             let answer = client
@@ -177,6 +180,14 @@ fn serve_pages(
                 lang.code()
             );
             println!("{}", msgs.get("demo-open", &[("url", arg(&url))]));
+            // The first link opens by itself when a browser can be shown (the link then is
+            // spent: Enter gives another).
+            if !opened && browser && lucarne::commands::open::has_graphical_session() {
+                opened = true;
+                if lucarne::commands::open::open_browser(&url) {
+                    println!("{}", msgs.get("demo-opened", &[]));
+                }
+            }
             tokio::select! {
                 _ = tokio::signal::ctrl_c() => break,
                 more = enter.recv() => if more.is_none() {

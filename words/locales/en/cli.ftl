@@ -79,6 +79,7 @@ demo-step-week2 = ⑤ A week later, the administration has changed things. New r
 demo-event = • { $text }
 demo-alert = ⚠ { $text }
 demo-open = ⑥ The server keeps running: open { $url } in your browser to see the iPad's page (the link works once, for one minute; Enter gives a new one, Ctrl-C stops).
+demo-opened = Lucarne opened that link in your browser.
 demo-done = End of the demonstration (temporary data: { $dir }, removed on exit).
 
 # lucarne key, register, push

@@ -83,6 +83,7 @@ demo-step-week2 = ⑤ Une semaine plus tard, l'administration a changé des chos
 demo-event = • { $text }
 demo-alert = ⚠ { $text }
 demo-open = ⑥ Le serveur reste allumé : ouvrez { $url } dans votre navigateur pour voir la page de l'iPad (lien valable une minute, une seule fois ; Entrée en donne un nouveau, Ctrl-C arrête).
+demo-opened = Lucarne a ouvert ce lien dans votre navigateur.
 demo-done = Fin de la démonstration (données temporaires : { $dir }, supprimées à la sortie).
 
 # lucarne key, register, push
