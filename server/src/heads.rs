@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row as _};
 
 /// Most devices and keys remembered; past that, the memory starts again from empty (the
@@ -30,6 +31,17 @@ pub struct Head {
     pub leaf_index: u64,
 }
 
+/// A `devices` row's head, from its columns `last_sequence, last_snapshot_sha256,
+/// last_state_sha256, last_leaf_index` in that order.
+fn head_of(row: &AnyRow) -> anyhow::Result<Head> {
+    Ok(Head {
+        sequence: u64::try_from(row.try_get::<i64, _>(0)?)?,
+        snapshot_sha256: row.try_get(1)?,
+        state_sha256: row.try_get(2)?,
+        leaf_index: u64::try_from(row.try_get::<i64, _>(3)?)?,
+    })
+}
+
 /// The last accepted snapshot of `device_id` under `key_id`, from the database.
 pub async fn load_head(
     conn: &mut AnyConnection,
@@ -44,39 +56,29 @@ pub async fn load_head(
     .bind(device_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    Ok(Some(Head {
-        sequence: u64::try_from(row.try_get::<i64, _>(0)?)?,
-        snapshot_sha256: row.try_get(1)?,
-        state_sha256: row.try_get(2)?,
-        leaf_index: u64::try_from(row.try_get::<i64, _>(3)?)?,
-    }))
+    row.as_ref().map(head_of).transpose()
 }
 
-/// The latest accepted snapshot of `device_id` by any key of `account_id` (the device's one
-/// history across the official's computers), from the database.
-pub async fn load_latest(
+/// The heads of `device_id` under every key of `account_id` (one per computer that read it),
+/// latest first: the first is what the device's one history compares an upload with.
+pub async fn load_account_heads(
     conn: &mut AnyConnection,
     account_id: &str,
     device_id: &str,
-) -> anyhow::Result<Option<Head>> {
-    let row = sqlx::query(
-        "SELECT d.last_sequence, d.last_snapshot_sha256, d.last_state_sha256, d.last_leaf_index \
-         FROM devices d JOIN account_keys a ON a.key_id = d.key_id \
+) -> anyhow::Result<Vec<(String, Head)>> {
+    let rows = sqlx::query(
+        "SELECT d.last_sequence, d.last_snapshot_sha256, d.last_state_sha256, d.last_leaf_index, \
+         d.key_id FROM devices d JOIN account_keys a ON a.key_id = d.key_id \
          WHERE a.account_id = $1 AND d.device_id = $2 \
-         ORDER BY d.last_leaf_index DESC LIMIT 1",
+         ORDER BY d.last_leaf_index DESC",
     )
     .bind(account_id)
     .bind(device_id)
-    .fetch_optional(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    Ok(Some(Head {
-        sequence: u64::try_from(row.try_get::<i64, _>(0)?)?,
-        snapshot_sha256: row.try_get(1)?,
-        state_sha256: row.try_get(2)?,
-        leaf_index: u64::try_from(row.try_get::<i64, _>(3)?)?,
-    }))
+    rows.iter()
+        .map(|row| Ok((row.try_get(4)?, head_of(row)?)))
+        .collect()
 }
 
 /// The writer's memory of heads and stored bytes.
@@ -146,7 +148,11 @@ impl Heads {
         if let Some(head) = self.latest.get(&id) {
             return Ok(head.clone());
         }
-        let head = load_latest(conn, account_id, device_id).await?;
+        let head = load_account_heads(conn, account_id, device_id)
+            .await?
+            .into_iter()
+            .next()
+            .map(|(_, head)| head);
         self.latest.insert(id, head.clone());
         Ok(head)
     }

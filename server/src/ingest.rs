@@ -31,7 +31,7 @@ use lucarne_proof::wire::Refusal;
 
 use crate::db::now_unix;
 use crate::error::ApiError;
-use crate::heads::{load_head, load_latest, Head, Heads};
+use crate::heads::{load_account_heads, load_head, Head, Heads};
 use crate::state::AppState;
 use crate::{storage, tlog};
 
@@ -390,9 +390,25 @@ async fn diff_base(
 ) -> Result<Option<String>, ApiError> {
     // The upload must look like the next of its own key's chain (or its first); what changed
     // is then said against the device's latest snapshot from any computer of the account.
-    let own = load_head(conn, &c.key_id, &c.device_id)
-        .await
-        .map_err(ApiError::internal)?;
+    // Both come from one read.
+    let (own, latest) = match &c.account_id {
+        Some(account_id) => {
+            let heads = load_account_heads(conn, account_id, &c.device_id)
+                .await
+                .map_err(ApiError::internal)?;
+            let own = heads
+                .iter()
+                .find(|(key_id, _)| *key_id == c.key_id)
+                .map(|(_, head)| head.clone());
+            (own, heads.into_iter().next().map(|(_, head)| head))
+        }
+        None => {
+            let own = load_head(conn, &c.key_id, &c.device_id)
+                .await
+                .map_err(ApiError::internal)?;
+            (own.clone(), own)
+        }
+    };
     let follows = match &own {
         Some(own) => c.previous_hash.as_deref() == Some(own.snapshot_sha256.as_str()),
         None => c.previous_hash.is_none(),
@@ -400,12 +416,6 @@ async fn diff_base(
     if !follows {
         return Ok(None);
     }
-    let latest = match &c.account_id {
-        Some(account_id) => load_latest(conn, account_id, &c.device_id)
-            .await
-            .map_err(ApiError::internal)?,
-        None => own,
-    };
     Ok(latest
         .filter(|l| l.state_sha256 != state_sha256)
         .map(|l| l.snapshot_sha256))
