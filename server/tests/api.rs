@@ -378,6 +378,11 @@ async fn contract(db: TestDb) {
         .signed_get(&server, &format!("{path}?limit=2&evil=1"))
         .await;
     assert_eq!((status, code(&body)), (400, "malformed_request"));
+    // A parameter given twice, or not a number, is refused too: no guessing which one counts.
+    for query in ["limit=2&limit=3", "limit=two", "before=-1"] {
+        let (status, body) = agent.signed_get(&server, &format!("{path}?{query}")).await;
+        assert_eq!((status, code(&body)), (400, "malformed_request"), "{query}");
+    }
     let (status, caps) = agent
         .signed_get(&server, &format!("/api/v1/devices/{handle}/capabilities"))
         .await;

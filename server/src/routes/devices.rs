@@ -106,8 +106,27 @@ pub async fn list(
 
 /// Reads `before` and `limit` from the query string; anything else is refused.
 fn timeline_query(uri: &Uri) -> Result<TimelineQuery, ApiError> {
-    let bad = |m: String| ApiError::new(Refusal::MalformedRequest, m);
-    let mut out = TimelineQuery::default();
+    let [before, limit] = query_params(uri, ["before", "limit"])?;
+    Ok(TimelineQuery {
+        before: before
+            .map(|v| {
+                v.parse()
+                    .map_err(|_| malformed("`before` is not a leaf index"))
+            })
+            .transpose()?,
+        limit: limit
+            .map(|v| v.parse().map_err(|_| malformed("`limit` is not a number")))
+            .transpose()?,
+    })
+}
+
+/// The values of a query string's parameters `names`, in their order. An unknown parameter
+/// or one given twice is refused: a signed request means exactly what it says.
+fn query_params<'u, const N: usize>(
+    uri: &'u Uri,
+    names: [&str; N],
+) -> Result<[Option<&'u str>; N], ApiError> {
+    let mut values = [None; N];
     for pair in uri
         .query()
         .unwrap_or_default()
@@ -115,30 +134,21 @@ fn timeline_query(uri: &Uri) -> Result<TimelineQuery, ApiError> {
         .filter(|p| !p.is_empty())
     {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        match name {
-            "before" => {
-                out.before = Some(
-                    value
-                        .parse()
-                        .map_err(|_| bad("`before` is not a leaf index".into()))?,
-                )
-            }
-            "limit" => {
-                out.limit = Some(
-                    value
-                        .parse()
-                        .map_err(|_| bad("`limit` is not a number".into()))?,
-                )
-            }
-            other => {
-                return Err(bad(format!(
-                    "unknown query parameter `{}`",
-                    other.chars().take(40).collect::<String>()
-                )))
-            }
+        let Some(slot) = names.iter().position(|n| *n == name) else {
+            return Err(malformed(format!(
+                "unknown query parameter `{}`",
+                name.chars().take(40).collect::<String>()
+            )));
+        };
+        if values[slot].replace(value).is_some() {
+            return Err(malformed(format!("`{name}` given twice")));
         }
     }
-    Ok(out)
+    Ok(values)
+}
+
+fn malformed(message: impl Into<String>) -> ApiError {
+    ApiError::new(Refusal::MalformedRequest, message)
 }
 
 /// The handle of the path, once the caller is authenticated. One that cannot be read (its
@@ -235,36 +245,18 @@ pub struct ExportQuery {
 
 /// Reads `from`, `to` and `lang` from the query string; anything else is refused.
 fn export_query(uri: &Uri) -> Result<ExportQuery, ApiError> {
-    let bad = |m: String| ApiError::new(Refusal::MalformedRequest, m);
-    let mut out = ExportQuery::default();
-    for pair in uri
-        .query()
-        .unwrap_or_default()
-        .split('&')
-        .filter(|p| !p.is_empty())
-    {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let slot = match name {
-            "from" => &mut out.from,
-            "to" => &mut out.to,
-            "lang" => &mut out.lang,
-            other => {
-                return Err(bad(format!(
-                    "unknown query parameter `{}`",
-                    other.chars().take(40).collect::<String>()
-                )))
-            }
-        };
-        if slot.is_some() {
-            return Err(bad(format!("`{name}` given twice")));
-        }
-        *slot = Some(value.chars().take(40).collect());
-    }
+    let [from, to, lang] = query_params(uri, ["from", "to", "lang"])?;
+    let kept = |v: Option<&str>| v.map(|v| v.chars().take(40).collect::<String>());
+    let out = ExportQuery {
+        from: kept(from),
+        to: kept(to),
+        lang: kept(lang),
+    };
     crate::export::check_period(out.from.as_deref(), out.to.as_deref())
-        .map_err(|e| bad(e.to_string()))?;
+        .map_err(|e| malformed(e.to_string()))?;
     if let Some(lang) = &out.lang {
         lang.parse::<lucarne_words::Lang>()
-            .map_err(|_| bad("`lang` is `fr` or `en`".into()))?;
+            .map_err(|_| malformed("`lang` is `fr` or `en`"))?;
     }
     Ok(out)
 }
