@@ -610,7 +610,7 @@ async fn apply_batch(
     heads: &mut Heads,
     batch: Vec<Prepared>,
 ) -> anyhow::Result<Vec<Result<Receipt, ApiError>>> {
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let start = tlog::lock_for_append(&mut tx, state.db.backend).await?;
     heads.begin(start);
     let existing = storage::existing(&mut tx, batch.iter().map(|p| &p.planned)).await?;

@@ -67,7 +67,7 @@ pub async fn register(
     let now = now_unix();
 
     let _guard = state.write_lock.lock().await;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let invite = sqlx::query(
         "SELECT expires_at, used_at, account_id, group_id, issued_by FROM invites \
          WHERE code_sha256 = $1",
