@@ -207,10 +207,12 @@ impl Database {
     /// Begins a transaction that reads and then writes. On SQLite it takes the write lock at
     /// `BEGIN` (`IMMEDIATE`): in WAL mode a deferred transaction that has read cannot become a
     /// writer once another connection has committed since its read, and fails at once with
-    /// `SQLITE_BUSY_SNAPSHOT` (517), without waiting for the busy timeout. That made an upload
-    /// batch fail with a 500 when a health check or another writer committed beside it
-    /// (seen in `hostile::private_database_honest_health_and_a_quota_per_key`, about one run
-    /// in four on a loaded machine). PostgreSQL needs nothing more.
+    /// `SQLITE_BUSY_SNAPSHOT` (517), without waiting for the busy timeout. That made a whole
+    /// upload batch fail with a 500 when another connection (a health check, a login, a
+    /// registration) committed between its first read and its first write (seen in
+    /// `hostile::private_database_honest_health_and_a_quota_per_key`: 7 runs in 41). A
+    /// transaction whose first statement writes takes the lock at once and needs none of
+    /// this. PostgreSQL needs nothing more.
     pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
         match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
