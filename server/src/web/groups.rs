@@ -355,12 +355,22 @@ pub fn item_text(words: &Words, item: &DeviceItem) -> String {
         ItemKind::App => named("web-group-item-app", "bundle"),
         ItemKind::Profile => named("web-group-item-profile", "identifier"),
         ItemKind::TrustAnchor => named("web-group-item-anchor", "subject"),
-        ItemKind::Restriction => words.format(
-            "web-group-item-restriction",
-            &Args::new()
-                .outside("key", &param("key"))
-                .outside("value", &param("value")),
-        ),
+        ItemKind::Restriction => {
+            // Items are made only of restricting values, so the catalogue's sentence of what
+            // the key takes away is what the device has; a key it does not know is named.
+            let key = param("key");
+            let meaning = lucarne_words::sentences::message_id("restriction", &key);
+            if words.has(&meaning) {
+                words.get(&meaning)
+            } else {
+                words.format(
+                    "web-group-item-restriction",
+                    &Args::new()
+                        .outside("key", &key)
+                        .outside("value", &param("value")),
+                )
+            }
+        }
     }
 }
 
@@ -716,5 +726,34 @@ mod tests {
         assert_eq!(holders_text(&words, &labels, &[0, 1, 3]), "all but C");
         assert_eq!(holders_text(&words, &labels, &[1, 2, 3]), "all but A");
         assert_eq!(holders_text(&words, &labels, &[0, 1, 2, 3]), "A, B, C, D");
+    }
+
+    fn restriction(key: &str) -> DeviceItem {
+        let mut params = std::collections::BTreeMap::new();
+        params.insert("key".to_string(), Param::Id(key.into()));
+        params.insert("value".to_string(), Param::Id("false".into()));
+        DeviceItem {
+            kind: ItemKind::Restriction,
+            key: format!("{key}=false"),
+            capability: None,
+            topic: None,
+            params,
+        }
+    }
+
+    #[test]
+    fn a_restriction_reads_as_what_it_takes_away() {
+        let fr = Words::new(lucarne_words::Lang::Fr);
+        assert_eq!(
+            item_text(&fr, &restriction("allowAirDrop")),
+            fr.get("restriction-allowAirDrop")
+        );
+        assert!(!item_text(&fr, &restriction("allowAirDrop")).contains("allowAirDrop"));
+        // A key the catalogue does not know keeps its name, with its value.
+        let unknown = item_text(&fr, &restriction("allowSomethingNew"));
+        assert!(
+            unknown.contains("allowSomethingNew") && unknown.contains("false"),
+            "{unknown}"
+        );
     }
 }
