@@ -427,6 +427,15 @@ async fn pages(db: TestDb) {
     let page = browser.get(&server.url(&group_url)).await;
     assert_eq!(page.status, 200);
     assert_security_headers(&page, "group");
+    // The forms are reachable from the top of the page (on a phone they follow a long
+    // comparison).
+    for anchor in ["#compare", "#share", "#invite"] {
+        assert!(
+            page.body.contains(&format!("<a href=\"{anchor}\">")),
+            "{anchor}"
+        );
+    }
+    assert!(page.body.contains("Sur cette page"));
     assert!(
         comparison(&page).contains("iPad de Bob (de Bob Martin)"),
         "{}",

@@ -93,6 +93,7 @@ web-group-share-title = My iPads in this group
 web-group-share = Share with the group
 web-group-withdraw = Withdraw from the group
 web-group-shared = Shared
+web-on-this-page = On this page
 web-group-compare-title = Comparison of the shared iPads
 web-group-compare-none = No iPad is shared in this group yet.
 web-group-differences = What only some iPads have

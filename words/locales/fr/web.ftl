@@ -93,6 +93,7 @@ web-group-share-title = Mes iPad dans ce groupe
 web-group-share = Partager avec le groupe
 web-group-withdraw = Retirer du groupe
 web-group-shared = Partagé
+web-on-this-page = Sur cette page
 web-group-compare-title = Comparaison des iPad partagés
 web-group-compare-none = Aucun iPad n'est encore partagé dans ce groupe.
 web-group-differences = Ce que seuls certains iPad ont
