@@ -300,16 +300,6 @@ pub async fn export(
             Some((device, accounts::Access::Owner)) => device,
             _ => return Err(unknown_device()),
         };
-        accounts::log_access(
-            &mut conn,
-            &handle,
-            &caller.account_id,
-            "export",
-            "api",
-            now_unix(),
-        )
-        .await
-        .map_err(ApiError::internal)?;
         device
     };
     let request = crate::export::ExportRequest {
@@ -322,7 +312,22 @@ pub async fn export(
             .unwrap_or_default(),
     };
     match crate::export::build(&state, &device, &request).await {
-        Ok(archive) => Ok(zip_response(&handle, archive)),
+        Ok(archive) => {
+            // Logged once there is something to give, before it is given: a refused or
+            // empty export reads out nothing, and a log that fails gives nothing out.
+            let mut conn = state.db.pool.acquire().await?;
+            accounts::log_access(
+                &mut conn,
+                &handle,
+                &caller.account_id,
+                "export",
+                "api",
+                now_unix(),
+            )
+            .await
+            .map_err(ApiError::internal)?;
+            Ok(zip_response(&handle, archive))
+        }
         Err(crate::export::ExportError::Empty) => Err(ApiError::new(
             Refusal::NotFound,
             "no snapshot of this device in the chosen period",

@@ -44,14 +44,37 @@ async fn owned(
     what: &str,
     via: &str,
 ) -> Result<DeviceRef, WebError> {
-    let mut conn = state.db.pool.acquire().await?;
-    let device = match accounts::readable(&mut conn, account_id, handle).await? {
-        Some((device, Access::Owner)) => device,
-        Some((_, Access::Shared)) => return Err(WebError::OwnerOnly),
-        None => return Err(WebError::NotFound),
-    };
-    accounts::log_access(&mut conn, handle, account_id, what, via, now_unix()).await?;
+    let device = owners_device(state, account_id, handle).await?;
+    log_read(state, account_id, handle, what, via).await?;
     Ok(device)
+}
+
+/// The device `handle` when `account_id` owns it; a group member is refused, anyone else
+/// finds nothing.
+async fn owners_device(
+    state: &AppState,
+    account_id: &str,
+    handle: &str,
+) -> Result<DeviceRef, WebError> {
+    let mut conn = state.db.pool.acquire().await?;
+    match accounts::readable(&mut conn, account_id, handle).await? {
+        Some((device, Access::Owner)) => Ok(device),
+        Some((_, Access::Shared)) => Err(WebError::OwnerOnly),
+        None => Err(WebError::NotFound),
+    }
+}
+
+/// One line of the owner's access log.
+async fn log_read(
+    state: &AppState,
+    account_id: &str,
+    handle: &str,
+    what: &str,
+    via: &str,
+) -> Result<(), WebError> {
+    let mut conn = state.db.pool.acquire().await?;
+    accounts::log_access(&mut conn, handle, account_id, what, via, now_unix()).await?;
+    Ok(())
 }
 
 fn period_error(ctx: &PageContext, e: ExportError) -> Result<Response, WebError> {
@@ -104,9 +127,13 @@ pub async fn download(
         if let Err(e) = export::check_period(request.from.as_deref(), request.to.as_deref()) {
             return period_error(&ctx, e);
         }
-        let device = owned(&state, &session.account_id, &handle, "export", "web").await?;
+        let device = owners_device(&state, &session.account_id, &handle).await?;
         match export::build(&state, &device, &request).await {
-            Ok(archive) => Ok(zip_response(&handle, archive)),
+            // Logged once there is something to give (an empty period reads out nothing).
+            Ok(archive) => {
+                log_read(&state, &session.account_id, &handle, "export", "web").await?;
+                Ok(zip_response(&handle, archive))
+            }
             Err(e) => period_error(&ctx, e),
         }
     }
