@@ -353,12 +353,8 @@ fn installed(input: &ReportInput, words: &Words, inventory: &[String], out: &mut
         out.push(para(words.get("report-restrictions-none")));
     }
     for r in restricting {
-        let id = message_id("restriction", &r.key);
-        let meaning = if words.has(&id) {
-            words.get(&id)
-        } else {
-            neutralize_to(&r.key, 80)
-        };
+        let meaning = lucarne_words::sentences::restriction_meaning(words, &r.key)
+            .unwrap_or_else(|| neutralize_to(&r.key, 80));
         out.push(item(
             words.format(
                 "report-restriction",

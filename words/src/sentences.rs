@@ -188,6 +188,13 @@ pub fn capability_text(words: &Words, id: &str, params: &BTreeMap<String, Param>
     words.format(&message_id("cap", id), &args)
 }
 
+/// What the restriction `key` takes away, in the catalogue's sentence ("AirDrop est
+/// désactivé."), when the catalogue words that key.
+pub fn restriction_meaning(words: &Words, key: &str) -> Option<String> {
+    let id = message_id("restriction", key);
+    words.has(&id).then(|| words.get(&id))
+}
+
 /// The sentence of a capability.
 pub fn capability(words: &Words, cap: &Capability) -> String {
     capability_text(words, &cap.id, &cap.params)
@@ -280,12 +287,9 @@ pub fn change(words: &Words, event: &ChangeEvent) -> String {
                 (true, false) => "lifted",
                 _ => "changed",
             };
-            let meaning_id = message_id("restriction", &event.subject);
-            let meaning = if words.has(&meaning_id) {
-                lower_first(&words.get(&meaning_id))
-            } else {
-                neutralize(&event.subject)
-            };
+            let meaning = restriction_meaning(words, &event.subject)
+                .map(|m| lower_first(&m))
+                .unwrap_or_else(|| neutralize(&event.subject));
             args = args.select("now", now).ours("meaning", meaning);
         }
         ChangeKind::SupervisionChanged => {

@@ -359,17 +359,14 @@ pub fn item_text(words: &Words, item: &DeviceItem) -> String {
             // Items are made only of restricting values, so the catalogue's sentence of what
             // the key takes away is what the device has; a key it does not know is named.
             let key = param("key");
-            let meaning = lucarne_words::sentences::message_id("restriction", &key);
-            if words.has(&meaning) {
-                words.get(&meaning)
-            } else {
+            lucarne_words::sentences::restriction_meaning(words, &key).unwrap_or_else(|| {
                 words.format(
                     "web-group-item-restriction",
                     &Args::new()
                         .outside("key", &key)
                         .outside("value", &param("value")),
                 )
-            }
+            })
         }
     }
 }
