@@ -11,6 +11,7 @@ use axum::response::Response;
 use axum::Form;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
 
 use super::render::{PageContext, WebError};
 use crate::accounts::{self, Access, DeviceRef};
@@ -44,37 +45,24 @@ async fn owned(
     what: &str,
     via: &str,
 ) -> Result<DeviceRef, WebError> {
-    let device = owners_device(state, account_id, handle).await?;
-    log_read(state, account_id, handle, what, via).await?;
+    let mut conn = state.db.pool.acquire().await?;
+    let device = owners_device(&mut conn, account_id, handle).await?;
+    accounts::log_access(&mut conn, handle, account_id, what, via, now_unix()).await?;
     Ok(device)
 }
 
 /// The device `handle` when `account_id` owns it; a group member is refused, anyone else
 /// finds nothing.
 async fn owners_device(
-    state: &AppState,
+    conn: &mut AnyConnection,
     account_id: &str,
     handle: &str,
 ) -> Result<DeviceRef, WebError> {
-    let mut conn = state.db.pool.acquire().await?;
-    match accounts::readable(&mut conn, account_id, handle).await? {
+    match accounts::readable(conn, account_id, handle).await? {
         Some((device, Access::Owner)) => Ok(device),
         Some((_, Access::Shared)) => Err(WebError::OwnerOnly),
         None => Err(WebError::NotFound),
     }
-}
-
-/// One line of the owner's access log.
-async fn log_read(
-    state: &AppState,
-    account_id: &str,
-    handle: &str,
-    what: &str,
-    via: &str,
-) -> Result<(), WebError> {
-    let mut conn = state.db.pool.acquire().await?;
-    accounts::log_access(&mut conn, handle, account_id, what, via, now_unix()).await?;
-    Ok(())
 }
 
 fn period_error(ctx: &PageContext, e: ExportError) -> Result<Response, WebError> {
@@ -127,11 +115,24 @@ pub async fn download(
         if let Err(e) = export::check_period(request.from.as_deref(), request.to.as_deref()) {
             return period_error(&ctx, e);
         }
-        let device = owners_device(&state, &session.account_id, &handle).await?;
+        // No connection held while the export is built: it takes its own.
+        let device = {
+            let mut conn = state.db.pool.acquire().await?;
+            owners_device(&mut conn, &session.account_id, &handle).await?
+        };
         match export::build(&state, &device, &request).await {
             // Logged once there is something to give (an empty period reads out nothing).
             Ok(archive) => {
-                log_read(&state, &session.account_id, &handle, "export", "web").await?;
+                let mut conn = state.db.pool.acquire().await?;
+                accounts::log_access(
+                    &mut conn,
+                    &handle,
+                    &session.account_id,
+                    "export",
+                    "web",
+                    now_unix(),
+                )
+                .await?;
                 Ok(zip_response(&handle, archive))
             }
             Err(e) => period_error(&ctx, e),
