@@ -31,7 +31,7 @@ use lucarne_proof::wire::Refusal;
 
 use crate::db::now_unix;
 use crate::error::ApiError;
-use crate::heads::{load_account_heads, load_head, Head, Heads};
+use crate::heads::{load_account_heads, load_head, load_key_with_heads, Head, Heads, KeyWithHeads};
 use crate::state::AppState;
 use crate::{storage, tlog};
 
@@ -52,6 +52,9 @@ struct Checked {
     key_id: String,
     /// The key's account (every key has one): the device's history is the account's.
     account_id: Option<String>,
+    /// The device's heads in the account, latest first, read with the key; `None` when they
+    /// could not be (read them again).
+    heads: Option<Vec<(String, Head)>>,
     device_id: String,
     sequence: u64,
     previous_hash: Option<String>,
@@ -100,6 +103,27 @@ pub fn is_hostile_in_identifier(c: char) -> bool {
         )
 }
 
+/// The snapshot's `device.udid` at a first look, before its signature is checked and it
+/// is parsed whole; `None` when it is missing or could not be an identifier.
+fn peek_device_id(snapshot_bytes: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Peek<'a> {
+        #[serde(borrow)]
+        device: PeekDevice<'a>,
+    }
+    #[derive(Deserialize)]
+    struct PeekDevice<'a> {
+        #[serde(borrow)]
+        udid: Option<std::borrow::Cow<'a, str>>,
+    }
+    let peek: Peek = serde_json::from_slice(snapshot_bytes).ok()?;
+    let udid = peek.device.udid?;
+    let usable = !udid.trim().is_empty()
+        && udid.len() <= MAX_DEVICE_ID_LEN
+        && !udid.chars().any(is_hostile_in_identifier);
+    usable.then(|| udid.into_owned())
+}
+
 /// Checks an envelope up to its snapshot's schema, without writing anything.
 async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
     let envelope =
@@ -142,19 +166,22 @@ async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
             "signature is not the base64 of 64 bytes",
         ));
     }
-    // The account comes with the key (every key has one), for the per-account rate.
-    let row = sqlx::query(
-        "SELECT k.public_key, a.account_id FROM agent_keys k \
-         LEFT JOIN account_keys a ON a.key_id = k.key_id \
-         WHERE k.key_id = $1 AND k.revoked_at IS NULL",
-    )
-    .bind(&envelope.key_id)
-    .fetch_optional(&state.db.pool)
-    .await?;
-    let (public_key, account_id): (Option<Vec<u8>>, Option<String>) = match row {
-        Some(r) => (Some(r.try_get(0)?), r.try_get(1)?),
-        None => (None, None),
+    // The key, its account (every key has one; for the per-account rate) and the device's
+    // heads, in one read: the device comes from a first look at the snapshot, its full
+    // parse waits for the signature. A snapshot whose device cannot be seen reads the key
+    // alone, and its error comes in the contract's order below.
+    let peeked = peek_device_id(&snapshot_bytes);
+    let found = {
+        let mut conn = state.db.pool.acquire().await?;
+        load_key_with_heads(&mut conn, &envelope.key_id, peeked.as_deref())
+            .await
+            .map_err(ApiError::internal)?
     };
+    let KeyWithHeads {
+        public_key,
+        account_id,
+        heads,
+    } = found;
     let verified = match &public_key {
         Some(key) => envelope.verify(key).is_ok(),
         None => {
@@ -235,9 +262,13 @@ async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
             ));
         }
     }
+    // The heads read with the key are this device's only if the first look saw the same
+    // device as the parse (it always does, short of a snapshot naming two).
+    let heads = (peeked.as_deref() == Some(device_id.as_str())).then_some(heads);
     Ok(Checked {
         key_id: envelope.key_id.clone(),
         account_id,
+        heads,
         device_id,
         sequence: snapshot.sequence,
         previous_hash: snapshot
@@ -251,15 +282,20 @@ async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
 }
 
 /// The device's state without what changes at every snapshot (time, sequence, chain, which
-/// sources were read): equal states mean nothing changed on the device.
-fn state_hash(snapshot: &Snapshot) -> Result<String, ApiError> {
-    let mut state = snapshot.clone();
-    state.taken_at = String::new();
-    state.sequence = 0;
-    state.previous_hash = None;
-    state.sources = Vec::new();
-    let bytes = serde_json::to_vec(&state).map_err(ApiError::internal)?;
-    Ok(sha256_hex(&bytes))
+/// sources were read): equal states mean nothing changed on the device. The hash of the
+/// snapshot serialised with those fields emptied; they are taken out for the time of the
+/// serialisation and put back, rather than the whole snapshot copied.
+fn state_hash(snapshot: &mut Snapshot) -> Result<String, ApiError> {
+    let taken_at = std::mem::take(&mut snapshot.taken_at);
+    let sequence = std::mem::take(&mut snapshot.sequence);
+    let previous_hash = snapshot.previous_hash.take();
+    let sources = std::mem::take(&mut snapshot.sources);
+    let bytes = serde_json::to_vec(&*snapshot);
+    snapshot.taken_at = taken_at;
+    snapshot.sequence = sequence;
+    snapshot.previous_hash = previous_hash;
+    snapshot.sources = sources;
+    Ok(sha256_hex(&bytes.map_err(ApiError::internal)?))
 }
 
 /// What is stored of the envelope already accepted for a device and sequence.
@@ -330,21 +366,30 @@ pub struct Prepared {
 /// Verifies, diffs, then hands the envelope to the log's sequencer; returns its receipt once
 /// its batch is durable.
 pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> {
-    let checked = check(state, body).await?;
+    let mut checked = check(state, body).await?;
     let envelope_sha256 = sha256_hex(body);
     let snapshot_sha256 = sha256_hex(&checked.snapshot_bytes);
-    let state_sha256 = state_hash(&checked.snapshot)?;
-    let mut conn = state.db.pool.acquire().await?;
-    let base = diff_base(&mut conn, &checked, &state_sha256).await?;
-    let new_state = !crate::facts::stored(&mut conn, &state_sha256)
-        .await
-        .map_err(ApiError::internal)?;
+    let state_sha256 = state_hash(&mut checked.snapshot)?;
+    // A connection only when something is left to read: an unchanged device's upload has
+    // read everything with its key.
+    let mut conn = None;
+    let heads = match checked.heads.take() {
+        Some(heads) => heads,
+        None => account_heads(connection(state, &mut conn).await?, &checked).await?,
+    };
+    let base = diff_base(&checked, &heads, &state_sha256);
+    // A state one of the device's heads is in was stored with its facts.
+    let new_state = !heads.iter().any(|(_, h)| h.state_sha256 == state_sha256)
+        && !crate::facts::stored(connection(state, &mut conn).await?, &state_sha256)
+            .await
+            .map_err(ApiError::internal)?;
     // The snapshot is analysed once, here, for both the diff and the facts (never in the
     // log's writer), and only when one of them needs it.
     let analysis = (base.is_some() || new_state).then(|| analyze_snapshot(&checked.snapshot));
     let diff = match (base, &analysis) {
         (Some(previous_sha256), Some(analysis)) => {
-            let previous = load_stored_snapshot(&mut conn, &previous_sha256).await?;
+            let previous =
+                load_stored_snapshot(connection(state, &mut conn).await?, &previous_sha256).await?;
             let events = diff::compare(
                 Side {
                     snapshot: &previous,
@@ -381,44 +426,59 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> 
         .await
 }
 
-/// The device's last accepted snapshot (its hash) to diff against now, when the upload looks
-/// like its next one and something changed; `None` otherwise (the batch decides).
-async fn diff_base(
+/// The connection in `slot`, acquired the first time it is needed.
+async fn connection<'c>(
+    state: &AppState,
+    slot: &'c mut Option<sqlx::pool::PoolConnection<sqlx::Any>>,
+) -> Result<&'c mut AnyConnection, ApiError> {
+    let conn = match slot.take() {
+        Some(conn) => conn,
+        None => state.db.pool.acquire().await?,
+    };
+    Ok(&mut **slot.insert(conn))
+}
+
+/// The device's heads in the upload's account (under its key alone without one), latest
+/// first.
+async fn account_heads(
     conn: &mut AnyConnection,
     c: &Checked,
-    state_sha256: &str,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Vec<(String, Head)>, ApiError> {
+    match &c.account_id {
+        Some(account_id) => load_account_heads(conn, account_id, &c.device_id)
+            .await
+            .map_err(ApiError::internal),
+        None => Ok(load_head(conn, &c.key_id, &c.device_id)
+            .await
+            .map_err(ApiError::internal)?
+            .map(|head| (c.key_id.clone(), head))
+            .into_iter()
+            .collect()),
+    }
+}
+
+/// The device's last accepted snapshot (its hash) to diff against now, when the upload looks
+/// like its next one and something changed; `None` otherwise (the batch decides). `heads`
+/// are the device's in the account, latest first.
+fn diff_base(c: &Checked, heads: &[(String, Head)], state_sha256: &str) -> Option<String> {
     // The upload must look like the next of its own key's chain (or its first); what changed
     // is then said against the device's latest snapshot from any computer of the account.
-    // Both come from one read.
-    let (own, latest) = match &c.account_id {
-        Some(account_id) => {
-            let heads = load_account_heads(conn, account_id, &c.device_id)
-                .await
-                .map_err(ApiError::internal)?;
-            let own = heads
-                .iter()
-                .find(|(key_id, _)| *key_id == c.key_id)
-                .map(|(_, head)| head.clone());
-            (own, heads.into_iter().next().map(|(_, head)| head))
-        }
-        None => {
-            let own = load_head(conn, &c.key_id, &c.device_id)
-                .await
-                .map_err(ApiError::internal)?;
-            (own.clone(), own)
-        }
-    };
-    let follows = match &own {
+    let own = heads
+        .iter()
+        .find(|(key_id, _)| *key_id == c.key_id)
+        .map(|(_, head)| head);
+    let follows = match own {
         Some(own) => c.previous_hash.as_deref() == Some(own.snapshot_sha256.as_str()),
         None => c.previous_hash.is_none(),
     };
     if !follows {
-        return Ok(None);
+        return None;
     }
-    Ok(latest
+    heads
+        .first()
+        .map(|(_, latest)| latest)
         .filter(|l| l.state_sha256 != state_sha256)
-        .map(|l| l.snapshot_sha256))
+        .map(|l| l.snapshot_sha256.clone())
 }
 
 async fn load_stored_snapshot(
@@ -882,4 +942,70 @@ async fn apply_one(
         events,
         alerts,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_state_hash_is_the_snapshot_without_what_changes_every_time_and_leaves_it_whole() {
+        let mut snapshot = Snapshot::new("2026-11-25T10:00:00Z");
+        snapshot.sequence = 7;
+        snapshot.previous_hash = Some("ab".repeat(32));
+        snapshot.device.udid = Some("00008103-001A2B3C4D5E6F70".into());
+        snapshot.enrolment.supervised = Some(true);
+        snapshot.sources = vec![lucarne_profiles::snapshot::SourceRead {
+            source: lucarne_profiles::snapshot::Source::Live,
+            detail: "00008103-001A2B3C4D5E6F70".into(),
+        }];
+        let before = snapshot.clone();
+        // The definition the stored hashes were made with: a copy with those fields emptied.
+        let mut emptied = snapshot.clone();
+        emptied.taken_at = String::new();
+        emptied.sequence = 0;
+        emptied.previous_hash = None;
+        emptied.sources = Vec::new();
+        let expected = sha256_hex(&serde_json::to_vec(&emptied).unwrap_or_default());
+
+        assert_eq!(state_hash(&mut snapshot).ok(), Some(expected));
+        assert_eq!(snapshot, before);
+        // Another time, sequence and chain: the same state.
+        let mut later = before.clone();
+        later.taken_at = "2026-11-26T10:00:00Z".into();
+        later.sequence = 8;
+        later.previous_hash = Some("cd".repeat(32));
+        assert_eq!(state_hash(&mut later).ok(), state_hash(&mut snapshot).ok());
+        // Something else on the device: another state.
+        later.enrolment.supervised = Some(false);
+        assert_ne!(state_hash(&mut later).ok(), state_hash(&mut snapshot).ok());
+    }
+
+    #[test]
+    fn the_first_look_at_a_device_sees_what_the_parse_will_or_nothing() {
+        let peek = |text: &str| peek_device_id(text.as_bytes());
+        assert_eq!(
+            peek(r#"{"schema":"x","device":{"name":"iPad","udid":"0000-A"},"sequence":1}"#),
+            Some("0000-A".into())
+        );
+        // Escapes are read as the parse reads them.
+        assert_eq!(
+            peek(r#"{"device":{"udid":"\u0030\u0030-A"}}"#),
+            Some("00-A".into())
+        );
+        assert_eq!(peek(r#"{"device":{"name":"iPad"}}"#), None);
+        assert_eq!(peek(r#"{"device":{"udid":"  "}}"#), None);
+        assert_eq!(peek("{\"device\":{\"udid\":\"A\u{202E}B\"}}"), None);
+        assert_eq!(
+            peek(&format!(r#"{{"device":{{"udid":"{}"}}}}"#, "a".repeat(129))),
+            None
+        );
+        assert_eq!(peek(r#"{"device":[]}"#), None);
+        // A snapshot naming its device twice is refused by the parse: nothing is seen.
+        assert_eq!(
+            peek(r#"{"device":{"udid":"A"},"device":{"udid":"B"}}"#),
+            None
+        );
+        assert_eq!(peek("not json"), None);
+    }
 }
