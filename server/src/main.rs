@@ -9,6 +9,12 @@ use clap::{Parser, Subcommand};
 use lucarne_server::db::Database;
 use lucarne_server::{invite, AppState, Config};
 
+/// mimalloc rather than glibc's malloc: under load, glibc's arenas and consolidation took
+/// about an eighth of the server's CPU; with mimalloc the same load command goes a fifth to
+/// a half faster (README, performance).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Lucarne's server: verifies signed snapshots, keeps them in a transparency log, shows what
 /// changed.
 #[derive(Debug, Parser)]

@@ -37,6 +37,11 @@ use lucarne_proof::envelope::{sha256_hex, Envelope};
 use lucarne_server::config::Limits;
 use lucarne_server::{AppState, Config};
 
+/// The server's allocator (`server/src/main.rs`): the server measured here runs in this
+/// process and should allocate as the server binary does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Load generator for a Lucarne server.
 #[derive(Debug, Parser)]
 #[command(version, about)]
