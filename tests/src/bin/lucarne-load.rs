@@ -17,9 +17,11 @@
 //! given. Against `--server`, keys are registered with the one-time codes of `--codes` (one a
 //! line, as `lucarne-server invite` prints them) and the database is not measured.
 //!
-//! After the timed run, the growth of the database is measured on `--measure` unchanged then
-//! `--measure` changed snapshots sent one device after another (`db_bytes_unchanged`,
-//! `db_bytes_changed`: bytes per snapshot).
+//! The database's growth during the timed run, per accepted upload, is `db_bytes_per_upload`
+//! (with `--changed 0`: per unchanged snapshot, at that load). After the timed run, the growth
+//! is measured again on `--measure` unchanged then `--measure` changed snapshots sent one
+//! device after another (`db_bytes_unchanged`, `db_bytes_changed`: bytes per snapshot, each
+//! in a batch of its own).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -512,7 +514,9 @@ async fn main() -> anyhow::Result<()> {
     let interval = args
         .rate
         .map(|rate| Duration::from_secs_f64(clients as f64 / rate.max(0.001)));
+    let before_run = target.database.bytes().await?;
     let (outcomes, elapsed) = run_clients(&url, work, interval).await;
+    let after_run = target.database.bytes().await?;
 
     let accepted = outcomes.iter().filter(|o| o.status == 200).count();
     let mut refused: BTreeMap<String, usize> = BTreeMap::new();
@@ -522,6 +526,14 @@ async fn main() -> anyhow::Result<()> {
     let mut latencies: Vec<f64> = outcomes.iter().map(|o| o.millis).collect();
     latencies.sort_by(f64::total_cmp);
     let per_second = outcomes.len() as f64 / elapsed.as_secs_f64().max(1e-9);
+    // What the timed run added to the database, per accepted upload: with `--changed 0`,
+    // the growth per unchanged snapshot at this load (batches, one checkpoint each).
+    let run_bytes = match (before_run, after_run) {
+        (Some(before), Some(after)) if accepted > 0 => {
+            Some(after.saturating_sub(before) as f64 / accepted as f64)
+        }
+        _ => None,
+    };
 
     // How the server grouped the uploads, when it says so (a Lucarne server's /metrics).
     let mean_batch = match http.get(format!("{}/metrics", target.base)).send().await {
@@ -569,6 +581,7 @@ async fn main() -> anyhow::Result<()> {
         "per_second": (per_second * 10.0).round() / 10.0,
         "p50_ms": (percentile(&latencies, 50.0) * 10.0).round() / 10.0,
         "p99_ms": (percentile(&latencies, 99.0) * 10.0).round() / 10.0,
+        "db_bytes_per_upload": run_bytes.map(f64::round),
         "db_bytes_unchanged": unchanged.map(f64::round),
         "db_bytes_changed": changed.map(f64::round),
         "mean_batch": mean_batch,
