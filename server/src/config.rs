@@ -97,6 +97,9 @@ pub struct Limits {
     /// Login links per minute one account may ask for (counted once the request's signature
     /// verified).
     pub login_links_per_account_per_minute: u32,
+    /// Other signed `POST`s per minute from one client address (a code for another
+    /// computer): each costs a signature check before anything else, forged or not.
+    pub signed_requests_per_address_per_minute: u32,
     /// Largest number of bytes the snapshots of one key may take in the database.
     pub max_stored_bytes_per_key: u64,
 }
@@ -114,6 +117,7 @@ impl Default for Limits {
             registrations_per_address_per_minute: 10,
             logins_per_address_per_minute: 30,
             login_links_per_account_per_minute: 10,
+            signed_requests_per_address_per_minute: 10,
             max_stored_bytes_per_key: 1024 * 1024 * 1024,
         }
     }
@@ -130,6 +134,7 @@ impl Limits {
             registrations_per_address_per_minute: 0,
             logins_per_address_per_minute: 0,
             login_links_per_account_per_minute: 0,
+            signed_requests_per_address_per_minute: 0,
             max_stored_bytes_per_key: u64::MAX,
             ..Limits::default()
         }

@@ -124,6 +124,9 @@ pub enum Allowance {
     Upload,
     /// Requests for a login link.
     Login,
+    /// Every other request signed by an agent key that writes (`POST`): a code for another
+    /// computer. Each costs a signature check, forged or not.
+    SignedRequest,
 }
 
 impl Allowance {
@@ -132,6 +135,7 @@ impl Allowance {
             Allowance::Registration => &state.registrations_per_address,
             Allowance::Upload => &state.uploads_per_address,
             Allowance::Login => &state.logins_per_address,
+            Allowance::SignedRequest => &state.signed_requests_per_address,
         }
     }
 
@@ -142,6 +146,9 @@ impl Allowance {
             }
             Allowance::Upload => "too many uploads from this address; try again later",
             Allowance::Login => "too many login link requests from this address; try again later",
+            Allowance::SignedRequest => {
+                "too many signed requests from this address; try again later"
+            }
         }
     }
 }
@@ -162,7 +169,8 @@ pub fn allowance(path: &str) -> Option<Allowance> {
                         Access::RegistrationCode => Allowance::Registration,
                         Access::SignedEnvelope => Allowance::Upload,
                         _ if e.path == crate::routes::login::PATH => Allowance::Login,
-                        _ => return None,
+                        Access::SignedRequest => Allowance::SignedRequest,
+                        Access::Public => return None,
                     };
                     Some((e.path, allowance))
                 })
@@ -333,7 +341,18 @@ mod tests {
     fn counted_endpoints_come_from_the_route_table() {
         assert_eq!(allowance("/api/v1/snapshots"), Some(Allowance::Upload));
         assert_eq!(allowance("/api/v1/login-links"), Some(Allowance::Login));
+        assert_eq!(
+            allowance("/api/v1/computer-codes"),
+            Some(Allowance::SignedRequest)
+        );
         assert_eq!(allowance("/api/v1/devices"), None);
+        // Every POST that is not public is counted per address.
+        for endpoint in crate::routes::api().endpoints() {
+            if endpoint.method == TableMethod::Post && endpoint.access != Access::Public {
+                let path = endpoint.path.replace('{', "x").replace('}', "");
+                assert!(allowance(&path).is_some(), "{}", endpoint.path);
+            }
+        }
         // Every endpoint that takes a registration code shares the registration allowance.
         let api = crate::routes::api();
         let with_codes: Vec<_> = api

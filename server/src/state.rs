@@ -44,6 +44,8 @@ pub struct AppState {
     pub logins_per_address: RateLimiter,
     /// Login links per account (after the request's signature verified).
     pub login_links_per_account: RateLimiter,
+    /// Other signed `POST`s (computer codes), per client address.
+    pub signed_requests_per_address: RateLimiter,
     /// Bytes of request bodies being received, all requests together: one permit per byte.
     pub body_bytes: Arc<tokio::sync::Semaphore>,
     /// The configured public host (`host[:port]`) signed requests must name; `None`: the
@@ -85,6 +87,9 @@ impl AppState {
             logins_per_address: RateLimiter::new(config.limits.logins_per_address_per_minute),
             login_links_per_account: RateLimiter::new(
                 config.limits.login_links_per_account_per_minute,
+            ),
+            signed_requests_per_address: RateLimiter::new(
+                config.limits.signed_requests_per_address_per_minute,
             ),
             body_bytes: Arc::new(tokio::sync::Semaphore::new(
                 config

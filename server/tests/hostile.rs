@@ -322,20 +322,23 @@ async fn ask_login_link(
     agent: &Agent,
     signed: bool,
 ) -> (u16, Option<u64>, String) {
+    signed_post(server, agent, "/api/v1/login-links", signed).await
+}
+
+/// A signed `POST` of `{}` to `path` (`signed`: a signature over that body; otherwise over
+/// other bytes, a forgery); its status, `Retry-After` and refusal code.
+async fn signed_post(
+    server: &TestServer,
+    agent: &Agent,
+    path: &str,
+    signed: bool,
+) -> (u16, Option<u64>, String) {
     let body = b"{}".to_vec();
     let signed_over: &[u8] = if signed { &body } else { b"other bytes" };
-    let mut headers = agent.signed_headers(
-        "POST",
-        &server.addr.to_string(),
-        "/api/v1/login-links",
-        signed_over,
-        None,
-    );
+    let mut headers =
+        agent.signed_headers("POST", &server.addr.to_string(), path, signed_over, None);
     headers.push(("content-type", "application/json".to_string()));
-    let mut request = agent
-        .http
-        .post(server.url("/api/v1/login-links"))
-        .body(body);
+    let mut request = agent.http.post(server.url(path)).body(body);
     for (name, value) in &headers {
         request = request.header(*name, value);
     }
@@ -401,6 +404,30 @@ async fn login_links_are_rate_limited_per_account_and_per_address() {
     // Other signed reads are not counted with login links.
     let (status, body) = agents[0].signed_get(&server, "/api/v1/devices").await;
     assert_eq!(status, 200, "{body}");
+    server.stop().await;
+}
+
+/// Finding 4, codes for another computer: each request costs a signature check before
+/// anything else, so every one from an address counts, forged or not (answered 429
+/// `rate_limited` with `Retry-After`), and login links are counted apart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn computer_codes_are_rate_limited_per_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = common::config(dir.path(), &TestDb::sqlite());
+    config.limits = Limits {
+        signed_requests_per_address_per_minute: 3,
+        ..Limits::without_rates()
+    };
+    let server = TestServer::start(&config).await;
+    let agent = registered(&server).await;
+    let codes = "/api/v1/computer-codes";
+    assert_eq!(signed_post(&server, &agent, codes, false).await.0, 401);
+    assert_eq!(signed_post(&server, &agent, codes, true).await.0, 200);
+    assert_eq!(signed_post(&server, &agent, codes, true).await.0, 200);
+    let (status, retry, code) = signed_post(&server, &agent, codes, true).await;
+    assert_eq!((status, code.as_str()), (429, "rate_limited"));
+    assert!(retry.is_some_and(|r| (1..=20).contains(&r)), "{retry:?}");
+    assert_eq!(ask_login_link(&server, &agent, true).await.0, 200);
     server.stop().await;
 }
 

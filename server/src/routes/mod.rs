@@ -139,8 +139,8 @@ pub fn api() -> Api {
                 description: "`lucarne add-computer` asks for it; the other computer registers \
                     with it on `/api/v1/register` and its key joins the same account, so an \
                     iPad read from either computer is one device with one history. At most \
-                    five codes of an account wait at once (`rate_limited` with `Retry-After` \
-                    beyond).",
+                    five codes of an account wait at once, and requests are counted per \
+                    client address, forged or not (`rate_limited` with `Retry-After` beyond).",
                 access: Access::SignedRequest,
                 path_params: &[],
                 query: None,
