@@ -100,6 +100,9 @@ pub struct Limits {
     /// Other signed `POST`s per minute from one client address (a code for another
     /// computer): each costs a signature check before anything else, forged or not.
     pub signed_requests_per_address_per_minute: u32,
+    /// Signed reads (`GET`: devices, timeline, capabilities, export) per minute from one
+    /// client address: each costs a signature check before anything else, forged or not.
+    pub signed_reads_per_address_per_minute: u32,
     /// Largest number of bytes the snapshots of one key may take in the database.
     pub max_stored_bytes_per_key: u64,
 }
@@ -118,6 +121,7 @@ impl Default for Limits {
             logins_per_address_per_minute: 30,
             login_links_per_account_per_minute: 10,
             signed_requests_per_address_per_minute: 10,
+            signed_reads_per_address_per_minute: 120,
             max_stored_bytes_per_key: 1024 * 1024 * 1024,
         }
     }
@@ -135,6 +139,7 @@ impl Limits {
             logins_per_address_per_minute: 0,
             login_links_per_account_per_minute: 0,
             signed_requests_per_address_per_minute: 0,
+            signed_reads_per_address_per_minute: 0,
             max_stored_bytes_per_key: u64::MAX,
             ..Limits::default()
         }

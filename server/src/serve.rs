@@ -127,6 +127,9 @@ pub enum Allowance {
     /// Every other request signed by an agent key that writes (`POST`): a code for another
     /// computer. Each costs a signature check, forged or not.
     SignedRequest,
+    /// Reads signed by an agent key (`GET`: devices, timeline, capabilities, export): each
+    /// costs a signature check, forged or not.
+    SignedRead,
 }
 
 impl Allowance {
@@ -136,6 +139,7 @@ impl Allowance {
             Allowance::Upload => &state.uploads_per_address,
             Allowance::Login => &state.logins_per_address,
             Allowance::SignedRequest => &state.signed_requests_per_address,
+            Allowance::SignedRead => &state.signed_reads_per_address,
         }
     }
 
@@ -149,36 +153,42 @@ impl Allowance {
             Allowance::SignedRequest => {
                 "too many signed requests from this address; try again later"
             }
+            Allowance::SignedRead => "too many signed reads from this address; try again later",
         }
     }
 }
 
-/// The allowance a `POST` to `path` draws from, read from the route table: an endpoint
-/// added later with registration-code or envelope access is counted without anyone
-/// remembering to list it here.
-pub fn allowance(path: &str) -> Option<Allowance> {
-    static COUNTED: OnceLock<Vec<(&'static str, Allowance)>> = OnceLock::new();
+/// The allowance a request of `method` to `path` draws from, read from the route table: an
+/// endpoint added later with registration-code, envelope or signed access is counted
+/// without anyone remembering to list it here. Public endpoints are not counted.
+pub fn allowance(method: &Method, path: &str) -> Option<Allowance> {
+    static COUNTED: OnceLock<Vec<(TableMethod, &'static str, Allowance)>> = OnceLock::new();
+    let method = match *method {
+        Method::POST => TableMethod::Post,
+        Method::GET => TableMethod::Get,
+        _ => return None,
+    };
     COUNTED
         .get_or_init(|| {
             crate::routes::api()
                 .endpoints()
                 .iter()
-                .filter(|e| e.method == TableMethod::Post)
                 .filter_map(|e| {
-                    let allowance = match e.access {
-                        Access::RegistrationCode => Allowance::Registration,
-                        Access::SignedEnvelope => Allowance::Upload,
+                    let allowance = match (e.method, e.access) {
+                        (_, Access::Public) => return None,
+                        (TableMethod::Get, Access::SignedRequest) => Allowance::SignedRead,
+                        (_, Access::RegistrationCode) => Allowance::Registration,
+                        (_, Access::SignedEnvelope) => Allowance::Upload,
                         _ if e.path == crate::routes::login::PATH => Allowance::Login,
-                        Access::SignedRequest => Allowance::SignedRequest,
-                        Access::Public => return None,
+                        (_, Access::SignedRequest) => Allowance::SignedRequest,
                     };
-                    Some((e.path, allowance))
+                    Some((e.method, e.path, allowance))
                 })
                 .collect()
         })
         .iter()
-        .find(|(route, _)| route_matches(route, path))
-        .map(|(_, allowance)| *allowance)
+        .find(|(m, route, _)| *m == method && route_matches(route, path))
+        .map(|(_, _, allowance)| *allowance)
 }
 
 /// Whether `path` is served by `route` in the router's syntax (`{name}` is one segment,
@@ -206,20 +216,20 @@ fn route_matches(route: &str, path: &str) -> bool {
 /// deadline for the whole request.
 async fn admit(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let mut body_permit = None;
-    if request.method() == Method::POST {
-        let peer = request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| address_key(c.0));
-        let allowance = allowance(request.uri().path());
-        if let (Some(allowance), Some(peer)) = (allowance, peer) {
-            if let Err(wait) = allowance.limiter(&state).check(&peer) {
-                state.metrics.rejected("rate_limited");
-                return ApiError::new(Refusal::RateLimited, allowance.refusal_message())
-                    .retry_after(retry_after_seconds(wait))
-                    .into_response();
-            }
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| address_key(c.0));
+    let allowance = allowance(request.method(), request.uri().path());
+    if let (Some(allowance), Some(peer)) = (allowance, peer) {
+        if let Err(wait) = allowance.limiter(&state).check(&peer) {
+            state.metrics.rejected("rate_limited");
+            return ApiError::new(Refusal::RateLimited, allowance.refusal_message())
+                .retry_after(retry_after_seconds(wait))
+                .into_response();
         }
+    }
+    if request.method() == Method::POST {
         // Room for the whole body is taken before any of it is read: a declared length
         // over the limit takes none (the handler refuses it unread), an undeclared one the
         // largest body allowed.
@@ -339,19 +349,34 @@ mod tests {
 
     #[test]
     fn counted_endpoints_come_from_the_route_table() {
-        assert_eq!(allowance("/api/v1/snapshots"), Some(Allowance::Upload));
-        assert_eq!(allowance("/api/v1/login-links"), Some(Allowance::Login));
+        let post = |path| allowance(&Method::POST, path);
+        assert_eq!(post("/api/v1/snapshots"), Some(Allowance::Upload));
+        assert_eq!(post("/api/v1/login-links"), Some(Allowance::Login));
         assert_eq!(
-            allowance("/api/v1/computer-codes"),
+            post("/api/v1/computer-codes"),
             Some(Allowance::SignedRequest)
         );
-        assert_eq!(allowance("/api/v1/devices"), None);
-        // Every POST that is not public is counted per address.
+        assert_eq!(post("/api/v1/devices"), None);
+        assert_eq!(
+            allowance(&Method::GET, "/api/v1/devices/abc/timeline"),
+            Some(Allowance::SignedRead)
+        );
+        assert_eq!(allowance(&Method::GET, "/api/v1/snapshots"), None);
+        assert_eq!(allowance(&Method::GET, "/checkpoint"), None);
+        assert_eq!(allowance(&Method::GET, "/tile/0/000"), None);
+        // Every endpoint that is not public is counted per address.
         for endpoint in crate::routes::api().endpoints() {
-            if endpoint.method == TableMethod::Post && endpoint.access != Access::Public {
-                let path = endpoint.path.replace('{', "x").replace('}', "");
-                assert!(allowance(&path).is_some(), "{}", endpoint.path);
-            }
+            let path = endpoint.path.replace('{', "x").replace('}', "");
+            let method = match endpoint.method {
+                TableMethod::Post => Method::POST,
+                TableMethod::Get => Method::GET,
+            };
+            assert_eq!(
+                allowance(&method, &path).is_some(),
+                endpoint.access != Access::Public,
+                "{}",
+                endpoint.path
+            );
         }
         // Every endpoint that takes a registration code shares the registration allowance.
         let api = crate::routes::api();
@@ -364,7 +389,7 @@ mod tests {
         for endpoint in with_codes {
             let path = endpoint.path.replace('{', "x").replace('}', "");
             assert_eq!(
-                allowance(&path),
+                allowance(&Method::POST, &path),
                 Some(Allowance::Registration),
                 "{}",
                 endpoint.path

@@ -46,6 +46,8 @@ pub struct AppState {
     pub login_links_per_account: RateLimiter,
     /// Other signed `POST`s (computer codes), per client address.
     pub signed_requests_per_address: RateLimiter,
+    /// Signed reads (`GET`), per client address.
+    pub signed_reads_per_address: RateLimiter,
     /// Bytes of request bodies being received, all requests together: one permit per byte.
     pub body_bytes: Arc<tokio::sync::Semaphore>,
     /// The configured public host (`host[:port]`) signed requests must name; `None`: the
@@ -90,6 +92,9 @@ impl AppState {
             ),
             signed_requests_per_address: RateLimiter::new(
                 config.limits.signed_requests_per_address_per_minute,
+            ),
+            signed_reads_per_address: RateLimiter::new(
+                config.limits.signed_reads_per_address_per_minute,
             ),
             body_bytes: Arc::new(tokio::sync::Semaphore::new(
                 config

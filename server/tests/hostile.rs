@@ -322,23 +322,32 @@ async fn ask_login_link(
     agent: &Agent,
     signed: bool,
 ) -> (u16, Option<u64>, String) {
-    signed_post(server, agent, "/api/v1/login-links", signed).await
+    signed_call(server, agent, "POST", "/api/v1/login-links", signed).await
 }
 
-/// A signed `POST` of `{}` to `path` (`signed`: a signature over that body; otherwise over
-/// other bytes, a forgery); its status, `Retry-After` and refusal code.
-async fn signed_post(
+/// A signed request to `path`: a `POST` of `{}` or a `GET` (`signed`: a signature over its
+/// body; otherwise over other bytes, a forgery); its status, `Retry-After` and refusal code.
+async fn signed_call(
     server: &TestServer,
     agent: &Agent,
+    method: &str,
     path: &str,
     signed: bool,
 ) -> (u16, Option<u64>, String) {
-    let body = b"{}".to_vec();
+    let body = if method == "POST" {
+        b"{}".to_vec()
+    } else {
+        Vec::new()
+    };
     let signed_over: &[u8] = if signed { &body } else { b"other bytes" };
     let mut headers =
-        agent.signed_headers("POST", &server.addr.to_string(), path, signed_over, None);
-    headers.push(("content-type", "application/json".to_string()));
-    let mut request = agent.http.post(server.url(path)).body(body);
+        agent.signed_headers(method, &server.addr.to_string(), path, signed_over, None);
+    let mut request = if method == "POST" {
+        headers.push(("content-type", "application/json".to_string()));
+        agent.http.post(server.url(path)).body(body)
+    } else {
+        agent.http.get(server.url(path))
+    };
     for (name, value) in &headers {
         request = request.header(*name, value);
     }
@@ -421,12 +430,61 @@ async fn computer_codes_are_rate_limited_per_address() {
     let server = TestServer::start(&config).await;
     let agent = registered(&server).await;
     let codes = "/api/v1/computer-codes";
-    assert_eq!(signed_post(&server, &agent, codes, false).await.0, 401);
-    assert_eq!(signed_post(&server, &agent, codes, true).await.0, 200);
-    assert_eq!(signed_post(&server, &agent, codes, true).await.0, 200);
-    let (status, retry, code) = signed_post(&server, &agent, codes, true).await;
+    assert_eq!(
+        signed_call(&server, &agent, "POST", codes, false).await.0,
+        401
+    );
+    assert_eq!(
+        signed_call(&server, &agent, "POST", codes, true).await.0,
+        200
+    );
+    assert_eq!(
+        signed_call(&server, &agent, "POST", codes, true).await.0,
+        200
+    );
+    let (status, retry, code) = signed_call(&server, &agent, "POST", codes, true).await;
     assert_eq!((status, code.as_str()), (429, "rate_limited"));
     assert!(retry.is_some_and(|r| (1..=20).contains(&r)), "{retry:?}");
+    assert_eq!(ask_login_link(&server, &agent, true).await.0, 200);
+    server.stop().await;
+}
+
+/// Signed reads (the devices, a timeline, an export) each cost a signature check too: every
+/// one from an address counts, forged or not (429 `rate_limited` with `Retry-After`);
+/// public reads and signed writes are counted apart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_reads_are_rate_limited_per_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = common::config(dir.path(), &TestDb::sqlite());
+    config.limits = Limits {
+        signed_reads_per_address_per_minute: 3,
+        ..Limits::without_rates()
+    };
+    let server = TestServer::start(&config).await;
+    let agent = registered(&server).await;
+    let devices = "/api/v1/devices";
+    assert_eq!(
+        signed_call(&server, &agent, "GET", devices, false).await.0,
+        401
+    );
+    assert_eq!(
+        signed_call(&server, &agent, "GET", devices, true).await.0,
+        200
+    );
+    assert_eq!(
+        signed_call(&server, &agent, "GET", devices, true).await.0,
+        200
+    );
+    let (status, retry, code) = signed_call(&server, &agent, "GET", devices, true).await;
+    assert_eq!((status, code.as_str()), (429, "rate_limited"));
+    assert!(retry.is_some_and(|r| (1..=20).contains(&r)), "{retry:?}");
+    let checkpoint = agent
+        .http
+        .get(server.url("/checkpoint"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(checkpoint.status().as_u16(), 200);
     assert_eq!(ask_login_link(&server, &agent, true).await.0, 200);
     server.stop().await;
 }

@@ -198,7 +198,7 @@ pub fn api() -> Api {
                 query: None,
                 request: Content::None,
                 response: Content::Json(named::<lucarne_proof::wire::DeviceList>),
-                refusals: &[Refusal::Unauthenticated],
+                refusals: &[Refusal::Unauthenticated, Refusal::RateLimited],
             },
             devices::list,
         )
@@ -221,6 +221,7 @@ pub fn api() -> Api {
                     Refusal::Unauthenticated,
                     Refusal::UnknownDevice,
                     Refusal::MalformedRequest,
+                    Refusal::RateLimited,
                 ],
             },
             devices::timeline,
@@ -238,7 +239,11 @@ pub fn api() -> Api {
                 query: None,
                 request: Content::None,
                 response: Content::Json(named::<devices::Capabilities>),
-                refusals: &[Refusal::Unauthenticated, Refusal::UnknownDevice],
+                refusals: &[
+                    Refusal::Unauthenticated,
+                    Refusal::UnknownDevice,
+                    Refusal::RateLimited,
+                ],
             },
             devices::capabilities,
         )
@@ -265,6 +270,7 @@ pub fn api() -> Api {
                     Refusal::Unauthenticated,
                     Refusal::UnknownDevice,
                     Refusal::MalformedRequest,
+                    Refusal::RateLimited,
                     Refusal::NotFound,
                 ],
             },
