@@ -81,56 +81,6 @@ pub async fn load_account_heads(
         .collect()
 }
 
-/// An active agent key as an upload needs it, and the heads of one device read with it.
-#[derive(Debug, Default)]
-pub struct KeyWithHeads {
-    /// Its public key; `None` when no active key has this id.
-    pub public_key: Option<Vec<u8>>,
-    /// Its account.
-    pub account_id: Option<String>,
-    /// The device's heads under every key of the account (under the key alone if it has no
-    /// account), latest first, as [`load_account_heads`] gives them.
-    pub heads: Vec<(String, Head)>,
-}
-
-/// The active key `key_id` and, when `device_id` is given, that device's heads in the key's
-/// account: what an upload reads before it is verified and diffed, in one statement (an
-/// upload of an unchanged device then reads nothing else). Unknown, revoked and known keys
-/// cost the same single read.
-pub async fn load_key_with_heads(
-    conn: &mut AnyConnection,
-    key_id: &str,
-    device_id: Option<&str>,
-) -> anyhow::Result<KeyWithHeads> {
-    // `b` is every key of the account (the key itself when it has none); `d` their heads of
-    // the device, by the devices' primary key. No device given: `$2` is NULL, no head joins.
-    let rows = sqlx::query(
-        "SELECT d.last_sequence, d.last_snapshot_sha256, d.last_state_sha256, \
-         d.last_leaf_index, d.key_id, k.public_key, a.account_id \
-         FROM agent_keys k \
-         LEFT JOIN account_keys a ON a.key_id = k.key_id \
-         LEFT JOIN account_keys b ON b.account_id = a.account_id \
-         LEFT JOIN devices d ON d.key_id = COALESCE(b.key_id, k.key_id) AND d.device_id = $2 \
-         WHERE k.key_id = $1 AND k.revoked_at IS NULL \
-         ORDER BY d.last_leaf_index DESC",
-    )
-    .bind(key_id)
-    .bind(device_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut found = KeyWithHeads::default();
-    for row in &rows {
-        if found.public_key.is_none() {
-            found.public_key = Some(row.try_get(5)?);
-            found.account_id = row.try_get(6)?;
-        }
-        if let Some(head_key) = row.try_get::<Option<String>, _>(4)? {
-            found.heads.push((head_key, head_of(row)?));
-        }
-    }
-    Ok(found)
-}
-
 /// The writer's memory of heads and stored bytes.
 #[derive(Debug, Default)]
 pub struct Heads {

@@ -31,7 +31,7 @@ use lucarne_proof::wire::Refusal;
 
 use crate::db::now_unix;
 use crate::error::ApiError;
-use crate::heads::{load_account_heads, load_head, load_key_with_heads, Head, Heads, KeyWithHeads};
+use crate::heads::{load_account_heads, load_head, Head, Heads};
 use crate::state::AppState;
 use crate::{storage, tlog};
 
@@ -52,9 +52,6 @@ struct Checked {
     key_id: String,
     /// The key's account (every key has one): the device's history is the account's.
     account_id: Option<String>,
-    /// The device's heads in the account, latest first, read with the key; `None` when they
-    /// could not be (read them again).
-    heads: Option<Vec<(String, Head)>>,
     device_id: String,
     sequence: u64,
     previous_hash: Option<String>,
@@ -103,27 +100,6 @@ pub fn is_hostile_in_identifier(c: char) -> bool {
         )
 }
 
-/// The snapshot's `device.udid` at a first look, before its signature is checked and it
-/// is parsed whole; `None` when it is missing or could not be an identifier.
-fn peek_device_id(snapshot_bytes: &[u8]) -> Option<String> {
-    #[derive(Deserialize)]
-    struct Peek<'a> {
-        #[serde(borrow)]
-        device: PeekDevice<'a>,
-    }
-    #[derive(Deserialize)]
-    struct PeekDevice<'a> {
-        #[serde(borrow)]
-        udid: Option<std::borrow::Cow<'a, str>>,
-    }
-    let peek: Peek = serde_json::from_slice(snapshot_bytes).ok()?;
-    let udid = peek.device.udid?;
-    let usable = !udid.trim().is_empty()
-        && udid.len() <= MAX_DEVICE_ID_LEN
-        && !udid.chars().any(is_hostile_in_identifier);
-    usable.then(|| udid.into_owned())
-}
-
 /// Checks an envelope up to its snapshot's schema, without writing anything.
 async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
     let envelope =
@@ -166,22 +142,22 @@ async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
             "signature is not the base64 of 64 bytes",
         ));
     }
-    // The key, its account (every key has one; for the per-account rate) and the device's
-    // heads, in one read: the device comes from a first look at the snapshot, its full
-    // parse waits for the signature. A snapshot whose device cannot be seen reads the key
-    // alone, and its error comes in the contract's order below.
-    let peeked = peek_device_id(&snapshot_bytes);
-    let found = {
-        let mut conn = state.db.pool.acquire().await?;
-        load_key_with_heads(&mut conn, &envelope.key_id, peeked.as_deref())
-            .await
-            .map_err(ApiError::internal)?
+    // The key alone, before its signature is checked: nothing read here depends on what
+    // the key's account holds (its devices are read once the signature verified), so an
+    // unknown, a revoked and a known key cost the same. The account comes with the key
+    // (every key has one), for the per-account rate.
+    let row = sqlx::query(
+        "SELECT k.public_key, a.account_id FROM agent_keys k \
+         LEFT JOIN account_keys a ON a.key_id = k.key_id \
+         WHERE k.key_id = $1 AND k.revoked_at IS NULL",
+    )
+    .bind(&envelope.key_id)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    let (public_key, account_id): (Option<Vec<u8>>, Option<String>) = match row {
+        Some(r) => (Some(r.try_get(0)?), r.try_get(1)?),
+        None => (None, None),
     };
-    let KeyWithHeads {
-        public_key,
-        account_id,
-        heads,
-    } = found;
     let verified = match &public_key {
         Some(key) => envelope.verify(key).is_ok(),
         None => {
@@ -262,13 +238,9 @@ async fn check(state: &AppState, body: &[u8]) -> Result<Checked, ApiError> {
             ));
         }
     }
-    // The heads read with the key are this device's only if the first look saw the same
-    // device as the parse (it always does, short of a snapshot naming two).
-    let heads = (peeked.as_deref() == Some(device_id.as_str())).then_some(heads);
     Ok(Checked {
         key_id: envelope.key_id.clone(),
         account_id,
-        heads,
         device_id,
         sequence: snapshot.sequence,
         previous_hash: snapshot
@@ -370,17 +342,14 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> 
     let envelope_sha256 = sha256_hex(body);
     let snapshot_sha256 = sha256_hex(&checked.snapshot_bytes);
     let state_sha256 = state_hash(&mut checked.snapshot)?;
-    // A connection only when something is left to read: an unchanged device's upload has
-    // read everything with its key.
-    let mut conn = None;
-    let heads = match checked.heads.take() {
-        Some(heads) => heads,
-        None => account_heads(connection(state, &mut conn).await?, &checked).await?,
-    };
+    let mut conn = state.db.pool.acquire().await?;
+    let heads = account_heads(&mut conn, &checked).await?;
     let base = diff_base(&checked, &heads, &state_sha256);
-    // A state one of the device's heads is in was stored with its facts.
+    // A state one of the device's heads is in was accepted before, and its facts were
+    // stored then (or, for snapshots older than stored facts, are computed when first read:
+    // `facts::load`): only a state no head holds needs the facts table asked.
     let new_state = !heads.iter().any(|(_, h)| h.state_sha256 == state_sha256)
-        && !crate::facts::stored(connection(state, &mut conn).await?, &state_sha256)
+        && !crate::facts::stored(&mut conn, &state_sha256)
             .await
             .map_err(ApiError::internal)?;
     // The snapshot is analysed once, here, for both the diff and the facts (never in the
@@ -388,8 +357,7 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> 
     let analysis = (base.is_some() || new_state).then(|| analyze_snapshot(&checked.snapshot));
     let diff = match (base, &analysis) {
         (Some(previous_sha256), Some(analysis)) => {
-            let previous =
-                load_stored_snapshot(connection(state, &mut conn).await?, &previous_sha256).await?;
+            let previous = load_stored_snapshot(&mut conn, &previous_sha256).await?;
             let events = diff::compare(
                 Side {
                     snapshot: &previous,
@@ -424,18 +392,6 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<Receipt, ApiError> 
             planned,
         })
         .await
-}
-
-/// The connection in `slot`, acquired the first time it is needed.
-async fn connection<'c>(
-    state: &AppState,
-    slot: &'c mut Option<sqlx::pool::PoolConnection<sqlx::Any>>,
-) -> Result<&'c mut AnyConnection, ApiError> {
-    let conn = match slot.take() {
-        Some(conn) => conn,
-        None => state.db.pool.acquire().await?,
-    };
-    Ok(&mut **slot.insert(conn))
 }
 
 /// The device's heads in the upload's account (under its key alone without one), latest
@@ -979,33 +935,5 @@ mod tests {
         // Something else on the device: another state.
         later.enrolment.supervised = Some(false);
         assert_ne!(state_hash(&mut later).ok(), state_hash(&mut snapshot).ok());
-    }
-
-    #[test]
-    fn the_first_look_at_a_device_sees_what_the_parse_will_or_nothing() {
-        let peek = |text: &str| peek_device_id(text.as_bytes());
-        assert_eq!(
-            peek(r#"{"schema":"x","device":{"name":"iPad","udid":"0000-A"},"sequence":1}"#),
-            Some("0000-A".into())
-        );
-        // Escapes are read as the parse reads them.
-        assert_eq!(
-            peek(r#"{"device":{"udid":"\u0030\u0030-A"}}"#),
-            Some("00-A".into())
-        );
-        assert_eq!(peek(r#"{"device":{"name":"iPad"}}"#), None);
-        assert_eq!(peek(r#"{"device":{"udid":"  "}}"#), None);
-        assert_eq!(peek("{\"device\":{\"udid\":\"A\u{202E}B\"}}"), None);
-        assert_eq!(
-            peek(&format!(r#"{{"device":{{"udid":"{}"}}}}"#, "a".repeat(129))),
-            None
-        );
-        assert_eq!(peek(r#"{"device":[]}"#), None);
-        // A snapshot naming its device twice is refused by the parse: nothing is seen.
-        assert_eq!(
-            peek(r#"{"device":{"udid":"A"},"device":{"udid":"B"}}"#),
-            None
-        );
-        assert_eq!(peek("not json"), None);
     }
 }
