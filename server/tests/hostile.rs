@@ -416,35 +416,40 @@ async fn login_links_are_rate_limited_per_account_and_per_address() {
     server.stop().await;
 }
 
+/// Starts a server whose only rate is `limits`, registers an agent, and checks that three
+/// signed `method` requests to `path` from one address — a forged one and two good ones —
+/// use up an allowance of three a minute: the next is answered 429 `rate_limited` with
+/// `Retry-After`. Returns the server (and its folder) and agent for what is counted apart.
+async fn three_a_minute(
+    limits: Limits,
+    method: &str,
+    path: &str,
+) -> (tempfile::TempDir, TestServer, Agent) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = common::config(dir.path(), &TestDb::sqlite());
+    config.limits = limits;
+    let server = TestServer::start(&config).await;
+    let agent = registered(&server).await;
+    for (signed, expected) in [(false, 401), (true, 200), (true, 200)] {
+        let (status, _, code) = signed_call(&server, &agent, method, path, signed).await;
+        assert_eq!(status, expected, "{method} {path}: {code}");
+    }
+    let (status, retry, code) = signed_call(&server, &agent, method, path, true).await;
+    assert_eq!((status, code.as_str()), (429, "rate_limited"));
+    assert!(retry.is_some_and(|r| (1..=20).contains(&r)), "{retry:?}");
+    (dir, server, agent)
+}
+
 /// Finding 4, codes for another computer: each request costs a signature check before
 /// anything else, so every one from an address counts, forged or not (answered 429
 /// `rate_limited` with `Retry-After`), and login links are counted apart.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn computer_codes_are_rate_limited_per_address() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = common::config(dir.path(), &TestDb::sqlite());
-    config.limits = Limits {
+    let limits = Limits {
         signed_requests_per_address_per_minute: 3,
         ..Limits::without_rates()
     };
-    let server = TestServer::start(&config).await;
-    let agent = registered(&server).await;
-    let codes = "/api/v1/computer-codes";
-    assert_eq!(
-        signed_call(&server, &agent, "POST", codes, false).await.0,
-        401
-    );
-    assert_eq!(
-        signed_call(&server, &agent, "POST", codes, true).await.0,
-        200
-    );
-    assert_eq!(
-        signed_call(&server, &agent, "POST", codes, true).await.0,
-        200
-    );
-    let (status, retry, code) = signed_call(&server, &agent, "POST", codes, true).await;
-    assert_eq!((status, code.as_str()), (429, "rate_limited"));
-    assert!(retry.is_some_and(|r| (1..=20).contains(&r)), "{retry:?}");
+    let (_dir, server, agent) = three_a_minute(limits, "POST", "/api/v1/computer-codes").await;
     assert_eq!(ask_login_link(&server, &agent, true).await.0, 200);
     server.stop().await;
 }
@@ -454,30 +459,11 @@ async fn computer_codes_are_rate_limited_per_address() {
 /// public reads and signed writes are counted apart.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signed_reads_are_rate_limited_per_address() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = common::config(dir.path(), &TestDb::sqlite());
-    config.limits = Limits {
+    let limits = Limits {
         signed_reads_per_address_per_minute: 3,
         ..Limits::without_rates()
     };
-    let server = TestServer::start(&config).await;
-    let agent = registered(&server).await;
-    let devices = "/api/v1/devices";
-    assert_eq!(
-        signed_call(&server, &agent, "GET", devices, false).await.0,
-        401
-    );
-    assert_eq!(
-        signed_call(&server, &agent, "GET", devices, true).await.0,
-        200
-    );
-    assert_eq!(
-        signed_call(&server, &agent, "GET", devices, true).await.0,
-        200
-    );
-    let (status, retry, code) = signed_call(&server, &agent, "GET", devices, true).await;
-    assert_eq!((status, code.as_str()), (429, "rate_limited"));
-    assert!(retry.is_some_and(|r| (1..=20).contains(&r)), "{retry:?}");
+    let (_dir, server, agent) = three_a_minute(limits, "GET", "/api/v1/devices").await;
     let checkpoint = agent
         .http
         .get(server.url("/checkpoint"))
